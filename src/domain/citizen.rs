@@ -1,0 +1,233 @@
+//! The citizen as the contact history knows them: identifiers, language and digital situation.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::cpr::Cpr;
+use super::language::{Language, pick};
+
+/// The service's own id for a citizen. Used in URLs instead of the CPR number, which must not travel there.
+pub type CitizenId = Uuid;
+
+/// A citizen record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Citizen {
+    pub id: CitizenId,
+    /// The current CPR number.
+    pub cpr: Cpr,
+    /// Numbers the citizen had before (a corrected birth date, a change of legal gender).
+    pub earlier_cprs: Vec<Cpr>,
+    pub name: String,
+    /// Normalised phone numbers (see [`normalise_phone`]).
+    pub phones: Vec<String>,
+    /// Normalised e-mail addresses (see [`normalise_email`]).
+    pub emails: Vec<String>,
+    pub preferred_language: Language,
+    /// Part of the city, for telling namesakes apart in a result list.
+    pub district: Option<String>,
+    pub digital_post: DigitalPostStatus,
+    pub mitid: MitidStatus,
+    pub digital_readiness: DigitalReadiness,
+    pub powers_of_attorney: Vec<PowerOfAttorney>,
+    /// Demo and training citizens. Fictitious numbers can equal real people's, so the flag lives in the data.
+    pub fictitious: bool,
+}
+
+/// The citizen's relation to Digital Post.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DigitalPostStatus {
+    /// Receives Digital Post (the default for everyone from 15 years).
+    Active,
+    /// Exempt: letters come on paper. Staff must know, since guides that rely on Digital Post do not fit.
+    Exempt { reason: String, since: Option<NaiveDate> },
+    /// Not registered (for example under 15).
+    NotRegistered,
+    #[default]
+    Unknown,
+}
+
+/// The citizen's MitID situation, which decides how a self-service login can happen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MitidStatus {
+    /// Has MitID with the app.
+    App,
+    /// Has MitID with a code display.
+    CodeDisplay,
+    /// Has MitID with an audio code display.
+    AudioCodeDisplay,
+    /// Has MitID with a chip.
+    Chip,
+    /// MitID is blocked or revoked.
+    Blocked,
+    /// Has no MitID.
+    None,
+    #[default]
+    Unknown,
+}
+
+impl MitidStatus {
+    /// Display text.
+    #[must_use]
+    pub fn label(self, lang: Language) -> &'static str {
+        match self {
+            Self::App => pick(lang, "MitID-app", "MitID app"),
+            Self::CodeDisplay => pick(lang, "MitID-kodeviser", "MitID code display"),
+            Self::AudioCodeDisplay => pick(lang, "MitID-kodeoplæser", "MitID audio code display"),
+            Self::Chip => pick(lang, "MitID-chip", "MitID chip"),
+            Self::Blocked => pick(lang, "MitID spærret", "MitID blocked"),
+            Self::None => pick(lang, "Intet MitID", "No MitID"),
+            Self::Unknown => pick(lang, "Ukendt", "Unknown"),
+        }
+    }
+}
+
+/// How well the citizen manages digital self-service, as staff assessed it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DigitalReadiness {
+    /// Manages on their own.
+    SelfReliant,
+    /// Manages with a little guidance.
+    WithGuidance,
+    /// Needs assisted self-service (staff beside them).
+    NeedsAssistance,
+    /// Cannot use digital solutions; staff act on their behalf or paper is used.
+    NotDigital,
+    #[default]
+    Unknown,
+}
+
+impl DigitalReadiness {
+    /// Display text.
+    #[must_use]
+    pub fn label(self, lang: Language) -> &'static str {
+        match self {
+            Self::SelfReliant => pick(lang, "Klarer sig selv", "Self-reliant"),
+            Self::WithGuidance => pick(lang, "Klarer sig med vejledning", "Manages with guidance"),
+            Self::NeedsAssistance => pick(lang, "Har brug for medbetjening", "Needs assisted service"),
+            Self::NotDigital => pick(lang, "Kan ikke betjene sig digitalt", "Cannot self-serve digitally"),
+            Self::Unknown => pick(lang, "Ukendt", "Unknown"),
+        }
+    }
+}
+
+/// Which way a power of attorney points, seen from the citizen on the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttorneyDirection {
+    /// The citizen may act for the counterpart.
+    Held,
+    /// The counterpart may act for the citizen.
+    Given,
+}
+
+/// The kind of power of attorney, which decides what the holder may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AttorneyKind {
+    /// Digital Fuldmagt: act in named self-service solutions.
+    DigitalFuldmagt,
+    /// Reading access to the citizen's Digital Post.
+    DigitalPostAccess,
+    /// Power of attorney with the Danish Tax Agency.
+    TaxAgency,
+    /// A paper or other power of attorney.
+    Other,
+}
+
+impl AttorneyKind {
+    /// Display text.
+    #[must_use]
+    pub fn label(self, lang: Language) -> &'static str {
+        match self {
+            Self::DigitalFuldmagt => pick(lang, "Digital Fuldmagt", "Digital power of attorney"),
+            Self::DigitalPostAccess => pick(lang, "Læseadgang til Digital Post", "Digital Post reading access"),
+            Self::TaxAgency => pick(lang, "Fuldmagt hos Skattestyrelsen", "Tax Agency power of attorney"),
+            Self::Other => pick(lang, "Anden fuldmagt", "Other power of attorney"),
+        }
+    }
+}
+
+/// A power of attorney the citizen holds or has given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PowerOfAttorney {
+    pub direction: AttorneyDirection,
+    pub kind: AttorneyKind,
+    /// The other person's name as the registry gives it.
+    pub counterpart_name: String,
+    /// What it covers, in the registry's words ("Boligstøtte", "Alle løsninger").
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// A phone number in the form the store keys it by: eight digits for Danish numbers, `+` and digits otherwise.
+/// Returns `None` when the text is not a phone number.
+#[must_use]
+pub fn normalise_phone(text: &str) -> Option<String> {
+    let mut cleaned: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')' | '.')).collect();
+    if let Some(rest) = cleaned.strip_prefix("00") {
+        cleaned = format!("+{rest}");
+    }
+    let (international, digits) = match cleaned.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, cleaned.as_str()),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    match (international, digits.strip_prefix("45")) {
+        (true, Some(danish)) if danish.len() == 8 => Some(danish.to_owned()),
+        (true, _) if (7..=15).contains(&digits.len()) => Some(format!("+{digits}")),
+        (false, _) if digits.len() == 8 => Some(digits.to_owned()),
+        _ => None,
+    }
+}
+
+/// An e-mail address trimmed and lower-cased; `None` unless it has one `@` with text on both sides.
+#[must_use]
+pub fn normalise_email(text: &str) -> Option<String> {
+    let email = text.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let plausible = !local.is_empty() && domain.contains('.') && !domain.contains('@') && !email.contains(' ');
+    plausible.then_some(email)
+}
+
+/// A name folded for search: lower-case, single spaces. Danish letters fold too (`Ø` → `ø`).
+#[must_use]
+pub fn fold_name(text: &str) -> String {
+    text.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_normalise_with_and_without_country_code() {
+        for input in ["12345678", "12 34 56 78", "+45 12 34 56 78", "004512345678", "+4512345678"] {
+            assert_eq!(normalise_phone(input).as_deref(), Some("12345678"), "{input}");
+        }
+        assert_eq!(normalise_phone("+46 70 123 45 67").as_deref(), Some("+46701234567"));
+        assert_eq!(normalise_phone("1234567"), None);
+        assert_eq!(normalise_phone("Jens Hansen"), None);
+        assert_eq!(normalise_phone(""), None);
+    }
+
+    #[test]
+    fn emails_normalise() {
+        assert_eq!(normalise_email(" Jens@Example.DK ").as_deref(), Some("jens@example.dk"));
+        assert_eq!(normalise_email("no-at-sign"), None);
+        assert_eq!(normalise_email("a@b"), None);
+    }
+
+    #[test]
+    fn names_fold_danish_letters() {
+        assert_eq!(fold_name("  SØREN   Ærø-Åberg "), "søren ærø-åberg");
+    }
+}

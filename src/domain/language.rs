@@ -1,0 +1,44 @@
+//! The two languages every text in Medbetjening exists in.
+
+use serde::{Deserialize, Serialize};
+
+/// Danish or English: the console's language, a citizen's preferred language, a guide's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    Da,
+    En,
+}
+
+impl Language {
+    /// Both languages, Danish first.
+    pub const ALL: [Self; 2] = [Self::Da, Self::En];
+
+    /// The language's name in itself, as a language switch shows it.
+    #[must_use]
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Self::Da => "Dansk",
+            Self::En => "English",
+        }
+    }
+
+    /// ISO 639-1 code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Da => "da",
+            Self::En => "en",
+        }
+    }
+}
+
+/// Picks the Danish or English of a pair; the shape every bilingual label in the domain uses.
+#[must_use]
+pub fn pick(lang: Language, da: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Language::Da => da,
+        Language::En => en,
+    }
+}

@@ -1,0 +1,26 @@
+//! Pure domain types and rules: no I/O, no UI, no database. Everything else in the crate builds on these.
+
+pub mod authority;
+pub mod channel;
+pub mod citizen;
+pub mod contact;
+pub mod cpr;
+pub mod kle;
+pub mod language;
+pub mod purpose;
+pub mod session;
+pub mod staff;
+
+pub use authority::{Authority, AuthorityCatalog, AuthorityId, AuthorityKind};
+pub use channel::Channel;
+pub use citizen::{
+    AttorneyDirection, AttorneyKind, Citizen, CitizenId, DigitalPostStatus, DigitalReadiness, MitidStatus,
+    PowerOfAttorney,
+};
+pub use contact::{Case, CaseStatus, ContactEvent, Direction};
+pub use cpr::{Cpr, CprError, CprKind, CprWarning, Gender};
+pub use kle::{KleCatalog, KleError, KleTopic};
+pub use language::Language;
+pub use purpose::Purpose;
+pub use session::{AssistedSession, ContactKind, GuideRun, NextStep, Outcome, Performer, StepRecord, StepState};
+pub use staff::{Capability, Role, Staff, StaffId};

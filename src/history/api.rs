@@ -1,0 +1,399 @@
+//! Wire types of the contact-history API v1, shared by the service and the client so they cannot drift.
+//!
+//! Inputs deny unknown fields: a misspelt field in a registry feed must fail loudly, not drop data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::domain::{
+    AssistedSession, Authority, Case, CaseStatus, Channel, Citizen, ContactEvent, ContactKind, CprWarning,
+    DigitalPostStatus, DigitalReadiness, Direction, Gender, GuideRun, Language, MitidStatus, NextStep, Outcome,
+    PowerOfAttorney, Purpose, Role,
+};
+
+/// The header that carries the purpose of a read.
+pub const PURPOSE_HEADER: &str = "x-purpose";
+
+/// The largest request body the service accepts, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// The most timeline events one page may hold.
+pub const MAX_PAGE: u32 = 500;
+
+/// The timeline page size when none is asked for.
+pub const DEFAULT_PAGE: u32 = 50;
+
+/// Every error response: `{"error":{"code","message"}}`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// A machine-readable code and a sentence for people.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+/// `GET /health`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the store answers, `degraded` when it does not.
+    pub status: String,
+    pub version: String,
+    /// `sqlite` or `postgres`.
+    pub store: String,
+    pub store_reachable: bool,
+}
+
+/// A citizen record from a registry feed (`PUT /v1/citizens`); matched on CPR number, current or earlier.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenInput {
+    /// `DDMMYY-SSSS`, dash optional.
+    pub cpr: String,
+    #[serde(default)]
+    pub earlier_cprs: Vec<String>,
+    pub name: String,
+    #[serde(default)]
+    pub phones: Vec<String>,
+    #[serde(default)]
+    pub emails: Vec<String>,
+    #[serde(default)]
+    pub preferred_language: Language,
+    #[serde(default)]
+    pub district: Option<String>,
+    #[serde(default)]
+    pub digital_post: DigitalPostStatus,
+    #[serde(default)]
+    pub mitid: MitidStatus,
+    #[serde(default)]
+    pub digital_readiness: DigitalReadiness,
+    #[serde(default)]
+    pub powers_of_attorney: Vec<PowerOfAttorney>,
+    #[serde(default)]
+    pub fictitious: bool,
+}
+
+/// The answer to a citizen write.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CitizenWrite {
+    pub id: Uuid,
+    /// `false` when an existing record was updated (or already identical).
+    pub created: bool,
+}
+
+/// Query of `GET /v1/citizens`: exactly one of `cpr`, `phone`, `q`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CitizenSearch {
+    /// CPR number, with or without dash; matches current and earlier numbers.
+    pub cpr: Option<String>,
+    /// Phone number, with or without +45, spaces allowed.
+    pub phone: Option<String>,
+    /// Name, or part of it; every word must match.
+    pub q: Option<String>,
+}
+
+/// One search hit: enough to pick the right person, no more.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CitizenSummary {
+    pub id: Uuid,
+    pub name: String,
+    pub masked_cpr: String,
+    pub age: u32,
+    pub district: Option<String>,
+    pub fictitious: bool,
+}
+
+/// `GET /v1/citizens` result.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CitizenMatches {
+    pub citizens: Vec<CitizenSummary>,
+    /// `true` when more matched than were returned; the search should be narrowed.
+    pub truncated: bool,
+}
+
+/// `GET /v1/citizens/{id}`: the profile the citizen card shows. The CPR number is masked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CitizenProfile {
+    pub id: Uuid,
+    pub name: String,
+    pub masked_cpr: String,
+    pub birth_date: NaiveDate,
+    pub age: u32,
+    pub gender: Gender,
+    /// The number is a replacement number (day + 60), not an ordinary CPR number.
+    pub replacement_number: bool,
+    pub cpr_warnings: Vec<CprWarning>,
+    pub preferred_language: Language,
+    pub district: Option<String>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub digital_post: DigitalPostStatus,
+    pub mitid: MitidStatus,
+    pub digital_readiness: DigitalReadiness,
+    pub powers_of_attorney: Vec<PowerOfAttorney>,
+    pub fictitious: bool,
+    /// Cases whose latest status is open or waiting, across departments and authorities.
+    pub open_cases: Vec<Case>,
+}
+
+/// `GET /v1/citizens/{id}/cpr`: the full number, after an audited request.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RevealedCpr {
+    pub cpr: String,
+}
+
+/// How an event names its citizen: exactly one of these.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CitizenRef {
+    pub id: Option<Uuid>,
+    pub cpr: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A contact reported by a channel system (`POST /v1/events`); idempotent on `(source, source_id)`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventInput {
+    pub source: String,
+    pub source_id: String,
+    pub citizen: CitizenRef,
+    pub occurred_at: DateTime<Utc>,
+    pub channel: Channel,
+    #[serde(default = "inbound")]
+    pub direction: Direction,
+    /// An authority id from `GET /v1/authorities`.
+    pub authority: String,
+    /// A KLE number, e.g. `23.05.10`.
+    #[serde(default)]
+    pub kle: Option<String>,
+    #[serde(default)]
+    pub case_ref: Option<String>,
+    #[serde(default = "resolved")]
+    pub status: CaseStatus,
+    pub summary: String,
+    #[serde(default)]
+    pub staff: Option<String>,
+    #[serde(default)]
+    pub abandoned: bool,
+}
+
+fn inbound() -> Direction {
+    Direction::Inbound
+}
+
+fn resolved() -> CaseStatus {
+    CaseStatus::Resolved
+}
+
+/// The answer to an event write.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventWrite {
+    pub event: ContactEvent,
+    /// `false` when `(source, source_id)` was already stored; the stored event is returned unchanged.
+    pub created: bool,
+}
+
+/// Query of the timeline. Lists are comma-separated; dates are RFC 3339 or `YYYY-MM-DD` (UTC).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct TimelineParams {
+    /// Channels to include, e.g. `phone,counter`.
+    pub channel: Option<String>,
+    /// Authority ids to include.
+    pub authority: Option<String>,
+    /// Earliest time, inclusive.
+    pub from: Option<String>,
+    /// Latest time: a timestamp is exclusive, a date includes that whole day.
+    pub to: Option<String>,
+    /// Words that must all appear in the summary, case reference or source.
+    pub q: Option<String>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–500 (default 50).
+    pub limit: Option<u32>,
+}
+
+/// A page of the timeline, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventPage {
+    pub events: Vec<ContactEvent>,
+    /// Pass as `cursor` for the next, older page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// An assisted session from the console (`PUT /v1/sessions/{id}`). The staff member is the caller.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SessionInput {
+    /// `null` for an anonymous citizen.
+    #[serde(default)]
+    pub citizen_id: Option<Uuid>,
+    pub channel: Channel,
+    /// An authority id from `GET /v1/authorities`: whom the help was given on behalf of.
+    pub authority: String,
+    pub site: String,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    #[serde(default)]
+    pub kle: Option<String>,
+    #[serde(default)]
+    pub guides: Vec<GuideRun>,
+    pub outcome: Outcome,
+    pub contact_kind: ContactKind,
+    pub summary: String,
+    #[serde(default)]
+    pub next_steps: Vec<NextStep>,
+    #[serde(default)]
+    pub notes: String,
+    #[serde(default)]
+    pub digital_readiness_after: Option<DigitalReadiness>,
+    #[serde(default)]
+    pub referral: Option<String>,
+}
+
+/// The answer to a session write.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SessionWrite {
+    pub session: AssistedSession,
+    /// `false` when the same session was already stored (a retry).
+    pub created: bool,
+}
+
+/// Query of `GET /v1/sessions`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SessionParams {
+    pub citizen: Option<Uuid>,
+    pub staff: Option<Uuid>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// `GET /v1/sessions` result, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SessionList {
+    pub sessions: Vec<AssistedSession>,
+}
+
+/// What kind of use of personal data an audit row records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Search,
+    ReadProfile,
+    ReadTimeline,
+    RevealCpr,
+    ReadSessions,
+    Export,
+    ReadAudit,
+}
+
+impl AuditAction {
+    /// The stored code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Search => "search",
+            Self::ReadProfile => "read_profile",
+            Self::ReadTimeline => "read_timeline",
+            Self::RevealCpr => "reveal_cpr",
+            Self::ReadSessions => "read_sessions",
+            Self::Export => "export",
+            Self::ReadAudit => "read_audit",
+        }
+    }
+
+    /// Parses a stored code.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        [
+            Self::Search,
+            Self::ReadProfile,
+            Self::ReadTimeline,
+            Self::RevealCpr,
+            Self::ReadSessions,
+            Self::Export,
+            Self::ReadAudit,
+        ]
+        .into_iter()
+        .find(|a| a.code() == code)
+    }
+}
+
+/// One use of personal data: who, when, what, why, about whom (or with which search criterion).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub staff_id: Uuid,
+    pub staff_name: String,
+    pub action: AuditAction,
+    pub purpose: Purpose,
+    /// The search criterion, as `cpr:…`, `phone:…` or `name:…`.
+    pub criterion: Option<String>,
+    /// The citizens whose data the call returned.
+    pub citizen_ids: Vec<Uuid>,
+}
+
+/// Query of `GET /v1/audit`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct AuditParams {
+    pub citizen: Option<Uuid>,
+    pub staff: Option<Uuid>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// `GET /v1/audit` result, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuditList {
+    pub entries: Vec<AuditEntry>,
+}
+
+/// When and why the citizen's data was used, as the citizen may learn it (no staff identity).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct LookupRecord {
+    pub at: DateTime<Utc>,
+    pub action: AuditAction,
+    pub purpose: Purpose,
+}
+
+/// `GET /v1/citizens/{id}/export`: everything held about the citizen (GDPR art. 15).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CitizenExport {
+    pub exported_at: DateTime<Utc>,
+    #[schema(value_type = Object)]
+    pub citizen: Citizen,
+    pub cases: Vec<Case>,
+    pub events: Vec<ContactEvent>,
+    pub sessions: Vec<AssistedSession>,
+    pub lookups: Vec<LookupRecord>,
+}
+
+/// `GET /v1/authorities`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AuthorityList {
+    pub authorities: Vec<Authority>,
+}
+
+/// `GET /v1/me`: who the token belongs to.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Me {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+    pub site: String,
+}

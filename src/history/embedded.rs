@@ -1,0 +1,141 @@
+//! The embedded default: the contact-history service started in-process on `127.0.0.1:<random port>` over a
+//! local SQLite file of fictitious citizens, with a local demo staff member. The console talks to it over HTTP
+//! exactly as it would to a shared deployment, so there is one code path.
+//!
+//! The demo store is a file of its own in the data directory and holds only fictitious citizens, so demo and
+//! training data never mix with a real store.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use super::demo::{self, DemoOptions, DemoReport};
+use super::service::{self, AppState};
+use super::store::{Store, StoreError};
+use crate::domain::Role;
+
+/// File name of the demo store inside the data directory.
+pub const DEMO_DATABASE: &str = "demo.sqlite";
+/// File holding the local demo staff member's token (readable by the owner only).
+pub const TOKEN_FILE: &str = "local-staff.token";
+
+/// What to start.
+#[derive(Clone, Debug)]
+pub struct EmbeddedOptions {
+    pub data_dir: PathBuf,
+    /// Citizens to generate when the store is new.
+    pub demo_citizens: u32,
+    /// Of those, how many get ten thousand events.
+    pub heavy_citizens: u32,
+}
+
+/// Why the embedded service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    #[error("the data directory {path} cannot be used: {source}")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error("the local token file cannot be written: {0}")]
+    Token(std::io::Error),
+    #[error("no local port could be opened: {0}")]
+    Bind(std::io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// A running embedded service. Dropping it (or calling [`Embedded::stop`]) shuts the service down.
+pub struct Embedded {
+    pub url: String,
+    pub token: String,
+    pub database: PathBuf,
+    /// Set when this start created the demo population.
+    pub seeded: Option<DemoReport>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl std::fmt::Debug for Embedded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Embedded").field("url", &self.url).field("database", &self.database).finish_non_exhaustive()
+    }
+}
+
+impl Embedded {
+    /// Stops the service and waits for requests in flight.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            // The receiver is gone only if the server already stopped, which is what we want.
+            shutdown.send(()).ok();
+        }
+        if let Some(task) = self.task.take()
+            && let Ok(Err(error)) = task.await
+        {
+            tracing::warn!(%error, "embedded service stopped with an error");
+        }
+    }
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            shutdown.send(()).ok();
+        }
+    }
+}
+
+/// The platform's data directory for Medbetjening (e.g. `~/.local/share/medbetjening` on Linux).
+#[must_use]
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("dk", "Medbetjening", "Medbetjening")
+        .map_or_else(|| PathBuf::from(".medbetjening"), |dirs| dirs.data_dir().to_path_buf())
+}
+
+/// Opens (and on first run fills) the demo store, makes sure a local staff token exists, and starts the service.
+/// `progress(done, total)` reports demo generation.
+pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) -> Result<Embedded, EmbeddedError> {
+    let dir = &options.data_dir;
+    std::fs::create_dir_all(dir).map_err(|source| EmbeddedError::DataDir { path: dir.clone(), source })?;
+    let database = dir.join(DEMO_DATABASE);
+    let store = Store::open(&format!("sqlite:{}", database.display())).await?;
+    let seeded = if store.count_citizens().await? == 0 {
+        let demo = DemoOptions { citizens: options.demo_citizens, heavy: options.heavy_citizens, seed: 1, anchor: Utc::now() };
+        Some(demo::generate(&store, &demo, progress).await?)
+    } else {
+        None
+    };
+    let token = local_token(&store, dir).await?;
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.map_err(EmbeddedError::Bind)?;
+    let url = format!("http://{}", listener.local_addr().map_err(EmbeddedError::Bind)?);
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let state = AppState::new(store);
+    let task = tokio::spawn(service::serve(listener, state, async move {
+        stopped.await.ok();
+    }));
+    Ok(Embedded { url, token, database, seeded, shutdown: Some(shutdown), task: Some(task) })
+}
+
+/// The local demo staff member's token: read from the data directory, or created (with a new staff member).
+async fn local_token(store: &Store, dir: &Path) -> Result<String, EmbeddedError> {
+    let path = dir.join(TOKEN_FILE);
+    if let Ok(token) = std::fs::read_to_string(&path) {
+        let token = token.trim().to_owned();
+        if store.staff_by_token(&token).await?.is_some() {
+            return Ok(token);
+        }
+    }
+    let (_, token) = store.add_staff("Demo-medarbejder", Role::Counter, "Borgerservice (demo)", Utc::now()).await?;
+    write_private(&path, &token.0).map_err(EmbeddedError::Token)?;
+    Ok(token.0)
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    std::io::Write::write_all(&mut options.open(path)?, contents.as_bytes())
+}

@@ -1,0 +1,258 @@
+//! Turning what other systems send (registry records, channel contacts, logged sessions) into domain values.
+//!
+//! Shared by the HTTP service and the JSONL import, so both accept and refuse exactly the same input.
+//! Error messages name the field and the rule, never the value, so they are safe to show and to log.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::api::{CitizenInput, CitizenRef, EventInput, SessionInput};
+use super::store::{CitizenLookup, Store, StoreError};
+use crate::domain::citizen::{normalise_email, normalise_phone};
+use crate::domain::{
+    AssistedSession, AuthorityCatalog, AuthorityId, Citizen, CitizenId, ContactEvent, Cpr, CprError, KleCatalog,
+    KleTopic, Staff,
+};
+
+const MAX_NAME: usize = 200;
+const MAX_SUMMARY: usize = 2_000;
+const MAX_NOTES: usize = 4_000;
+const MAX_ID: usize = 200;
+
+/// Why an input was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{field}: {reason}")]
+    InvalidCpr { field: String, reason: CprError },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("no citizen matches the {0} given")]
+    UnknownCitizen(&'static str),
+    #[error("the {0} given matches more than one citizen; name the citizen by CPR number or id")]
+    AmbiguousCitizen(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn invalid(field: impl Into<String>, message: impl Into<String>) -> InputError {
+    InputError::Invalid { field: field.into(), message: message.into() }
+}
+
+/// Checks that a required text is present and not too long; returns it trimmed.
+fn text(field: &str, value: &str, max: usize) -> Result<String, InputError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(invalid(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(invalid(field, format!("must be at most {max} characters")));
+    }
+    Ok(value.to_owned())
+}
+
+fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, InputError> {
+    value.filter(|v| !v.trim().is_empty()).map(|v| text(field, v, max)).transpose()
+}
+
+/// Parses a CPR number, naming the field when it is not one.
+pub fn cpr(field: &str, value: &str) -> Result<Cpr, InputError> {
+    Cpr::parse(value).map_err(|reason| InputError::InvalidCpr { field: field.to_owned(), reason })
+}
+
+/// Parses an optional KLE number against the catalogue.
+pub fn kle(field: &str, value: Option<&str>) -> Result<Option<KleTopic>, InputError> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| KleCatalog::builtin().topic(v).map_err(|e| invalid(field, e.to_string())))
+        .transpose()
+}
+
+/// Checks an authority id against the catalogue.
+pub fn authority(field: &str, value: &str, catalog: &AuthorityCatalog) -> Result<AuthorityId, InputError> {
+    catalog.get(value).map(|a| a.id.clone()).ok_or_else(|| invalid(field, "unknown authority; see GET /v1/authorities"))
+}
+
+/// A registry record as a citizen. `id` is used if the citizen turns out to be new.
+pub fn citizen(input: CitizenInput, id: CitizenId) -> Result<Citizen, InputError> {
+    let current = cpr("cpr", &input.cpr)?;
+    let mut earlier_cprs = Vec::new();
+    for (i, value) in input.earlier_cprs.iter().enumerate() {
+        let earlier = cpr(&format!("earlier_cprs[{i}]"), value)?;
+        if earlier != current && !earlier_cprs.contains(&earlier) {
+            earlier_cprs.push(earlier);
+        }
+    }
+    let mut phones = Vec::new();
+    for (i, value) in input.phones.iter().enumerate() {
+        let phone = normalise_phone(value)
+            .ok_or_else(|| invalid(format!("phones[{i}]"), "not a phone number (8 digits, or + and country code)"))?;
+        if !phones.contains(&phone) {
+            phones.push(phone);
+        }
+    }
+    let mut emails = Vec::new();
+    for (i, value) in input.emails.iter().enumerate() {
+        let email = normalise_email(value).ok_or_else(|| invalid(format!("emails[{i}]"), "not an e-mail address"))?;
+        if !emails.contains(&email) {
+            emails.push(email);
+        }
+    }
+    Ok(Citizen {
+        id,
+        cpr: current,
+        earlier_cprs,
+        name: text("name", &input.name, MAX_NAME)?,
+        phones,
+        emails,
+        preferred_language: input.preferred_language,
+        district: optional_text("district", input.district.as_deref(), MAX_NAME)?,
+        digital_post: input.digital_post,
+        mitid: input.mitid,
+        digital_readiness: input.digital_readiness,
+        powers_of_attorney: input.powers_of_attorney,
+        fictitious: input.fictitious,
+    })
+}
+
+/// Finds the one citizen an event names (by id, CPR, phone or e-mail).
+pub async fn resolve_citizen(store: &Store, reference: &CitizenRef) -> Result<Citizen, InputError> {
+    let given = [reference.id.is_some(), reference.cpr.is_some(), reference.phone.is_some(), reference.email.is_some()];
+    if given.iter().filter(|g| **g).count() != 1 {
+        return Err(invalid("citizen", "give exactly one of id, cpr, phone, email"));
+    }
+    if let Some(id) = reference.id {
+        return store.citizen(id).await?.ok_or(InputError::UnknownCitizen("id"));
+    }
+    let (what, lookup) = if let Some(value) = &reference.cpr {
+        ("CPR number", CitizenLookup::Cpr(cpr("citizen.cpr", value)?))
+    } else if let Some(value) = &reference.phone {
+        let phone = normalise_phone(value).ok_or_else(|| invalid("citizen.phone", "not a phone number"))?;
+        ("phone number", CitizenLookup::Phone(phone))
+    } else {
+        let value = reference.email.as_deref().unwrap_or_default();
+        let email = normalise_email(value).ok_or_else(|| invalid("citizen.email", "not an e-mail address"))?;
+        ("e-mail address", CitizenLookup::Email(email))
+    };
+    let mut found = store.find_citizens(&lookup, false, 2).await?;
+    match found.len() {
+        0 => Err(InputError::UnknownCitizen(what)),
+        1 => Ok(found.remove(0)),
+        _ => Err(InputError::AmbiguousCitizen(what)),
+    }
+}
+
+/// A channel system's contact as an event for `citizen`.
+pub fn event(input: &EventInput, citizen: CitizenId, authorities: &AuthorityCatalog) -> Result<ContactEvent, InputError> {
+    Ok(ContactEvent {
+        id: Uuid::now_v7(),
+        citizen_id: citizen,
+        occurred_at: input.occurred_at,
+        channel: input.channel,
+        direction: input.direction,
+        authority: authority("authority", &input.authority, authorities)?,
+        kle: kle("kle", input.kle.as_deref())?,
+        case_ref: optional_text("case_ref", input.case_ref.as_deref(), MAX_ID)?,
+        status: input.status,
+        summary: text("summary", &input.summary, MAX_SUMMARY)?,
+        source: text("source", &input.source, MAX_ID)?,
+        source_id: text("source_id", &input.source_id, MAX_ID)?,
+        staff: optional_text("staff", input.staff.as_deref(), MAX_NAME)?,
+        abandoned: input.abandoned,
+    })
+}
+
+/// A session from the console, logged by `staff`.
+pub fn session(id: Uuid, input: &SessionInput, staff: &Staff, authorities: &AuthorityCatalog) -> Result<AssistedSession, InputError> {
+    if input.ended_at < input.started_at {
+        return Err(invalid("ended_at", "must not be before started_at"));
+    }
+    if input.notes.chars().count() > MAX_NOTES {
+        return Err(invalid("notes", format!("must be at most {MAX_NOTES} characters")));
+    }
+    Ok(AssistedSession {
+        id,
+        citizen_id: input.citizen_id,
+        staff_id: staff.id,
+        channel: input.channel,
+        authority: authority("authority", &input.authority, authorities)?,
+        site: text("site", &input.site, MAX_NAME)?,
+        started_at: input.started_at,
+        ended_at: input.ended_at,
+        kle: kle("kle", input.kle.as_deref())?,
+        guides: input.guides.clone(),
+        outcome: input.outcome,
+        contact_kind: input.contact_kind,
+        summary: text("summary", &input.summary, MAX_SUMMARY)?,
+        next_steps: input.next_steps.clone(),
+        notes: input.notes.clone(),
+        digital_readiness_after: input.digital_readiness_after,
+        referral: optional_text("referral", input.referral.as_deref(), MAX_NAME)?,
+    })
+}
+
+/// The row a session adds to its citizen's timeline, so the next person the citizen meets sees it.
+#[must_use]
+pub fn session_event(session: &AssistedSession, staff: &Staff) -> Option<ContactEvent> {
+    Some(ContactEvent {
+        id: Uuid::now_v7(),
+        citizen_id: session.citizen_id?,
+        occurred_at: session.started_at,
+        channel: session.channel,
+        direction: crate::domain::Direction::Inbound,
+        authority: session.authority.clone(),
+        kle: session.kle.clone(),
+        case_ref: None,
+        status: super::store::status_after(session.outcome),
+        summary: session.summary.clone(),
+        source: SESSION_SOURCE.to_owned(),
+        source_id: session.id.to_string(),
+        staff: Some(format!("{} ({})", staff.name, staff.site)),
+        abandoned: false,
+    })
+}
+
+/// The `source` of timeline rows that come from logged assisted sessions.
+pub const SESSION_SOURCE: &str = "medbetjening";
+
+/// Parses a `from`/`to` bound: RFC 3339, or a date (`YYYY-MM-DD`, UTC) that for `to` includes the whole day.
+pub fn time_bound(field: &str, value: &str, is_end: bool) -> Result<DateTime<Utc>, InputError> {
+    if let Ok(time) = DateTime::parse_from_rfc3339(value) {
+        return Ok(time.with_timezone(&Utc));
+    }
+    let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| invalid(field, "use an RFC 3339 time (2026-11-26T09:30:00Z) or a date (2026-11-26)"))?;
+    let day = if is_end { date.succ_opt().unwrap_or(date) } else { date };
+    Ok(day.and_time(chrono::NaiveTime::MIN).and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_as_bounds_cover_whole_days() {
+        let from = time_bound("from", "2026-11-26", false).expect("date");
+        let to = time_bound("to", "2026-11-26", true).expect("date");
+        assert_eq!((to - from).num_hours(), 24);
+        assert!(time_bound("to", "yesterday", true).is_err());
+        assert!(time_bound("to", "2026-11-26T09:30:00+01:00", true).is_ok());
+    }
+
+    #[test]
+    fn citizen_input_is_normalised_and_checked() {
+        let input: CitizenInput = serde_json::from_value(serde_json::json!({
+            "cpr": "0707614285", "earlier_cprs": ["070761-4285"], "name": "  Søren Ærø ",
+            "phones": ["+45 12 34 56 78", "12345678"], "emails": ["S@Example.dk"]
+        }))
+        .expect("valid input");
+        let citizen = citizen(input, Uuid::nil()).expect("valid citizen");
+        assert_eq!(citizen.name, "Søren Ærø");
+        assert_eq!(citizen.phones, vec!["12345678"]);
+        assert!(citizen.earlier_cprs.is_empty(), "the current number is not an earlier one");
+        let bad: CitizenInput =
+            serde_json::from_value(serde_json::json!({"cpr": "3102991234", "name": "X"})).expect("shape is fine");
+        let err = super::citizen(bad, Uuid::nil()).expect_err("31 February");
+        assert!(matches!(err, InputError::InvalidCpr { .. }));
+        assert_eq!(err.to_string(), "cpr: the day (digits 1–2) does not exist in that month and year");
+    }
+}

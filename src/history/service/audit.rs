@@ -1,0 +1,65 @@
+//! `GET /v1/audit`, and the helper every reading handler uses to write its audit row first.
+
+use axum::Json;
+use axum::extract::State;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::error::ApiResult;
+use super::extract::{AppQuery, Caller, ReadPurpose};
+use crate::domain::{Capability, CitizenId, Purpose};
+use crate::history::api::{AuditAction, AuditList, AuditParams};
+use crate::history::ingest::time_bound;
+use crate::history::store::{AuditFilter, NewAudit};
+
+const AUDIT_PAGE: u32 = 1_000;
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_audit))
+}
+
+/// Writes the audit row for a read before the data leaves the service; if it cannot be written, nothing is read.
+pub(super) async fn record(
+    state: &AppState,
+    caller: &Caller,
+    action: AuditAction,
+    purpose: Purpose,
+    criterion: Option<String>,
+    citizen_ids: Vec<CitizenId>,
+) -> ApiResult<()> {
+    let entry = NewAudit { staff_id: caller.0.id, action, purpose, criterion, citizen_ids };
+    state.store.record_audit(&entry, state.now()).await?;
+    Ok(())
+}
+
+/// Who read which citizen's data, when and why (supervisors).
+#[utoipa::path(
+    get, path = "/v1/audit", tag = "audit",
+    params(AuditParams, ("X-Purpose" = String, Header, description = "why you read this")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = AuditList),
+        (status = 400, body = crate::history::api::ErrorBody, description = "missing purpose or bad query"),
+        (status = 401, body = crate::history::api::ErrorBody), (status = 403, body = crate::history::api::ErrorBody),
+    )
+)]
+async fn list_audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    ReadPurpose(purpose): ReadPurpose,
+    AppQuery(params): AppQuery<AuditParams>,
+) -> ApiResult<Json<AuditList>> {
+    caller.require(Capability::ReadAudit)?;
+    let filter = AuditFilter {
+        citizen: params.citizen,
+        staff: params.staff,
+        from: params.from.as_deref().map(|v| time_bound("from", v, false)).transpose()?,
+        to: params.to.as_deref().map(|v| time_bound("to", v, true)).transpose()?,
+        limit: AUDIT_PAGE,
+    };
+    // Reading the audit trail about a citizen is itself a use of their data.
+    record(&state, &caller, AuditAction::ReadAudit, purpose, None, params.citizen.into_iter().collect()).await?;
+    let entries = state.store.audit_entries(&filter).await?;
+    Ok(Json(AuditList { entries }))
+}

@@ -1,0 +1,103 @@
+//! The cross-channel timeline and the ingest of contacts from channel systems.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+use super::AppState;
+use super::audit::record;
+use super::citizens::readable_citizen;
+use super::error::{ApiError, ApiResult};
+use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose};
+use crate::domain::{Capability, Channel};
+use crate::history::api::{
+    AuditAction, DEFAULT_PAGE, ErrorBody, EventInput, EventPage, EventWrite, MAX_PAGE, TimelineParams,
+};
+use crate::history::ingest::{self, time_bound};
+use crate::history::store::{Cursor, EventWriteOutcome, TimelineQuery};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(post_event)).routes(routes!(timeline))
+}
+
+/// Report a contact from a channel system. Idempotent on `(source, source_id)`: a repeat returns the stored event.
+#[utoipa::path(
+    post, path = "/v1/events", tag = "events", request_body = EventInput, security(("bearer" = [])),
+    responses(
+        (status = 201, body = EventWrite, description = "stored"),
+        (status = 200, body = EventWrite, description = "already stored; nothing changed"),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 413, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "invalid field, or no single citizen matches"),
+    )
+)]
+async fn post_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppJson(input): AppJson<EventInput>,
+) -> ApiResult<(StatusCode, Json<EventWrite>)> {
+    caller.require(Capability::WriteEvents)?;
+    let citizen = ingest::resolve_citizen(&state.store, &input.citizen).await?;
+    let event = ingest::event(&input, citizen.id, &state.authorities)?;
+    Ok(match state.store.insert_event(&event, state.now()).await? {
+        EventWriteOutcome::Created(event) => (StatusCode::CREATED, Json(EventWrite { event, created: true })),
+        EventWriteOutcome::Existing(event) => (StatusCode::OK, Json(EventWrite { event, created: false })),
+    })
+}
+
+fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
+    let list = |text: &Option<String>| -> Vec<String> {
+        text.iter().flat_map(|t| t.split(',')).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    };
+    let channels = list(&params.channel)
+        .iter()
+        .map(|code| {
+            Channel::from_code(code)
+                .ok_or_else(|| ApiError::bad_request("invalid_query", "channel: unknown channel code; see the API document"))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let limit = params.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::bad_request("invalid_query", format!("limit: must be between 1 and {MAX_PAGE}")));
+    }
+    let cursor = params
+        .cursor
+        .as_deref()
+        .map(|c| Cursor::decode(c).ok_or_else(|| ApiError::bad_request("invalid_cursor", "cursor: pass next_cursor unchanged")))
+        .transpose()?;
+    Ok(TimelineQuery {
+        channels,
+        authorities: list(&params.authority),
+        from: params.from.as_deref().map(|v| time_bound("from", v, false)).transpose()?,
+        to: params.to.as_deref().map(|v| time_bound("to", v, true)).transpose()?,
+        words: params.q.iter().flat_map(|q| q.split_whitespace()).map(str::to_owned).collect(),
+        cursor,
+        limit,
+    })
+}
+
+/// One page of the citizen's cross-channel timeline, newest first.
+#[utoipa::path(
+    get, path = "/v1/citizens/{id}/events", tag = "events",
+    params(("id" = Uuid, Path), TimelineParams, ("X-Purpose" = String, Header, description = "why you read this")),
+    security(("bearer" = [])),
+    responses((status = 200, body = EventPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    ReadPurpose(purpose): ReadPurpose,
+    AppPath(id): AppPath<Uuid>,
+    AppQuery(params): AppQuery<TimelineParams>,
+) -> ApiResult<Json<EventPage>> {
+    caller.require(Capability::ReadCitizens)?;
+    let query = timeline_query(&params)?;
+    readable_citizen(&state, &caller, id).await?;
+    record(&state, &caller, AuditAction::ReadTimeline, purpose, None, vec![id]).await?;
+    let (events, next) = state.store.timeline(id, &query).await?;
+    Ok(Json(EventPage { events, next_cursor: next.map(|c| c.encode()) }))
+}

@@ -1,0 +1,107 @@
+//! Extractors: the authenticated caller, the purpose of a read, and JSON/query/path with our error shape.
+
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use super::AppState;
+use super::error::ApiError;
+use crate::domain::{Capability, Purpose, Staff};
+use crate::history::api::PURPOSE_HEADER;
+
+/// The staff member whose bearer token came with the request.
+#[derive(Clone, Debug)]
+pub struct Caller(pub Staff);
+
+impl Caller {
+    /// Refuses with 403 unless the caller's role allows `capability`.
+    pub fn require(&self, capability: Capability) -> Result<(), ApiError> {
+        if self.0.role.may(capability) {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden(format!("the role '{}' may not do this", self.0.role.code())))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .ok_or_else(|| ApiError::unauthorized("send 'Authorization: Bearer <token>'"))?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::unauthorized("the Authorization header must be 'Bearer <token>'"))?;
+        let staff = state
+            .store
+            .staff_by_token(token)
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("the token is not valid (unknown, rotated or disabled)"))?;
+        Ok(Self(staff))
+    }
+}
+
+/// Why the caller reads a citizen's data, from the `X-Purpose` header. Required on every read of personal data.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadPurpose(pub Purpose);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReadPurpose {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let codes = || Purpose::ALL.iter().map(|p| p.code()).collect::<Vec<_>>().join(", ");
+        let value = parts.headers.get(PURPOSE_HEADER).ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_purpose",
+                format!("reading citizen data needs a purpose: send the X-Purpose header with one of: {}", codes()),
+            )
+        })?;
+        value.to_str().ok().and_then(Purpose::from_code).map(Self).ok_or_else(|| {
+            ApiError::bad_request("invalid_purpose", format!("unknown purpose in X-Purpose; use one of: {}", codes()))
+        })
+    }
+}
+
+/// `axum::Json` whose rejection is an [`ApiError`].
+pub struct AppJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// `axum::extract::Query` whose rejection is an [`ApiError`].
+pub struct AppQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(value) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// `axum::extract::Path` whose rejection is an [`ApiError`].
+pub struct AppPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for AppPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(value) = Path::<T>::from_request_parts(parts, state).await?;
+        Ok(Self(value))
+    }
+}

@@ -1,0 +1,40 @@
+//! Health, the caller's identity and reference data: nothing personal, so no purpose is needed.
+
+use axum::Json;
+use axum::extract::State;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::extract::Caller;
+use crate::history::api::{AuthorityList, Health, Me};
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health)).routes(routes!(me)).routes(routes!(authorities))
+}
+
+/// Liveness, version and whether the store answers. Needs no token.
+#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, body = Health)))]
+async fn health(State(state): State<AppState>) -> Json<Health> {
+    let reachable = state.store.ping().await;
+    Json(Health {
+        status: if reachable { "ok" } else { "degraded" }.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        store: state.store.kind().name().to_owned(),
+        store_reachable: reachable,
+    })
+}
+
+/// The staff member the token belongs to.
+#[utoipa::path(get, path = "/v1/me", tag = "meta", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = crate::history::api::ErrorBody)))]
+async fn me(Caller(staff): Caller) -> Json<Me> {
+    Json(Me { id: staff.id, name: staff.name, role: staff.role, site: staff.site })
+}
+
+/// The departments and authorities events may name.
+#[utoipa::path(get, path = "/v1/authorities", tag = "meta", security(("bearer" = [])),
+    responses((status = 200, body = AuthorityList), (status = 401, body = crate::history::api::ErrorBody)))]
+async fn authorities(State(state): State<AppState>, _caller: Caller) -> Json<AuthorityList> {
+    Json(AuthorityList { authorities: state.authorities.all().into_iter().cloned().collect() })
+}

@@ -1,0 +1,126 @@
+//! The audit log: every use of a citizen's personal data, with who, when, what, why and about whom.
+
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::sql::{Param, Sql};
+use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
+use crate::domain::{CitizenId, Purpose, StaffId};
+use crate::history::api::{AuditAction, AuditEntry, LookupRecord};
+
+/// One audit row to write.
+#[derive(Clone, Debug)]
+pub struct NewAudit {
+    pub staff_id: StaffId,
+    pub action: AuditAction,
+    pub purpose: Purpose,
+    pub criterion: Option<String>,
+    pub citizen_ids: Vec<CitizenId>,
+}
+
+/// Which audit rows to list.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub citizen: Option<CitizenId>,
+    pub staff: Option<StaffId>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: u32,
+}
+
+fn action_of(row: &AnyRow) -> StoreResult<AuditAction> {
+    let code: String = row.try_get("action")?;
+    AuditAction::from_code(&code).ok_or(StoreError::Corrupt { what: "audit action", detail: code })
+}
+
+fn purpose_of(row: &AnyRow) -> StoreResult<Purpose> {
+    let code: String = row.try_get("purpose")?;
+    Purpose::from_code(&code).ok_or(StoreError::Corrupt { what: "audit purpose", detail: code })
+}
+
+impl Store {
+    /// Writes one audit row and its subjects in one transaction.
+    pub async fn record_audit(&self, entry: &NewAudit, now: DateTime<Utc>) -> StoreResult<uuid::Uuid> {
+        let id = uuid::Uuid::now_v7();
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("INSERT INTO audit (id, at, staff_id, action, purpose, criterion) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(id.to_string())
+            .bind(to_micros(now))
+            .bind(entry.staff_id.to_string())
+            .bind(entry.action.code())
+            .bind(entry.purpose.code())
+            .bind(entry.criterion.clone())
+            .execute(&mut *tx)
+            .await?;
+        for citizen in &entry.citizen_ids {
+            sqlx::query("INSERT INTO audit_subjects (citizen_id, audit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(citizen.to_string())
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Audit rows, newest first, with the staff member's name and every subject.
+    pub async fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>> {
+        let mut sql = Sql::new(
+            "SELECT a.id, a.at, a.staff_id, s.name AS staff_name, a.action, a.purpose, a.criterion \
+             FROM audit a JOIN staff s ON s.id = a.staff_id WHERE 1 = 1",
+        );
+        if let Some(citizen) = filter.citizen {
+            sql.push(" AND a.id IN (SELECT audit_id FROM audit_subjects WHERE citizen_id = ")
+                .bind(Param::Text(citizen.to_string()))
+                .push(")");
+        }
+        if let Some(staff) = filter.staff {
+            sql.push(" AND a.staff_id = ").bind(Param::Text(staff.to_string()));
+        }
+        if let Some(from) = filter.from {
+            sql.push(" AND a.at >= ").bind(Param::Int(to_micros(from)));
+        }
+        if let Some(to) = filter.to {
+            sql.push(" AND a.at < ").bind(Param::Int(to_micros(to)));
+        }
+        sql.push(" ORDER BY a.at DESC, a.id DESC LIMIT ").bind(Param::Int(i64::from(filter.limit)));
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let mut entries = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: String = row.try_get("id")?;
+            let subjects = sqlx::query("SELECT citizen_id FROM audit_subjects WHERE audit_id = $1 ORDER BY citizen_id")
+                .bind(&id)
+                .fetch_all(self.pool())
+                .await?;
+            entries.push(AuditEntry {
+                id: parse_uuid(&id, "audit id")?,
+                at: from_micros(row.try_get("at")?),
+                staff_id: parse_uuid(&row.try_get::<String, _>("staff_id")?, "staff id")?,
+                staff_name: row.try_get("staff_name")?,
+                action: action_of(row)?,
+                purpose: purpose_of(row)?,
+                criterion: row.try_get("criterion")?,
+                citizen_ids: subjects
+                    .iter()
+                    .map(|s| parse_uuid(&s.try_get::<String, _>(0)?, "citizen id"))
+                    .collect::<StoreResult<_>>()?,
+            });
+        }
+        Ok(entries)
+    }
+
+    /// When and why the citizen's data was used, oldest first, without staff identities (for the citizen).
+    pub async fn lookups_of(&self, citizen: CitizenId) -> StoreResult<Vec<LookupRecord>> {
+        let rows = sqlx::query(
+            "SELECT a.at, a.action, a.purpose FROM audit_subjects x JOIN audit a ON a.id = x.audit_id \
+             WHERE x.citizen_id = $1 ORDER BY a.at, a.id",
+        )
+        .bind(citizen.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok(LookupRecord { at: from_micros(row.try_get("at")?), action: action_of(row)?, purpose: purpose_of(row)? }))
+            .collect()
+    }
+}

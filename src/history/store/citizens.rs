@@ -1,0 +1,158 @@
+//! Citizen records and the identifiers they are found by.
+
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::sql::{Param, Sql, starts_pattern};
+use super::{Store, StoreResult, parse_json, to_micros};
+use crate::domain::citizen::fold_name;
+use crate::domain::{Citizen, CitizenId, Cpr};
+
+/// A way to find a citizen, already normalised.
+#[derive(Clone, Debug)]
+pub enum CitizenLookup {
+    Cpr(Cpr),
+    /// Normalised by [`crate::domain::citizen::normalise_phone`].
+    Phone(String),
+    /// Normalised by [`crate::domain::citizen::normalise_email`].
+    Email(String),
+}
+
+impl CitizenLookup {
+    fn key(&self) -> (&'static str, String) {
+        match self {
+            Self::Cpr(cpr) => ("cpr", cpr.compact()),
+            Self::Phone(phone) => ("phone", phone.clone()),
+            Self::Email(email) => ("email", email.clone()),
+        }
+    }
+}
+
+/// What a create-or-update did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    Created(CitizenId),
+    Updated(CitizenId),
+    /// The record was already exactly this.
+    Unchanged(CitizenId),
+    /// The numbers given belong to more than one citizen; merging identities is a deliberate act, not a side effect.
+    IdentityConflict,
+}
+
+/// The stored search key: the folded name with a leading space, so `% word%` matches from the start of any word.
+fn name_key(name: &str) -> String {
+    format!(" {}", fold_name(name))
+}
+
+fn citizen_from_row(row: &AnyRow) -> StoreResult<Citizen> {
+    parse_json(&row.try_get::<String, _>("record")?, "citizen record")
+}
+
+fn identifiers(citizen: &Citizen) -> Vec<(&'static str, String)> {
+    let cprs = std::iter::once(&citizen.cpr).chain(&citizen.earlier_cprs).map(|c| ("cpr", c.compact()));
+    let phones = citizen.phones.iter().map(|p| ("phone", p.clone()));
+    let emails = citizen.emails.iter().map(|e| ("email", e.clone()));
+    cprs.chain(phones).chain(emails).collect()
+}
+
+async fn write_identifiers(conn: &mut AnyConnection, citizen: &Citizen) -> StoreResult<()> {
+    sqlx::query("DELETE FROM citizen_identifiers WHERE citizen_id = $1")
+        .bind(citizen.id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    for (kind, value) in identifiers(citizen) {
+        sqlx::query("INSERT INTO citizen_identifiers (kind, value, citizen_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+            .bind(kind)
+            .bind(value)
+            .bind(citizen.id.to_string())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Creates or updates a citizen, matched on any of their CPR numbers (current or earlier).
+    /// `citizen.id` is used only when the citizen is new.
+    pub async fn upsert_citizen(&self, citizen: &Citizen, now: DateTime<Utc>) -> StoreResult<UpsertOutcome> {
+        let mut tx = self.pool().begin().await?;
+        let cprs = std::iter::once(&citizen.cpr).chain(&citizen.earlier_cprs).map(|c| Param::Text(c.compact()));
+        let mut sql = Sql::new("SELECT DISTINCT citizen_id FROM citizen_identifiers WHERE kind = 'cpr' AND value IN ");
+        sql.bind_list(cprs);
+        let matches: Vec<String> = sql.query().fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        let mut record = citizen.clone();
+        let outcome = match matches.as_slice() {
+            [] => {
+                sqlx::query("INSERT INTO citizens (id, cpr, name_key, fictitious, record, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(record.id.to_string())
+                    .bind(record.cpr.compact())
+                    .bind(name_key(&record.name))
+                    .bind(i64::from(record.fictitious))
+                    .bind(serde_json::to_string(&record).unwrap_or_default())
+                    .bind(to_micros(now))
+                    .execute(&mut *tx)
+                    .await?;
+                UpsertOutcome::Created(record.id)
+            }
+            [existing] => {
+                record.id = super::parse_uuid(existing, "citizen id")?;
+                let stored = sqlx::query("SELECT record FROM citizens WHERE id = $1").bind(existing).fetch_one(&mut *tx).await?;
+                if citizen_from_row(&stored)? == record {
+                    return Ok(UpsertOutcome::Unchanged(record.id));
+                }
+                sqlx::query("UPDATE citizens SET cpr = $2, name_key = $3, fictitious = $4, record = $5, updated_at = $6 WHERE id = $1")
+                    .bind(existing)
+                    .bind(record.cpr.compact())
+                    .bind(name_key(&record.name))
+                    .bind(i64::from(record.fictitious))
+                    .bind(serde_json::to_string(&record).unwrap_or_default())
+                    .bind(to_micros(now))
+                    .execute(&mut *tx)
+                    .await?;
+                UpsertOutcome::Updated(record.id)
+            }
+            _ => return Ok(UpsertOutcome::IdentityConflict),
+        };
+        write_identifiers(&mut tx, &record).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    /// A citizen by id.
+    pub async fn citizen(&self, id: CitizenId) -> StoreResult<Option<Citizen>> {
+        let row = sqlx::query("SELECT record FROM citizens WHERE id = $1").bind(id.to_string()).fetch_optional(self.pool()).await?;
+        row.as_ref().map(citizen_from_row).transpose()
+    }
+
+    /// Citizens with this CPR number, phone or e-mail; at most `limit`, by name.
+    pub async fn find_citizens(&self, lookup: &CitizenLookup, fictitious_only: bool, limit: u32) -> StoreResult<Vec<Citizen>> {
+        let (kind, value) = lookup.key();
+        let mut sql = Sql::new("SELECT c.record FROM citizen_identifiers i JOIN citizens c ON c.id = i.citizen_id WHERE i.kind = ");
+        sql.bind(Param::Text(kind.to_owned())).push(" AND i.value = ").bind(Param::Text(value));
+        if fictitious_only {
+            sql.push(" AND c.fictitious = 1");
+        }
+        sql.push(" ORDER BY c.name_key, c.id LIMIT ").bind(Param::Int(i64::from(limit)));
+        sql.query().fetch_all(self.pool()).await?.iter().map(citizen_from_row).collect()
+    }
+
+    /// Citizens with a name word starting with each word of `query` (case-insensitive, Danish letters too), so
+    /// "han" finds Hansen but not Johansen; at most `limit`, by name.
+    pub async fn search_citizens_by_name(&self, query: &str, fictitious_only: bool, limit: u32) -> StoreResult<Vec<Citizen>> {
+        let mut sql = Sql::new("SELECT record FROM citizens WHERE 1 = 1");
+        for word in fold_name(query).split(' ').filter(|w| !w.is_empty()) {
+            sql.push(" AND name_key LIKE ").bind(Param::Text(format!("% {}", starts_pattern(word)))).push(" ESCAPE '\\'");
+        }
+        if fictitious_only {
+            sql.push(" AND fictitious = 1");
+        }
+        sql.push(" ORDER BY name_key, id LIMIT ").bind(Param::Int(i64::from(limit)));
+        sql.query().fetch_all(self.pool()).await?.iter().map(citizen_from_row).collect()
+    }
+
+    /// How many citizens the store holds.
+    pub async fn count_citizens(&self) -> StoreResult<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM citizens").fetch_one(self.pool()).await?.try_get(0)?)
+    }
+}

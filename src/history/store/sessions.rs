@@ -1,0 +1,100 @@
+//! Logged assisted sessions, stored exactly once per client-generated id.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::events::insert_event_on;
+use super::sql::{Param, Sql};
+use super::{Store, StoreResult, parse_json, to_micros};
+use crate::domain::{AssistedSession, CitizenId, ContactEvent, StaffId};
+
+/// What a session write did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionPutOutcome {
+    Created,
+    /// The same session was already stored: a retry, answered with what is stored.
+    Same(Box<AssistedSession>),
+    /// A different session is stored under this id; nothing was changed.
+    Conflict,
+}
+
+/// Which sessions to list.
+#[derive(Clone, Debug, Default)]
+pub struct SessionFilter {
+    pub citizen: Option<CitizenId>,
+    pub staff: Option<StaffId>,
+    /// Inclusive, on the start time.
+    pub from: Option<DateTime<Utc>>,
+    /// Exclusive, on the start time.
+    pub to: Option<DateTime<Utc>>,
+    /// Only sessions with fictitious citizens (for trainers).
+    pub fictitious_only: bool,
+    pub limit: u32,
+}
+
+impl Store {
+    /// Stores a session and, when it has a citizen, its row in the citizen's timeline — both or neither.
+    pub async fn put_session(
+        &self,
+        session: &AssistedSession,
+        timeline_event: Option<&ContactEvent>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<SessionPutOutcome> {
+        let body = serde_json::to_string(session).unwrap_or_default();
+        let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
+        let mut tx = self.pool().begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO sessions (id, citizen_id, staff_id, started_at, body, body_hash, received_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(session.id.to_string())
+        .bind(session.citizen_id.map(|id| id.to_string()))
+        .bind(session.staff_id.to_string())
+        .bind(to_micros(session.started_at))
+        .bind(&body)
+        .bind(&hash)
+        .bind(to_micros(now))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 0 {
+            let row = sqlx::query("SELECT body, body_hash FROM sessions WHERE id = $1")
+                .bind(session.id.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+            if row.try_get::<String, _>("body_hash")? != hash {
+                return Ok(SessionPutOutcome::Conflict);
+            }
+            let stored: AssistedSession = parse_json(&row.try_get::<String, _>("body")?, "session")?;
+            return Ok(SessionPutOutcome::Same(Box::new(stored)));
+        }
+        if let Some(event) = timeline_event {
+            insert_event_on(&mut tx, event, now).await?;
+        }
+        tx.commit().await?;
+        Ok(SessionPutOutcome::Created)
+    }
+
+    /// Sessions matching the filter, newest first.
+    pub async fn sessions(&self, filter: &SessionFilter) -> StoreResult<Vec<AssistedSession>> {
+        let mut sql = Sql::new("SELECT body FROM sessions WHERE 1 = 1");
+        if let Some(citizen) = filter.citizen {
+            sql.push(" AND citizen_id = ").bind(Param::Text(citizen.to_string()));
+        }
+        if let Some(staff) = filter.staff {
+            sql.push(" AND staff_id = ").bind(Param::Text(staff.to_string()));
+        }
+        if let Some(from) = filter.from {
+            sql.push(" AND started_at >= ").bind(Param::Int(to_micros(from)));
+        }
+        if let Some(to) = filter.to {
+            sql.push(" AND started_at < ").bind(Param::Int(to_micros(to)));
+        }
+        if filter.fictitious_only {
+            sql.push(" AND citizen_id IN (SELECT id FROM citizens WHERE fictitious = 1)");
+        }
+        sql.push(" ORDER BY started_at DESC, id DESC LIMIT ").bind(Param::Int(i64::from(filter.limit)));
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(|row| parse_json(&row.try_get::<String, _>("body")?, "session")).collect()
+    }
+}

@@ -1,0 +1,8 @@
+//! Medbetjening: a desktop console and a shared contact-history service for staff who help citizens through
+//! digital self-service.
+//!
+//! Layers, with the dependency rule that keeps them honest: [`domain`] depends on nothing of ours;
+//! [`history`] (the contact-history service, its store and its HTTP client) depends only on `domain`.
+
+pub mod domain;
+pub mod history;
