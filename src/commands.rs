@@ -59,13 +59,20 @@ pub async fn embedded_demo(data_dir: PathBuf) -> CommandResult {
         .context("starting the embedded contact-history service")?;
     if let Some(report) = &running.seeded {
         eprintln!();
-        println!("Created {} fictitious demo citizens with {} contacts.", report.citizens_created, report.events_created);
+        println!(
+            "Created {} fictitious demo citizens with {} contacts.",
+            report.citizens_created, report.events_created
+        );
     }
     println!("DEMO DATA — fictitious citizens only.");
     println!("Contact-history service: {}", running.url);
     println!("Demo store:              {}", running.database.display());
     println!("Local staff token file:  {}", data_dir.join(embedded::TOKEN_FILE).display());
-    println!("Try: curl -H \"Authorization: Bearer $(cat '{}')\" {}/v1/me", data_dir.join(embedded::TOKEN_FILE).display(), running.url);
+    println!(
+        "Try: curl -H \"Authorization: Bearer $(cat '{}')\" {}/v1/me",
+        data_dir.join(embedded::TOKEN_FILE).display(),
+        running.url
+    );
     println!("Press Ctrl+C to stop.");
     interrupted().await;
     running.stop().await;

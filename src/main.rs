@@ -29,7 +29,7 @@ enum Command {
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
-        /// A TSV of authorities to use instead of the shipped one (id, kind, name_da, name_en).
+        /// A TSV of authorities to use instead of the shipped one (columns `id`, `kind`, `name_da`, `name_en`).
         #[arg(long)]
         authorities: Option<PathBuf>,
     },
@@ -91,7 +91,8 @@ fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("medbetjening-io").build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("medbetjening-io").build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: could not start the async runtime: {error}");
@@ -102,7 +103,9 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match cli.command {
             None => commands::embedded_demo(data_dir).await,
-            Some(Command::Serve { database, bind, authorities }) => commands::serve(&database, &bind, authorities).await,
+            Some(Command::Serve { database, bind, authorities }) => {
+                commands::serve(&database, &bind, authorities).await
+            }
             Some(Command::Staff { command: StaffCommand::Add { name, role, site, database } }) => {
                 commands::staff_add(&database, &name, &role, &site).await
             }

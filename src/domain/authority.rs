@@ -70,6 +70,7 @@ const BUILTIN: &str = include_str!("../../assets/authorities.tsv");
 
 impl AuthorityCatalog {
     /// The catalogue shipped with the application.
+    #[must_use]
     pub fn builtin() -> Self {
         // The shipped file is checked by a unit test, so a failure here is a build defect.
         Self::parse(BUILTIN).unwrap_or_default()
@@ -94,7 +95,8 @@ impl AuthorityCatalog {
                 _ => return Err(fail("kind must be 'department' or 'external'")),
             };
             let id = AuthorityId(id.to_owned());
-            let authority = Authority { id: id.clone(), kind, name_da: name_da.to_owned(), name_en: name_en.to_owned() };
+            let authority =
+                Authority { id: id.clone(), kind, name_da: name_da.to_owned(), name_en: name_en.to_owned() };
             if by_id.insert(id, authority).is_some() {
                 return Err(fail("duplicate id"));
             }

@@ -10,7 +10,6 @@ use super::citizen::DigitalReadiness;
 use super::kle::KleTopic;
 use super::language::{Language, pick};
 
-
 /// How a session (or a guide's end) turned out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -31,8 +30,14 @@ pub enum Outcome {
 
 impl Outcome {
     /// Every outcome.
-    pub const ALL: [Self; 6] =
-        [Self::Completed, Self::HandedOver, Self::Referred, Self::FollowUpBooked, Self::NotPossibleToday, Self::Abandoned];
+    pub const ALL: [Self; 6] = [
+        Self::Completed,
+        Self::HandedOver,
+        Self::Referred,
+        Self::FollowUpBooked,
+        Self::NotPossibleToday,
+        Self::Abandoned,
+    ];
 
     /// Display text.
     #[must_use]
@@ -75,14 +80,15 @@ pub enum Performer {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum StepState {
     Completed,
-    Skipped { reason: String },
+    Skipped {
+        reason: String,
+    },
     /// The walkthrough stopped on this step.
     Stopped,
 }
 
-/// One step on the path a guide took.
+/// One step on the path a guide took. (Not `deny_unknown_fields`: serde cannot combine it with `flatten`.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
 pub struct StepRecord {
     pub step: String,
     #[serde(flatten)]

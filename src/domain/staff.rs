@@ -28,7 +28,8 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Self; 6] = [Self::Counter, Self::Phone, Self::Trainer, Self::Supervisor, Self::Admin, Self::Integration];
+    pub const ALL: [Self; 6] =
+        [Self::Counter, Self::Phone, Self::Trainer, Self::Supervisor, Self::Admin, Self::Integration];
 
     /// The wire code.
     #[must_use]

@@ -130,7 +130,9 @@ impl HistoryClient {
         }
         let body = response.bytes().await.map_err(from_reqwest)?;
         Err(match serde_json::from_slice::<ErrorBody>(&body) {
-            Ok(ErrorBody { error }) => ClientError::Api { status: status.as_u16(), code: error.code, message: error.message },
+            Ok(ErrorBody { error }) => {
+                ClientError::Api { status: status.as_u16(), code: error.code, message: error.message }
+            }
             Err(_) => ClientError::Api {
                 status: status.as_u16(),
                 code: "http".into(),
@@ -139,7 +141,12 @@ impl HistoryClient {
         })
     }
 
-    async fn get<T: DeserializeOwned, Q: Serialize + ?Sized>(&self, path: &str, query: &Q, purpose: Purpose) -> Result<T, ClientError> {
+    async fn get<T: DeserializeOwned, Q: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        query: &Q,
+        purpose: Purpose,
+    ) -> Result<T, ClientError> {
         Self::send(self.read(path, purpose)?.query(query)).await
     }
 
@@ -159,7 +166,11 @@ impl HistoryClient {
     }
 
     /// `GET /v1/citizens`: search by CPR number, phone or name.
-    pub async fn search_citizens(&self, search: &CitizenSearch, purpose: Purpose) -> Result<CitizenMatches, ClientError> {
+    pub async fn search_citizens(
+        &self,
+        search: &CitizenSearch,
+        purpose: Purpose,
+    ) -> Result<CitizenMatches, ClientError> {
         self.get("v1/citizens", search, purpose).await
     }
 
@@ -174,7 +185,12 @@ impl HistoryClient {
     }
 
     /// `GET /v1/citizens/{id}/events`: one timeline page.
-    pub async fn timeline(&self, id: CitizenId, params: &TimelineParams, purpose: Purpose) -> Result<EventPage, ClientError> {
+    pub async fn timeline(
+        &self,
+        id: CitizenId,
+        params: &TimelineParams,
+        purpose: Purpose,
+    ) -> Result<EventPage, ClientError> {
         self.get(&format!("v1/citizens/{id}/events"), params, purpose).await
     }
 
@@ -209,7 +225,13 @@ impl HistoryClient {
     }
 
     /// Sends an arbitrary request body to `path` (for tests of malformed input); returns status and body text.
-    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: Vec<u8>) -> Result<(StatusCode, String), ClientError> {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<(StatusCode, String), ClientError> {
         let request = self.request(method, path)?.header(reqwest::header::CONTENT_TYPE, content_type).body(body);
         let response = request.send().await.map_err(from_reqwest)?;
         let status = response.status();

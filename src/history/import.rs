@@ -97,7 +97,12 @@ pub async fn import(
     Ok(report)
 }
 
-async fn import_line(store: &Store, authorities: &AuthorityCatalog, raw: &[u8], report: &mut ImportReport) -> Result<(), InputError> {
+async fn import_line(
+    store: &Store,
+    authorities: &AuthorityCatalog,
+    raw: &[u8],
+    report: &mut ImportReport,
+) -> Result<(), InputError> {
     let invalid = |message: String| InputError::Invalid { field: "line".to_owned(), message };
     let text = std::str::from_utf8(raw).map_err(|_| invalid("not UTF-8 text".to_owned()))?;
     if text.trim().is_empty() {

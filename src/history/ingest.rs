@@ -142,7 +142,11 @@ pub async fn resolve_citizen(store: &Store, reference: &CitizenRef) -> Result<Ci
 }
 
 /// A channel system's contact as an event for `citizen`.
-pub fn event(input: &EventInput, citizen: CitizenId, authorities: &AuthorityCatalog) -> Result<ContactEvent, InputError> {
+pub fn event(
+    input: &EventInput,
+    citizen: CitizenId,
+    authorities: &AuthorityCatalog,
+) -> Result<ContactEvent, InputError> {
     Ok(ContactEvent {
         id: Uuid::now_v7(),
         citizen_id: citizen,
@@ -162,7 +166,12 @@ pub fn event(input: &EventInput, citizen: CitizenId, authorities: &AuthorityCata
 }
 
 /// A session from the console, logged by `staff`.
-pub fn session(id: Uuid, input: &SessionInput, staff: &Staff, authorities: &AuthorityCatalog) -> Result<AssistedSession, InputError> {
+pub fn session(
+    id: Uuid,
+    input: &SessionInput,
+    staff: &Staff,
+    authorities: &AuthorityCatalog,
+) -> Result<AssistedSession, InputError> {
     if input.ended_at < input.started_at {
         return Err(invalid("ended_at", "must not be before started_at"));
     }

@@ -47,7 +47,11 @@ pub struct DemoReport {
 const BATCH: usize = 2_000;
 
 /// Generates and stores the demo population, calling `progress(done, total)` after each citizen.
-pub async fn generate(store: &Store, options: &DemoOptions, mut progress: impl FnMut(u32, u32)) -> StoreResult<DemoReport> {
+pub async fn generate(
+    store: &Store,
+    options: &DemoOptions,
+    mut progress: impl FnMut(u32, u32),
+) -> StoreResult<DemoReport> {
     let mut rng = Rng::with_seed(options.seed);
     let mut used_cprs = HashSet::new();
     let mut report = DemoReport::default();
@@ -108,7 +112,14 @@ fn fictitious_cpr(rng: &mut Rng, used: &mut HashSet<Cpr>, birth: NaiveDate, fema
 }
 
 fn readiness_for(rng: &mut Rng, age: i32) -> DigitalReadiness {
-    let roll = rng.u32(0..100) + if age > 75 { 35 } else if age > 65 { 15 } else { 0 };
+    let roll = rng.u32(0..100)
+        + if age > 75 {
+            35
+        } else if age > 65 {
+            15
+        } else {
+            0
+        };
     match roll {
         0..=59 => DigitalReadiness::SelfReliant,
         60..=79 => DigitalReadiness::WithGuidance,
@@ -144,10 +155,9 @@ fn citizen(rng: &mut Rng, used: &mut HashSet<Cpr>, index: u32) -> Citizen {
     let mitid = match (not_digital, rng.u32(0..100)) {
         (true, 0..=49) => MitidStatus::None,
         (true, 50..=79) => MitidStatus::AudioCodeDisplay,
-        (true, _) => MitidStatus::Chip,
+        (true, _) | (false, 92..=96) => MitidStatus::Chip,
         (false, 0..=79) => MitidStatus::App,
         (false, 80..=91) => MitidStatus::CodeDisplay,
-        (false, 92..=96) => MitidStatus::Chip,
         (false, _) => MitidStatus::Blocked,
     };
     let mut phones = vec![format!("{}{:07}", rng.u32(2..=9), rng.u32(0..10_000_000))];
@@ -159,7 +169,10 @@ fn citizen(rng: &mut Rng, used: &mut HashSet<Cpr>, index: u32) -> Citizen {
     if not_digital || chance(rng, 5) {
         powers_of_attorney.push(PowerOfAttorney {
             direction: AttorneyDirection::Given,
-            kind: *pick(rng, &[AttorneyKind::DigitalFuldmagt, AttorneyKind::DigitalPostAccess, AttorneyKind::TaxAgency]),
+            kind: *pick(
+                rng,
+                &[AttorneyKind::DigitalFuldmagt, AttorneyKind::DigitalPostAccess, AttorneyKind::TaxAgency],
+            ),
             counterpart_name: format!("{} {}", pick(rng, FEMALE_NAMES), pick(rng, FAMILY_NAMES)),
             scope: Some(if rng.bool() { "Alle løsninger" } else { "Boligstøtte og pension" }.to_owned()),
             valid_until: NaiveDate::from_ymd_opt(rng.i32(2027..=2030), rng.u32(1..=12), 1),
@@ -181,7 +194,11 @@ fn citizen(rng: &mut Rng, used: &mut HashSet<Cpr>, index: u32) -> Citizen {
         name,
         phones,
         emails,
-        preferred_language: if international && chance(rng, 70) || chance(rng, 4) { Language::En } else { Language::Da },
+        preferred_language: if international && chance(rng, 70) || chance(rng, 4) {
+            Language::En
+        } else {
+            Language::Da
+        },
         district: Some((*pick(rng, DISTRICTS)).to_owned()),
         digital_post,
         mitid,
@@ -239,12 +256,25 @@ impl<'a> History<'a> {
         let case_status = if case_ref.is_some() { CaseStatus::Open } else { CaseStatus::Resolved };
         if readiness != DigitalReadiness::NotDigital {
             let channel = if chance(self.rng, 15) { Channel::App } else { Channel::SelfService };
-            let (summary, status) = if abandoned { (errand.stuck, CaseStatus::Resolved) } else { (errand.attempt, case_status) };
-            self.push(errand, channel, Direction::Inbound, at, summary, case_ref.as_deref().filter(|_| !abandoned), status, abandoned);
+            let (summary, status) =
+                if abandoned { (errand.stuck, CaseStatus::Resolved) } else { (errand.attempt, case_status) };
+            self.push(
+                errand,
+                channel,
+                Direction::Inbound,
+                at,
+                summary,
+                case_ref.as_deref().filter(|_| !abandoned),
+                status,
+                abandoned,
+            );
             at += Duration::hours(self.rng.i64(1..120));
         }
         if abandoned || chance(self.rng, 15) {
-            let channel = *pick(self.rng, &[Channel::Phone, Channel::Phone, Channel::Counter, Channel::Counter, Channel::Video, Channel::Email]);
+            let channel = *pick(
+                self.rng,
+                &[Channel::Phone, Channel::Phone, Channel::Counter, Channel::Counter, Channel::Video, Channel::Email],
+            );
             let status = if case_ref.is_some() { CaseStatus::Waiting } else { CaseStatus::Resolved };
             self.push(errand, channel, Direction::Inbound, at, errand.help, case_ref.as_deref(), status, false);
             at += Duration::days(self.rng.i64(1..21));
@@ -254,7 +284,16 @@ impl<'a> History<'a> {
         if at < self.anchor && !(case_ref.is_some() && recent) {
             let exempt = matches!(self.citizen.digital_post, DigitalPostStatus::Exempt { .. });
             let channel = if exempt { Channel::Letter } else { Channel::DigitalPost };
-            self.push(errand, channel, Direction::Outbound, at, errand.answer, case_ref.as_deref(), CaseStatus::Resolved, false);
+            self.push(
+                errand,
+                channel,
+                Direction::Outbound,
+                at,
+                errand.answer,
+                case_ref.as_deref(),
+                CaseStatus::Resolved,
+                false,
+            );
         }
     }
 

@@ -7,10 +7,9 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::error::ApiResult;
-use super::extract::{AppQuery, Caller, ReadPurpose};
+use super::extract::{AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{Capability, CitizenId, Purpose};
 use crate::history::api::{AuditAction, AuditList, AuditParams};
-use crate::history::ingest::time_bound;
 use crate::history::store::{AuditFilter, NewAudit};
 
 const AUDIT_PAGE: u32 = 1_000;
@@ -54,8 +53,8 @@ async fn list_audit(
     let filter = AuditFilter {
         citizen: params.citizen,
         staff: params.staff,
-        from: params.from.as_deref().map(|v| time_bound("from", v, false)).transpose()?,
-        to: params.to.as_deref().map(|v| time_bound("to", v, true)).transpose()?,
+        from: query_bound("from", params.from.as_deref(), false)?,
+        to: query_bound("to", params.to.as_deref(), true)?,
         limit: AUDIT_PAGE,
     };
     // Reading the audit trail about a citizen is itself a use of their data.

@@ -83,14 +83,17 @@ async fn search_citizens(
             let phone = normalise_phone(phone).ok_or_else(|| {
                 ApiError::unprocessable("invalid_phone", "phone: not a phone number (8 digits, or + and country code)")
             })?;
-            let found = store.find_citizens(&CitizenLookup::Phone(phone.clone()), fictitious_only, MAX_MATCHES + 1).await?;
+            let found =
+                store.find_citizens(&CitizenLookup::Phone(phone.clone()), fictitious_only, MAX_MATCHES + 1).await?;
             (format!("phone:{phone}"), found)
         }
         (None, None, Some(q)) if q.trim().chars().count() >= 2 => {
             let found = store.search_citizens_by_name(q, fictitious_only, MAX_MATCHES + 1).await?;
             (format!("name:{}", q.trim()), found)
         }
-        (None, None, Some(_)) => return Err(ApiError::unprocessable("query_too_short", "q: give at least 2 characters")),
+        (None, None, Some(_)) => {
+            return Err(ApiError::unprocessable("query_too_short", "q: give at least 2 characters"));
+        }
         _ => return Err(ApiError::bad_request("invalid_query", "give exactly one of cpr, phone or q")),
     };
     let truncated = found.len() > MAX_MATCHES as usize;
@@ -122,7 +125,9 @@ async fn put_citizen(
     let citizen = ingest::citizen(input, Uuid::new_v4())?;
     match state.store.upsert_citizen(&citizen, state.now()).await? {
         UpsertOutcome::Created(id) => Ok((StatusCode::CREATED, Json(CitizenWrite { id, created: true }))),
-        UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id) => Ok((StatusCode::OK, Json(CitizenWrite { id, created: false }))),
+        UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id) => {
+            Ok((StatusCode::OK, Json(CitizenWrite { id, created: false })))
+        }
         UpsertOutcome::IdentityConflict => Err(ApiError::conflict(
             "identity_conflict",
             "the CPR numbers given belong to more than one citizen; merge the records first",

@@ -11,12 +11,12 @@ use super::AppState;
 use super::audit::record;
 use super::citizens::readable_citizen;
 use super::error::{ApiError, ApiResult};
-use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose};
+use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{Capability, Channel};
 use crate::history::api::{
     AuditAction, DEFAULT_PAGE, ErrorBody, EventInput, EventPage, EventWrite, MAX_PAGE, TimelineParams,
 };
-use crate::history::ingest::{self, time_bound};
+use crate::history::ingest;
 use crate::history::store::{Cursor, EventWriteOutcome, TimelineQuery};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -55,8 +55,9 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
     let channels = list(&params.channel)
         .iter()
         .map(|code| {
-            Channel::from_code(code)
-                .ok_or_else(|| ApiError::bad_request("invalid_query", "channel: unknown channel code; see the API document"))
+            Channel::from_code(code).ok_or_else(|| {
+                ApiError::bad_request("invalid_query", "channel: unknown channel code; see the API document")
+            })
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
@@ -66,13 +67,16 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
     let cursor = params
         .cursor
         .as_deref()
-        .map(|c| Cursor::decode(c).ok_or_else(|| ApiError::bad_request("invalid_cursor", "cursor: pass next_cursor unchanged")))
+        .map(|c| {
+            Cursor::decode(c)
+                .ok_or_else(|| ApiError::bad_request("invalid_cursor", "cursor: pass next_cursor unchanged"))
+        })
         .transpose()?;
     Ok(TimelineQuery {
         channels,
         authorities: list(&params.authority),
-        from: params.from.as_deref().map(|v| time_bound("from", v, false)).transpose()?,
-        to: params.to.as_deref().map(|v| time_bound("to", v, true)).transpose()?,
+        from: query_bound("from", params.from.as_deref(), false)?,
+        to: query_bound("to", params.to.as_deref(), true)?,
         words: params.q.iter().flat_map(|q| q.split_whitespace()).map(str::to_owned).collect(),
         cursor,
         limit,

@@ -105,3 +105,17 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for AppPath
         Ok(Self(value))
     }
 }
+
+/// Parses a `from`/`to` query bound; a bad one is a 400 like any other bad query.
+pub fn query_bound(
+    field: &str,
+    value: Option<&str>,
+    is_end: bool,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, ApiError> {
+    value
+        .map(|v| {
+            crate::history::ingest::time_bound(field, v, is_end)
+                .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))
+        })
+        .transpose()
+}

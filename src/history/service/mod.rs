@@ -105,7 +105,11 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(doc.as_ref().clone()) }))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; see /openapi.json") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not take that method")
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this endpoint does not take that method",
+            )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(log_request))
@@ -115,16 +119,18 @@ pub fn router(state: AppState) -> Router {
 /// Logs one line per request: method, route template, status, error code, time. Internal error detail only here.
 async fn log_request(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().map_or_else(|| "(no route)".to_owned(), |p| p.as_str().to_owned());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "(no route)".to_owned(), |p| p.as_str().to_owned());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let trace = response.extensions().get::<ErrorTrace>();
     let code = trace.map_or("", |t| t.code);
-    match trace.and_then(|t| t.internal.as_deref()) {
-        Some(detail) => tracing::error!(%method, route, status, code, micros, detail, "request failed"),
-        None => tracing::debug!(%method, route, status, code, micros, "request"),
+    if let Some(detail) = trace.and_then(|t| t.internal.as_deref()) {
+        tracing::error!(%method, route, status, code, micros, detail, "request failed");
+    } else {
+        tracing::debug!(%method, route, status, code, micros, "request");
     }
     response
 }

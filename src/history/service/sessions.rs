@@ -12,10 +12,10 @@ use uuid::Uuid;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
-use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose};
+use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::Capability;
 use crate::history::api::{AuditAction, ErrorBody, SessionInput, SessionList, SessionParams, SessionWrite};
-use crate::history::ingest::{self, InputError, time_bound};
+use crate::history::ingest::{self, InputError};
 use crate::history::store::{SessionFilter, SessionPutOutcome};
 
 const SESSION_PAGE: u32 = 500;
@@ -46,7 +46,8 @@ async fn put_session(
     caller.require(Capability::WriteSessions)?;
     if let Some(citizen) = input.citizen_id {
         // A trainer naming a real citizen is told the same as for an unknown one.
-        let visible = state.store.citizen(citizen).await?.is_some_and(|c| c.fictitious || !caller.0.role.fictitious_only());
+        let visible =
+            state.store.citizen(citizen).await?.is_some_and(|c| c.fictitious || !caller.0.role.fictitious_only());
         if !visible {
             return Err(InputError::UnknownCitizen("id").into());
         }
@@ -55,7 +56,9 @@ async fn put_session(
     let event = ingest::session_event(&session, &caller.0);
     match state.store.put_session(&session, event.as_ref(), state.now()).await? {
         SessionPutOutcome::Created => Ok((StatusCode::CREATED, Json(SessionWrite { session, created: true }))),
-        SessionPutOutcome::Same(stored) => Ok((StatusCode::OK, Json(SessionWrite { session: *stored, created: false }))),
+        SessionPutOutcome::Same(stored) => {
+            Ok((StatusCode::OK, Json(SessionWrite { session: *stored, created: false })))
+        }
         SessionPutOutcome::Conflict => Err(ApiError::conflict(
             "session_conflict",
             "a different session is already stored under this id; it was not changed",
@@ -81,8 +84,8 @@ async fn list_sessions(
     let filter = SessionFilter {
         citizen: params.citizen,
         staff: params.staff,
-        from: params.from.as_deref().map(|v| time_bound("from", v, false)).transpose()?,
-        to: params.to.as_deref().map(|v| time_bound("to", v, true)).transpose()?,
+        from: query_bound("from", params.from.as_deref(), false)?,
+        to: query_bound("to", params.to.as_deref(), true)?,
         fictitious_only: caller.0.role.fictitious_only(),
         limit: SESSION_PAGE,
     };

@@ -120,7 +120,13 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| Ok(LookupRecord { at: from_micros(row.try_get("at")?), action: action_of(row)?, purpose: purpose_of(row)? }))
+            .map(|row| {
+                Ok(LookupRecord {
+                    at: from_micros(row.try_get("at")?),
+                    action: action_of(row)?,
+                    purpose: purpose_of(row)?,
+                })
+            })
             .collect()
     }
 }

@@ -62,12 +62,14 @@ async fn write_identifiers(conn: &mut AnyConnection, citizen: &Citizen) -> Store
         .execute(&mut *conn)
         .await?;
     for (kind, value) in identifiers(citizen) {
-        sqlx::query("INSERT INTO citizen_identifiers (kind, value, citizen_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-            .bind(kind)
-            .bind(value)
-            .bind(citizen.id.to_string())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(
+            "INSERT INTO citizen_identifiers (kind, value, citizen_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(kind)
+        .bind(value)
+        .bind(citizen.id.to_string())
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(())
 }
@@ -80,7 +82,8 @@ impl Store {
         let cprs = std::iter::once(&citizen.cpr).chain(&citizen.earlier_cprs).map(|c| Param::Text(c.compact()));
         let mut sql = Sql::new("SELECT DISTINCT citizen_id FROM citizen_identifiers WHERE kind = 'cpr' AND value IN ");
         sql.bind_list(cprs);
-        let matches: Vec<String> = sql.query().fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        let matches: Vec<String> =
+            sql.query().fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
         let mut record = citizen.clone();
         let outcome = match matches.as_slice() {
             [] => {
@@ -97,7 +100,8 @@ impl Store {
             }
             [existing] => {
                 record.id = super::parse_uuid(existing, "citizen id")?;
-                let stored = sqlx::query("SELECT record FROM citizens WHERE id = $1").bind(existing).fetch_one(&mut *tx).await?;
+                let stored =
+                    sqlx::query("SELECT record FROM citizens WHERE id = $1").bind(existing).fetch_one(&mut *tx).await?;
                 if citizen_from_row(&stored)? == record {
                     return Ok(UpsertOutcome::Unchanged(record.id));
                 }
@@ -121,14 +125,24 @@ impl Store {
 
     /// A citizen by id.
     pub async fn citizen(&self, id: CitizenId) -> StoreResult<Option<Citizen>> {
-        let row = sqlx::query("SELECT record FROM citizens WHERE id = $1").bind(id.to_string()).fetch_optional(self.pool()).await?;
+        let row = sqlx::query("SELECT record FROM citizens WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
         row.as_ref().map(citizen_from_row).transpose()
     }
 
     /// Citizens with this CPR number, phone or e-mail; at most `limit`, by name.
-    pub async fn find_citizens(&self, lookup: &CitizenLookup, fictitious_only: bool, limit: u32) -> StoreResult<Vec<Citizen>> {
+    pub async fn find_citizens(
+        &self,
+        lookup: &CitizenLookup,
+        fictitious_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<Citizen>> {
         let (kind, value) = lookup.key();
-        let mut sql = Sql::new("SELECT c.record FROM citizen_identifiers i JOIN citizens c ON c.id = i.citizen_id WHERE i.kind = ");
+        let mut sql = Sql::new(
+            "SELECT c.record FROM citizen_identifiers i JOIN citizens c ON c.id = i.citizen_id WHERE i.kind = ",
+        );
         sql.bind(Param::Text(kind.to_owned())).push(" AND i.value = ").bind(Param::Text(value));
         if fictitious_only {
             sql.push(" AND c.fictitious = 1");
@@ -139,10 +153,17 @@ impl Store {
 
     /// Citizens with a name word starting with each word of `query` (case-insensitive, Danish letters too), so
     /// "han" finds Hansen but not Johansen; at most `limit`, by name.
-    pub async fn search_citizens_by_name(&self, query: &str, fictitious_only: bool, limit: u32) -> StoreResult<Vec<Citizen>> {
+    pub async fn search_citizens_by_name(
+        &self,
+        query: &str,
+        fictitious_only: bool,
+        limit: u32,
+    ) -> StoreResult<Vec<Citizen>> {
         let mut sql = Sql::new("SELECT record FROM citizens WHERE 1 = 1");
         for word in fold_name(query).split(' ').filter(|w| !w.is_empty()) {
-            sql.push(" AND name_key LIKE ").bind(Param::Text(format!("% {}", starts_pattern(word)))).push(" ESCAPE '\\'");
+            sql.push(" AND name_key LIKE ")
+                .bind(Param::Text(format!("% {}", starts_pattern(word))))
+                .push(" ESCAPE '\\'");
         }
         if fictitious_only {
             sql.push(" AND fictitious = 1");

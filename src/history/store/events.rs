@@ -61,7 +61,8 @@ pub enum EventWriteOutcome {
 }
 
 fn parse_code<T: serde::de::DeserializeOwned>(code: String, what: &'static str) -> StoreResult<T> {
-    serde_json::from_value(serde_json::Value::String(code.clone())).map_err(|_| StoreError::Corrupt { what, detail: code })
+    serde_json::from_value(serde_json::Value::String(code.clone()))
+        .map_err(|_| StoreError::Corrupt { what, detail: code })
 }
 
 fn code_of<T: serde::Serialize>(value: &T) -> String {
@@ -112,7 +113,11 @@ fn search_text(event: &ContactEvent) -> String {
     fold_name(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
 }
 
-pub(super) async fn insert_event_on(conn: &mut AnyConnection, event: &ContactEvent, now: DateTime<Utc>) -> StoreResult<EventWriteOutcome> {
+pub(super) async fn insert_event_on(
+    conn: &mut AnyConnection,
+    event: &ContactEvent,
+    now: DateTime<Utc>,
+) -> StoreResult<EventWriteOutcome> {
     let inserted = sqlx::query(
         "INSERT INTO events (id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
          search_text, source, source_id, staff, abandoned, recorded_at) \
@@ -170,13 +175,15 @@ async fn update_case(conn: &mut AnyConnection, event: &ContactEvent, case_ref: &
     .bind(event.id.to_string())
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE cases SET opened_at = $4 WHERE citizen_id = $1 AND authority = $2 AND case_ref = $3 AND opened_at > $4")
-        .bind(event.citizen_id.to_string())
-        .bind(event.authority.as_str())
-        .bind(case_ref)
-        .bind(at)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE cases SET opened_at = $4 WHERE citizen_id = $1 AND authority = $2 AND case_ref = $3 AND opened_at > $4",
+    )
+    .bind(event.citizen_id.to_string())
+    .bind(event.authority.as_str())
+    .bind(case_ref)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -203,7 +210,11 @@ impl Store {
     }
 
     /// One page of a citizen's timeline, newest first, and the cursor for the next page if there is one.
-    pub async fn timeline(&self, citizen: CitizenId, query: &TimelineQuery) -> StoreResult<(Vec<ContactEvent>, Option<Cursor>)> {
+    pub async fn timeline(
+        &self,
+        citizen: CitizenId,
+        query: &TimelineQuery,
+    ) -> StoreResult<(Vec<ContactEvent>, Option<Cursor>)> {
         let mut sql = Sql::new(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE citizen_id = "));
         sql.bind(Param::Text(citizen.to_string()));
         if !query.channels.is_empty() {
@@ -219,7 +230,9 @@ impl Store {
             sql.push(" AND occurred_at < ").bind(Param::Int(to_micros(to)));
         }
         for word in &query.words {
-            sql.push(" AND search_text LIKE ").bind(Param::Text(contains_pattern(&fold_name(word)))).push(" ESCAPE '\\'");
+            sql.push(" AND search_text LIKE ")
+                .bind(Param::Text(contains_pattern(&fold_name(word))))
+                .push(" ESCAPE '\\'");
         }
         if let Some(cursor) = &query.cursor {
             sql.push(" AND (occurred_at, id) < (").bind(Param::Int(cursor.occurred_at)).push(", ");
@@ -240,7 +253,8 @@ impl Store {
 
     /// Every event of a citizen, newest first (for the access-request export).
     pub async fn all_events(&self, citizen: CitizenId) -> StoreResult<Vec<ContactEvent>> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE citizen_id = $1 ORDER BY occurred_at DESC, id DESC");
+        let sql =
+            format!("SELECT {EVENT_COLUMNS} FROM events WHERE citizen_id = $1 ORDER BY occurred_at DESC, id DESC");
         let rows = sqlx::query(&sql).bind(citizen.to_string()).fetch_all(self.pool()).await?;
         rows.iter().map(event_from_row).collect()
     }

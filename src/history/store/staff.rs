@@ -22,10 +22,8 @@ const TOKEN_PREFIX: &str = "mbj_";
 /// A new random token: a recognisable prefix and 256 bits from the operating system's generator.
 fn generate_token() -> StoreResult<NewToken> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| StoreError::Corrupt { what: "random source", detail: e.to_string() })?;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(NewToken(format!("{TOKEN_PREFIX}{hex}")))
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt { what: "random source", detail: e.to_string() })?;
+    Ok(NewToken(format!("{TOKEN_PREFIX}{}", hex::encode(bytes))))
 }
 
 /// The stored form of a token.
@@ -46,9 +44,16 @@ fn staff_from_row(row: &AnyRow) -> StoreResult<Staff> {
 
 impl Store {
     /// Adds a staff member and returns them with their token, which is not stored and cannot be shown again.
-    pub async fn add_staff(&self, name: &str, role: Role, site: &str, now: DateTime<Utc>) -> StoreResult<(Staff, NewToken)> {
+    pub async fn add_staff(
+        &self,
+        name: &str,
+        role: Role,
+        site: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Staff, NewToken)> {
         let token = generate_token()?;
-        let staff = Staff { id: uuid::Uuid::new_v4(), name: name.to_owned(), role, site: site.to_owned(), active: true };
+        let staff =
+            Staff { id: uuid::Uuid::new_v4(), name: name.to_owned(), role, site: site.to_owned(), active: true };
         sqlx::query(
             "INSERT INTO staff (id, name, role, site, token_hash, active, created_at) VALUES ($1, $2, $3, $4, $5, 1, $6)",
         )

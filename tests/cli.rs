@@ -1,0 +1,145 @@
+//! The command-line tool as a person uses it: the built binary, real files, real HTTP.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use medbetjening::domain::{Purpose, Role};
+use medbetjening::history::api::{CitizenSearch, TimelineParams};
+use medbetjening::history::client::HistoryClient;
+
+const BIN: &str = env!("CARGO_BIN_EXE_medbetjening");
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).env("RUST_LOG", "warn").output().expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `serve` on port 0; returns the child and the URL it printed.
+fn serve(database: &str) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--database", database, "--bind", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let line = BufReader::new(stderr)
+        .lines()
+        .map_while(Result::ok)
+        .find(|l| l.contains("http://"))
+        .expect("serve prints its address");
+    let url = line.split_whitespace().find(|w| w.starts_with("http://")).expect("url").to_owned();
+    (child, url)
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+#[tokio::test]
+async fn staff_add_then_serve_then_http_works_as_the_readme_says() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite:{}", dir.path().join("h.sqlite").display());
+    let out = run(&["demo-data", "--database", &database, "--citizens", "12", "--heavy", "0", "--seed", "5"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("12 citizens created"), "{}", text(&out.stdout));
+    let again = run(&["demo-data", "--database", &database, "--citizens", "12", "--heavy", "0", "--seed", "5"]);
+    assert!(
+        text(&again.stdout).contains("0 citizens created, 12 already there; 0 contacts stored"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    let out = run(&[
+        "staff",
+        "add",
+        "--name",
+        "Kim Skranke",
+        "--role",
+        "counter",
+        "--site",
+        "Borgerservice Nørrebro",
+        "--database",
+        &database,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let token = text(&out.stdout).trim().to_owned();
+    assert!(token.starts_with("mbj_"), "the token is printed once on stdout");
+    assert!(text(&out.stderr).contains("only a hash is stored"));
+    let bad_role = run(&["staff", "add", "--name", "X", "--role", "wizard", "--site", "Y", "--database", &database]);
+    assert!(!bad_role.status.success());
+    assert!(text(&bad_role.stderr).contains("counter, phone, trainer"), "{}", text(&bad_role.stderr));
+
+    let (child, url) = serve(&database);
+    let _child = Killed(child);
+    let client = HistoryClient::new(&url, &token, Duration::from_secs(10)).expect("client");
+    let me = client.me().await.expect("the token works");
+    assert_eq!((me.name.as_str(), me.role), ("Kim Skranke", Role::Counter));
+    let found = client
+        .search_citizens(&CitizenSearch { q: Some("an".into()), ..CitizenSearch::default() }, Purpose::CounterVisit)
+        .await;
+    let found = found.expect("search").citizens;
+    assert!(!found.is_empty() && found.iter().all(|c| c.fictitious));
+    let page = client.timeline(found[0].id, &TimelineParams::default(), Purpose::CounterVisit).await.expect("timeline");
+    assert!(!page.events.is_empty());
+}
+
+#[tokio::test]
+async fn import_stores_good_lines_once_and_reports_bad_ones_by_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite:{}", dir.path().join("h.sqlite").display());
+    let file = dir.path().join("feed.jsonl");
+    let lines = [
+        r#"{"type":"citizen","cpr":"070761-4285","name":"Søren Ærø","phones":["+45 20304050"],"emails":["soeren@example.com"],"fictitious":true}"#,
+        r#"{"type":"citizen","cpr":"310299-1234","name":"Umulig Dato"}"#,
+        "this is not json",
+        r#"{"type":"event","source":"telefoni","source_id":"t-1","citizen":{"cpr":"0707614285"},"occurred_at":"2026-03-01T09:00:00Z","channel":"phone","authority":"borgerservice","summary":"Spørgsmål om pas"}"#,
+        r#"{"type":"event","source":"telefoni","source_id":"t-2","citizen":{"phone":"99999999"},"occurred_at":"2026-03-01T10:00:00Z","channel":"phone","authority":"borgerservice","summary":"Ukendt nummer"}"#,
+        "",
+        r#"{"type":"event","source":"kk.dk","source_id":"w-1","citizen":{"cpr":"0707614285"},"occurred_at":"2026-03-02T09:00:00Z","channel":"web","authority":"borgerservice","summary":"x","colour":"blue"}"#,
+        r#"{"type":"citizen","cpr":"0101901234","name":"Anna Hansen","fictitious":true}"#,
+        r#"{"type":"event","source":"chat","source_id":"c-1","citizen":{"email":"SOEREN@example.com"},"occurred_at":"2026-03-03T09:00:00Z","channel":"chatbot","authority":"udbetaling-danmark","kle":"32.06.00","summary":"Spurgte om boligstøtte"}"#,
+        r#"{"type":"cat","name":"Jens Jensen"}"#,
+        r#"{"type":"event","source":"chat","source_id":"c-2","citizen":{"cpr":"0707614285"},"occurred_at":12,"channel":"chatbot","authority":"borgerservice","summary":"Jens Jensen ringede"}"#,
+    ];
+    std::fs::write(&file, lines.join("\n")).expect("write feed");
+    let path = file.display().to_string();
+
+    for round in ["first", "second"] {
+        let out = run(&["import", &path, "--database", &database]);
+        assert_eq!(out.status.code(), Some(2), "{round}: bad lines give exit code 2");
+        let stderr = text(&out.stderr);
+        for line in [2, 3, 5, 7, 10, 11] {
+            assert!(stderr.contains(&format!("feed.jsonl:{line}: ")), "{round}: line {line} reported in {stderr}");
+        }
+        assert!(!stderr.contains(":1: ") && !stderr.contains(":4: ") && !stderr.contains(":9: "), "{stderr}");
+        assert!(stderr.contains("feed.jsonl:2: cpr: the day"), "{stderr}");
+        assert!(stderr.contains("feed.jsonl:5: no citizen matches the phone number"), "{stderr}");
+        assert!(stderr.contains("colour"), "the unknown field is named: {stderr}");
+        assert!(!stderr.contains("Jens Jensen"), "values from the file are not echoed: {stderr}");
+        let summary = text(&out.stdout);
+        let expected = if round == "first" {
+            "11 lines: citizens 2 created, 0 updated, 0 unchanged; contacts 2 stored, 0 already there; 6 bad lines."
+        } else {
+            "11 lines: citizens 0 created, 0 updated, 2 unchanged; contacts 0 stored, 2 already there; 6 bad lines."
+        };
+        assert_eq!(summary.trim(), expected, "{round}");
+    }
+
+    let store = medbetjening::history::store::Store::open(&database).await.expect("store");
+    assert_eq!(store.count_citizens().await.expect("count"), 2);
+    let lookup =
+        medbetjening::history::store::CitizenLookup::Cpr(medbetjening::domain::Cpr::parse("0707614285").expect("cpr"));
+    let soren = store.find_citizens(&lookup, false, 5).await.expect("find").remove(0);
+    assert_eq!(soren.name, "Søren Ærø");
+    assert_eq!(store.all_events(soren.id).await.expect("events").len(), 2, "each good event stored exactly once");
+}
