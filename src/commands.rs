@@ -50,7 +50,37 @@ fn progress_line(label: &'static str, total: Option<u64>) -> impl FnMut(u64) {
     }
 }
 
-/// No arguments: the embedded service over the local demo store (the console arrives on top of it).
+/// No arguments: the console, on the embedded demo or on `--server`.
+#[cfg(feature = "console")]
+pub fn console(
+    data_dir: PathBuf,
+    server: Option<String>,
+    token: Option<String>,
+    screenshot: Option<PathBuf>,
+    lookup: Option<String>,
+) -> ExitCode {
+    use medbetjening::console::{self, ConsoleOptions, Target};
+    let target = match server {
+        Some(url) => {
+            let token_file = embedded::default_config_dir().join("token");
+            let token =
+                token.or_else(|| std::fs::read_to_string(&token_file).ok()).unwrap_or_default().trim().to_owned();
+            Target::Server { url, token, token_file: token_file.display().to_string() }
+        }
+        None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3 }),
+    };
+    let options = ConsoleOptions { target, screenshot: screenshot.map(|path| (path, lookup)) };
+    match console::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// No arguments and no console built in: the embedded service over the local demo store.
+#[cfg_attr(feature = "console", allow(dead_code))] // Used by builds without the console.
 pub async fn embedded_demo(data_dir: PathBuf) -> CommandResult {
     let options = EmbeddedOptions { data_dir: data_dir.clone(), demo_citizens: 200, heavy_citizens: 3 };
     let mut progress = progress_line("creating demo citizens", Some(options.demo_citizens.into()));

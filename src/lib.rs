@@ -2,7 +2,10 @@
 //! digital self-service.
 //!
 //! Layers, with the dependency rule that keeps them honest: [`domain`] depends on nothing of ours;
-//! [`history`] (the contact-history service, its store and its HTTP client) depends only on `domain`.
+//! [`history`] (the contact-history service, its store and its HTTP client) depends only on `domain`; the
+//! console (feature `console`) may use both, and nothing uses it.
 
+#[cfg(feature = "console")]
+pub mod console;
 pub mod domain;
 pub mod history;

@@ -15,6 +15,18 @@ struct Cli {
     /// Where the embedded demo store and local settings live (default: the platform data directory).
     #[arg(long, env = "MEDBETJENING_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+    /// Connect the console to a shared contact-history service instead of the local demo.
+    #[arg(long, env = "MEDBETJENING_SERVER")]
+    server: Option<String>,
+    /// The staff member's token for --server (also read from MEDBETJENING_TOKEN or the config file `token`).
+    #[arg(long, env = "MEDBETJENING_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Open the window, wait until the first screen has settled, write it as PNG to this path and exit.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
+    /// With --screenshot: look this up first (a CPR number, phone number or name).
+    #[arg(long, requires = "screenshot")]
+    lookup: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -100,9 +112,17 @@ fn main() -> ExitCode {
         }
     };
     let data_dir = cli.data_dir.unwrap_or_else(medbetjening::history::embedded::default_data_dir);
+    #[cfg(feature = "console")]
+    if cli.command.is_none() {
+        drop(runtime);
+        return commands::console(data_dir, cli.server, cli.token, cli.screenshot, cli.lookup);
+    }
     let result = runtime.block_on(async move {
         match cli.command {
+            #[cfg(not(feature = "console"))]
             None => commands::embedded_demo(data_dir).await,
+            #[cfg(feature = "console")]
+            None => unreachable!("the console runs outside the async runtime"),
             Some(Command::Serve { database, bind, authorities }) => {
                 commands::serve(&database, &bind, authorities).await
             }

@@ -203,7 +203,7 @@ pub struct EventWrite {
 }
 
 /// Query of the timeline. Lists are comma-separated; dates are RFC 3339 or `YYYY-MM-DD` (UTC).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TimelineParams {

@@ -92,6 +92,13 @@ pub fn default_data_dir() -> PathBuf {
         .map_or_else(|| PathBuf::from(".medbetjening"), |dirs| dirs.data_dir().to_path_buf())
 }
 
+/// The platform's configuration directory for Medbetjening (e.g. `~/.config/medbetjening` on Linux).
+#[must_use]
+pub fn default_config_dir() -> PathBuf {
+    directories::ProjectDirs::from("dk", "Medbetjening", "Medbetjening")
+        .map_or_else(|| PathBuf::from(".medbetjening"), |dirs| dirs.config_dir().to_path_buf())
+}
+
 /// Opens (and on first run fills) the demo store, makes sure a local staff token exists, and starts the service.
 /// `progress(done, total)` reports demo generation.
 pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) -> Result<Embedded, EmbeddedError> {

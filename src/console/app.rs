@@ -1,0 +1,255 @@
+//! The eframe application: `logic()` drains background replies, handles shortcuts and timers; `ui()` lays out
+//! the panels and collects the views' commands, applied at the end of the frame.
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::command::Command;
+use super::control::{Reply, Target};
+use super::i18n::{self, Text};
+use super::prefs::{self, Prefs};
+use super::screenshot::Screenshot;
+use super::state::{CitizenTab, LookupState, Phase, RecentCitizen};
+use super::tasks::Tasks;
+use super::theme::{Palette, ZOOM_RANGE};
+use super::views;
+use crate::domain::{Authority, Language, Purpose};
+
+const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
+const PRIVACY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
+const CLOSE_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::W);
+const NEXT_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Tab);
+
+/// What a view needs to draw, borrowed for one frame.
+pub struct ViewCtx<'a> {
+    pub lang: Language,
+    pub text: &'static Text,
+    pub palette: &'static Palette,
+    pub privacy: bool,
+    pub authorities: &'a [Authority],
+}
+
+impl ViewCtx<'_> {
+    /// An authority's display name, or its id when unknown.
+    #[must_use]
+    pub fn authority_name<'s>(&'s self, id: &'s str) -> &'s str {
+        self.authorities.iter().find(|a| a.id.as_str() == id).map_or(id, |a| a.name(self.lang))
+    }
+}
+
+/// The console.
+pub struct ConsoleApp {
+    pub(super) tasks: Tasks<Reply>,
+    pub(super) target: Target,
+    pub(super) prefs: Prefs,
+    pub(super) phase: Phase,
+    pub(super) lookup: LookupState,
+    pub(super) tabs: Vec<CitizenTab>,
+    pub(super) active: usize,
+    pub(super) recent: Vec<RecentCitizen>,
+    pub(super) privacy: bool,
+    pub(super) next_tab: u64,
+    /// egui time of this frame, in seconds.
+    pub(super) now: f64,
+    last_input: f64,
+    pub(super) theme_dirty: bool,
+    title: String,
+    screenshot: Option<Screenshot>,
+}
+
+impl ConsoleApp {
+    /// Builds the console; it starts connecting at once, on `runtime`.
+    pub fn new(
+        cc: &eframe::CreationContext<'_>,
+        runtime: tokio::runtime::Handle,
+        target: Target,
+        screenshot: Option<Screenshot>,
+    ) -> Self {
+        let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, prefs::KEY)).unwrap_or_default();
+        let ctx = &cc.egui_ctx;
+        prefs.theme.apply(ctx);
+        ctx.set_zoom_factor(prefs.zoom.clamp(ZOOM_RANGE.0, ZOOM_RANGE.1));
+        let mut app = Self {
+            tasks: Tasks::new(runtime, ctx.clone()),
+            target,
+            lookup: LookupState::new(prefs.purpose.unwrap_or(Purpose::CounterVisit)),
+            prefs,
+            phase: Phase::Starting { progress: None },
+            tabs: Vec::new(),
+            active: 0,
+            recent: Vec::new(),
+            privacy: false,
+            next_tab: 0,
+            now: 0.0,
+            last_input: 0.0,
+            theme_dirty: false,
+            title: String::new(),
+            screenshot,
+        };
+        app.connect();
+        app
+    }
+
+    /// Whether anything is being fetched (for tests and the screenshot mode).
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        matches!(self.phase, Phase::Starting { .. })
+            || self.lookup.results.is_pending()
+            || self
+                .tabs
+                .iter()
+                .any(|t| t.profile.is_pending() || t.timeline.page.is_pending() || t.timeline.text_edited_at.is_some())
+    }
+
+    /// Whether the console is connected.
+    #[must_use]
+    pub fn is_ready(&self) -> bool {
+        matches!(self.phase, Phase::Ready(_))
+    }
+
+    /// Number of timeline events fetched in the active tab (for tests and benchmarks).
+    #[must_use]
+    pub fn loaded_events(&self) -> usize {
+        self.tabs.get(self.active).map_or(0, |t| t.timeline.data.events.len())
+    }
+
+    /// Whether the active tab's timeline has more pages (for tests and benchmarks).
+    #[must_use]
+    pub fn has_more_events(&self) -> bool {
+        self.tabs.get(self.active).is_some_and(|t| t.timeline.data.has_more())
+    }
+
+    /// Fetches the next timeline page of the active tab (for benchmarks that load a long history).
+    pub fn load_more(&mut self) {
+        if let Some(id) = self.tabs.get(self.active).map(|t| t.id) {
+            self.apply(Command::LoadMore(id));
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        ctx.input_mut(|input| {
+            if input.consume_shortcut(&PRIVACY) {
+                commands.push(Command::TogglePrivacy);
+            }
+            if input.consume_shortcut(&FIND) {
+                commands.push(Command::FocusLookup);
+            }
+            if input.consume_shortcut(&CLOSE_TAB)
+                && let Some(tab) = self.tabs.get(self.active)
+            {
+                commands.push(Command::CloseTab(tab.id));
+            }
+            if input.consume_shortcut(&NEXT_TAB) && !self.tabs.is_empty() {
+                commands.push(Command::SelectTab(self.tabs[(self.active + 1) % self.tabs.len()].id));
+            }
+        });
+        commands
+    }
+
+    /// Turns the privacy screen on after the configured idle time, and wakes up in time to do so.
+    fn idle_privacy(&mut self, ctx: &egui::Context) {
+        let active = ctx.input(|i| !i.events.is_empty() || i.pointer.is_moving());
+        if active {
+            self.last_input = self.now;
+        }
+        let idle_secs = f64::from(self.prefs.idle_privacy_minutes) * 60.0;
+        if idle_secs <= 0.0 || self.privacy || self.tabs.is_empty() {
+            return;
+        }
+        let idle = self.now - self.last_input;
+        if idle >= idle_secs {
+            self.privacy = true;
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(idle_secs - idle));
+        }
+    }
+
+    fn window_title(&self) -> String {
+        let text = i18n::text(self.prefs.language);
+        match &self.phase {
+            Phase::Ready(connection) if connection.demo => text.window_title_demo.to_owned(),
+            Phase::Ready(connection) => format!("{} — {}", text.app_name, connection.me.site),
+            _ => text.app_name.to_owned(),
+        }
+    }
+}
+
+fn view_ctx<'a>(prefs: &Prefs, privacy: bool, phase: &'a Phase) -> ViewCtx<'a> {
+    let authorities = match phase {
+        Phase::Ready(connection) => connection.authorities.as_slice(),
+        _ => &[],
+    };
+    ViewCtx {
+        lang: prefs.language,
+        text: i18n::text(prefs.language),
+        palette: prefs.theme.palette(),
+        privacy,
+        authorities,
+    }
+}
+
+impl eframe::App for ConsoleApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.now = ctx.input(|i| i.time);
+        for reply in self.tasks.drain() {
+            self.receive(reply);
+        }
+        for command in self.shortcuts(ctx) {
+            self.apply(command);
+        }
+        self.tick();
+        self.idle_privacy(ctx);
+        if self.theme_dirty {
+            self.prefs.theme.apply(ctx);
+            self.theme_dirty = false;
+        }
+        self.prefs.zoom = ctx.zoom_factor();
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+        if self.is_busy() {
+            // Replies wake the UI; this only keeps the debounce timer and spinners moving.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        let (ready, busy, failed) = (self.is_ready(), self.is_busy(), matches!(self.phase, Phase::Failed(_)));
+        if let Some(screenshot) = &mut self.screenshot {
+            screenshot.update(ctx, ready, busy, failed, &mut self.lookup);
+            if let Some(command) = screenshot.take_command() {
+                self.apply(command);
+            }
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let mut commands = Vec::new();
+        let Self { phase, prefs, privacy, lookup, tabs, recent, active, target, .. } = self;
+        let view = view_ctx(prefs, *privacy, phase);
+        match &*phase {
+            Phase::Starting { progress } => views::startup::starting_ui(&view, target, *progress, ui),
+            Phase::Failed(failure) => views::startup::failed_ui(&view, target, failure, ui, &mut commands),
+            Phase::Ready(connection) => {
+                views::top_bar::ui(&view, connection, prefs, ui, &mut commands);
+                if view.privacy {
+                    views::privacy::ui(&view, ui, &mut commands);
+                } else {
+                    views::lookup::ui(&view, lookup, recent, ui, &mut commands);
+                    views::tabs::ui(&view, tabs, *active, ui, &mut commands);
+                }
+            }
+        }
+        for command in commands {
+            self.apply(command);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, prefs::KEY, &self.prefs);
+    }
+
+    /// egui's own memory holds text-field contents and undo history (search text, CPR numbers): never persist it.
+    fn persist_egui_memory(&self) -> bool {
+        false
+    }
+}

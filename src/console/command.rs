@@ -1,0 +1,35 @@
+//! What views ask for. Views never change state or start work themselves; the app applies these once per frame.
+
+use crate::domain::{CitizenId, Language};
+
+use super::state::TabId;
+use super::theme::ThemeChoice;
+
+/// A request from a view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Try connecting again after a failed start.
+    Reconnect,
+    /// Look up the text in the lookup field.
+    Search,
+    OpenCitizen(CitizenId),
+    SelectTab(TabId),
+    CloseTab(TabId),
+    RevealCpr(TabId),
+    HideCpr(TabId),
+    ReloadProfile(TabId),
+    /// A filter changed: fetch the first page again now.
+    FilterChanged(TabId),
+    /// The free-text filter changed: fetch again once typing pauses.
+    FilterTextEdited(TabId),
+    ClearFilters(TabId),
+    /// Fetch the next (older) page.
+    LoadMore(TabId),
+    /// Retry the failed page.
+    RetryPage(TabId),
+    SelectEvent(TabId, Option<usize>),
+    TogglePrivacy,
+    SetLanguage(Language),
+    SetTheme(ThemeChoice),
+    FocusLookup,
+}

@@ -1,0 +1,81 @@
+//! The desktop console (eframe/egui): find a citizen and see their whole cross-channel history.
+//!
+//! Talks to the contact history only over HTTP through [`crate::history::client`], on a background tokio
+//! runtime; the UI thread never waits. State lives in `state`, changes only through `control` (commands from
+//! views, replies from background work), and each part of the screen is a module under `views`.
+
+pub mod app;
+mod command;
+pub mod control;
+mod i18n;
+mod lookup;
+mod prefs;
+pub mod screenshot;
+mod state;
+mod tasks;
+mod theme;
+mod timeline;
+mod views;
+
+use std::path::PathBuf;
+
+pub use app::ConsoleApp;
+pub use control::Target;
+
+/// What to open.
+pub struct ConsoleOptions {
+    pub target: Target,
+    /// Write a PNG of the settled first screen to this path and exit; optionally look something up first.
+    pub screenshot: Option<(PathBuf, Option<String>)>,
+}
+
+/// Why the console could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("could not start the background runtime: {0}")]
+    Runtime(std::io::Error),
+    #[error("the window could not be opened: {0}")]
+    Window(String),
+    #[error("screenshot failed: {0}")]
+    Screenshot(String),
+}
+
+/// Opens the console window and runs until it is closed.
+pub fn run(options: ConsoleOptions) -> Result<(), ConsoleError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("medbetjening-io")
+        .enable_all()
+        .build()
+        .map_err(ConsoleError::Runtime)?;
+    let handle = runtime.handle().clone();
+    let (screenshot, outcome) = match options.screenshot {
+        Some((path, lookup)) => {
+            let (plan, outcome) = screenshot::Screenshot::new(path, lookup);
+            (Some(plan), Some(outcome))
+        }
+        None => (None, None),
+    };
+    let native = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Medbetjening")
+            .with_app_id("medbetjening")
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([960.0, 600.0]),
+        persist_window: screenshot.is_none(),
+        ..eframe::NativeOptions::default()
+    };
+    let target = options.target;
+    eframe::run_native(
+        "medbetjening",
+        native,
+        Box::new(move |cc| Ok(Box::new(ConsoleApp::new(cc, handle, target, screenshot)))),
+    )
+    .map_err(|e| ConsoleError::Window(e.to_string()))?;
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    match outcome.map(|o| o.lock().map(|mut slot| slot.take()).ok().flatten()) {
+        Some(Some(Err(error))) => Err(ConsoleError::Screenshot(error)),
+        Some(None) => Err(ConsoleError::Screenshot("the window closed before the screenshot was taken".into())),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,10 @@
+//! One module per part of the screen. Each draws from state and pushes [`super::command::Command`]s.
+
+pub mod citizen;
+pub mod lookup;
+pub mod privacy;
+pub mod startup;
+pub mod tabs;
+pub mod timeline;
+pub mod top_bar;
+mod widgets;

@@ -1,0 +1,91 @@
+//! The top bar (who is signed in, connection, language, privacy), the demo banner and the shortcut line.
+
+use egui::{RichText, Ui};
+
+use super::super::app::ViewCtx;
+use super::super::command::Command;
+use super::super::prefs::Prefs;
+use super::super::state::{Connection, LinkStatus};
+use super::super::theme::ThemeChoice;
+use crate::domain::Language;
+
+/// Draws the bars around the work area.
+pub fn ui(view: &ViewCtx<'_>, connection: &Connection, prefs: &Prefs, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let t = view.text;
+    egui::Panel::top("top-bar").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(t.app_name).strong().size(18.0));
+            if connection.demo {
+                ui.label(
+                    RichText::new(t.demo_badge)
+                        .strong()
+                        .color(view.palette.banner_fg)
+                        .background_color(view.palette.banner_bg),
+                );
+            }
+            ui.separator();
+            let me = &connection.me;
+            ui.label(format!("{} · {} · {}", me.name, me.role.label(view.lang), me.site));
+            ui.separator();
+            let (icon, status) = match connection.status {
+                LinkStatus::Online => ("✔", t.online),
+                LinkStatus::Reconnecting => ("⟳", t.reconnecting),
+                LinkStatus::Offline => ("✖", t.offline),
+            };
+            let colour =
+                if connection.status == LinkStatus::Online { view.palette.resolved_fg } else { view.palette.error_fg };
+            ui.label(RichText::new(format!("{icon} {status}")).color(colour)).on_hover_text(t.connection);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui.button(t.privacy_button).on_hover_text("Ctrl+L").clicked() {
+                    commands.push(Command::TogglePrivacy);
+                }
+                theme_menu(view, prefs.theme, ui, commands);
+                ui.add_space(8.0);
+                let mut language = prefs.language;
+                let combo =
+                    egui::ComboBox::from_id_salt("language").selected_text(language.endonym()).show_ui(ui, |ui| {
+                        for option in Language::ALL {
+                            ui.selectable_value(&mut language, option, option.endonym());
+                        }
+                    });
+                // Right to left: the label added after the box stands before it.
+                let label = ui.label(t.language);
+                let _named = combo.response.labelled_by(label.id);
+                if language != prefs.language {
+                    commands.push(Command::SetLanguage(language));
+                }
+            });
+        });
+    });
+    if connection.demo {
+        egui::Panel::top("demo-banner").frame(egui::Frame::new().fill(view.palette.banner_bg).inner_margin(6)).show(
+            ui,
+            |ui| {
+                ui.label(RichText::new(t.demo_banner).color(view.palette.banner_fg).strong());
+            },
+        );
+    }
+    egui::Panel::bottom("shortcuts").show(ui, |ui| {
+        ui.label(RichText::new(t.shortcuts).size(12.5).color(view.palette.muted_fg));
+    });
+}
+
+fn theme_menu(view: &ViewCtx<'_>, current: ThemeChoice, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let t = view.text;
+    let name = |theme: ThemeChoice| match theme {
+        ThemeChoice::Light => t.theme_light,
+        ThemeChoice::Dark => t.theme_dark,
+        ThemeChoice::HighContrast => t.theme_high_contrast,
+    };
+    let mut chosen = current;
+    let combo = egui::ComboBox::from_id_salt("theme").selected_text(name(current)).show_ui(ui, |ui| {
+        for theme in [ThemeChoice::Light, ThemeChoice::Dark, ThemeChoice::HighContrast] {
+            ui.selectable_value(&mut chosen, theme, name(theme));
+        }
+    });
+    let label = ui.label(t.theme);
+    let _named = combo.response.labelled_by(label.id);
+    if chosen != current {
+        commands.push(Command::SetTheme(chosen));
+    }
+}

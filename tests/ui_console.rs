@@ -1,0 +1,385 @@
+//! The console as staff use it: the real app (`build_eframe`) against a real in-process contact-history service,
+//! driven and checked through the accessibility tree (role + label), never through pixels.
+#![cfg(feature = "console")]
+
+#[path = "common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{TestService, at, citizen_input, create_citizen, event_input};
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use medbetjening::console::{ConsoleApp, Target};
+use medbetjening::domain::{CaseStatus, Channel, Role as StaffRole};
+
+const SOREN: &str = "Søren Østergaard";
+const SOREN_CPR: &str = "070761-4285";
+const LOOKUP: &str = "CPR-nummer, telefon eller navn";
+
+/// A service with three known citizens and a varied history for Søren, and the runtime that hosts it.
+struct World {
+    runtime: tokio::runtime::Runtime,
+    service: TestService,
+}
+
+fn world() -> World {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let service = runtime.block_on(async {
+        let service = TestService::start().await;
+        let mut soren = citizen_input(SOREN_CPR, SOREN);
+        soren.phones = vec!["20304050".into()];
+        soren.district = Some("Nørrebro".into());
+        let id = create_citizen(&service, &soren).await;
+        create_citizen(&service, &citizen_input("0101901234", "Anna Hansen")).await;
+        create_citizen(&service, &citizen_input("0202851234", "Anne Hansen")).await;
+        let integration = service.client(StaffRole::Integration);
+        let channels = [Channel::Web, Channel::SelfService, Channel::Phone, Channel::Counter, Channel::DigitalPost];
+        for i in 0..40 {
+            let channel = channels[i % channels.len()];
+            let mut event = event_input(
+                id,
+                &format!("s-{i}"),
+                at(i64::try_from(i).expect("small") * 600),
+                channel,
+                "borgerservice",
+                &format!("Henvendelse nummer {i}"),
+            );
+            event.abandoned = channel == Channel::SelfService && i % 2 == 1;
+            integration.post_event(&event).await.expect("event");
+        }
+        let mut case = event_input(
+            id,
+            "case-1",
+            at(30_000),
+            Channel::SelfService,
+            "udbetaling-danmark",
+            "Ansøgning om boligstøtte",
+        );
+        case.case_ref = Some("UDK-2026-000042".into());
+        case.status = CaseStatus::Open;
+        case.kle = Some("32.06.00".into());
+        integration.post_event(&case).await.expect("case");
+        service
+    });
+    World { runtime, service }
+}
+
+impl World {
+    fn harness(&self, token: &str) -> Harness<'static, ConsoleApp> {
+        self.harness_stepping(token, 0.02)
+    }
+
+    /// A console whose egui clock advances `step_secs` per frame.
+    fn harness_stepping(&self, token: &str, step_secs: f32) -> Harness<'static, ConsoleApp> {
+        let target =
+            Target::Server { url: self.service.url.clone(), token: token.to_owned(), token_file: "token".into() };
+        let handle = self.runtime.handle().clone();
+        Harness::builder()
+            .with_size(egui::vec2(1400.0, 900.0))
+            .with_step_dt(step_secs)
+            .with_max_steps(200)
+            .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, None))
+    }
+
+    fn console(&self) -> Harness<'static, ConsoleApp> {
+        let mut harness = self.harness(self.service.token(StaffRole::Counter));
+        settle(&mut harness, "connected", |h| h.state().is_ready());
+        harness
+    }
+}
+
+/// Steps (in real time, since the service answers on other threads) until `done` holds and nothing is pending.
+fn settle(
+    harness: &mut Harness<'static, ConsoleApp>,
+    what: &str,
+    done: impl Fn(&Harness<'static, ConsoleApp>) -> bool,
+) {
+    let started = Instant::now();
+    while !(done(harness) && !harness.state().is_busy()) {
+        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for: {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    harness.run_steps(3);
+}
+
+/// Every label and value in the accessibility tree.
+fn texts(harness: &Harness<'static, ConsoleApp>) -> Vec<String> {
+    harness
+        .root()
+        .children_recursive()
+        .flat_map(|node| {
+            let node = node.accesskit_node();
+            [node.label(), node.value(), node.placeholder().map(str::to_owned)]
+        })
+        .flatten()
+        .collect()
+}
+
+fn shows(harness: &Harness<'static, ConsoleApp>, needle: &str) -> bool {
+    texts(harness).iter().any(|t| t.contains(needle))
+}
+
+/// Timeline rows: buttons whose label starts with a clock time.
+fn timeline_rows(harness: &Harness<'static, ConsoleApp>) -> Vec<String> {
+    harness
+        .get_all_by_role(Role::Button)
+        .filter_map(|node| node.accesskit_node().label())
+        .filter(|label| {
+            label.len() > 5 && label.as_bytes()[2] == b':' && label[..2].bytes().all(|b| b.is_ascii_digit())
+        })
+        .collect()
+}
+
+fn look_up(harness: &mut Harness<'static, ConsoleApp>, text: &str) {
+    let field = harness.get_by_role_and_label(Role::TextInput, LOOKUP);
+    field.focus();
+    field.type_text(text);
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.step();
+}
+
+/// Focuses the lookup field and selects its text, so typing replaces it.
+fn clear_lookup(harness: &mut Harness<'static, ConsoleApp>) {
+    harness.get_by_role_and_label(Role::TextInput, LOOKUP).focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+}
+
+fn open_soren(harness: &mut Harness<'static, ConsoleApp>) {
+    look_up(harness, SOREN_CPR);
+    settle(harness, "Søren's timeline", |h| h.state().loaded_events() > 0 && shows(h, "070761-XXXX"));
+}
+
+#[test]
+fn lookup_by_cpr_shows_name_and_masked_cpr_only() {
+    let world = world();
+    let mut harness = world.console();
+    open_soren(&mut harness);
+    harness.get_by_role_and_label(Role::Heading, SOREN);
+    assert!(shows(&harness, "070761-XXXX"));
+    assert!(!shows(&harness, "4285"), "the full number is not shown until asked for, and the lookup field is cleared");
+    assert!(shows(&harness, "UDK-2026-000042"), "the open case is listed");
+    assert!(shows(&harness, "⚠ Afbrudt selvbetjening"), "abandoned self-service is marked in words");
+    // Showing the full number is a deliberate action (and audited by the service).
+    harness.get_by_role_and_label(Role::Button, "👁 Vis fuldt nummer").click();
+    settle(&mut harness, "the revealed number", |h| shows(h, SOREN_CPR));
+}
+
+#[test]
+fn lookup_by_phone_with_country_code() {
+    let world = world();
+    let mut harness = world.console();
+    look_up(&mut harness, "+45 20 30 40 50");
+    settle(&mut harness, "Søren by phone", |h| h.state().loaded_events() > 0);
+    harness.get_by_role_and_label(Role::Heading, SOREN);
+}
+
+#[test]
+fn an_invalid_cpr_number_says_why_before_anything_is_sent() {
+    let world = world();
+    let mut harness = world.console();
+    look_up(&mut harness, "310299-1234");
+    harness.run_steps(2);
+    assert!(
+        shows(&harness, "Ugyldigt CPR-nummer: dagen (ciffer 1–2) findes ikke i den måned"),
+        "{:?}",
+        texts(&harness)
+    );
+}
+
+#[test]
+fn filtering_to_one_channel_shows_only_that_channel() {
+    let world = world();
+    let mut harness = world.console();
+    open_soren(&mut harness);
+    let before = timeline_rows(&harness);
+    assert!(before.iter().any(|r| r.contains("Hjemmeside")) && before.iter().any(|r| r.contains("Telefon")));
+    harness.get_by_role_and_label(Role::Button, "📞 Telefon").click();
+    harness.step();
+    settle(&mut harness, "the phone-only timeline", |h| {
+        let rows = timeline_rows(h);
+        !rows.is_empty() && rows.iter().all(|r| r.contains("📞 Telefon"))
+    });
+    let rows = timeline_rows(&harness);
+    assert_eq!(rows.len(), 8, "{rows:?}");
+    for other in ["Hjemmeside", "Skranke", "Selvbetjening", "Digital Post"] {
+        assert!(rows.iter().all(|r| !r.contains(other)), "{other} in {rows:?}");
+    }
+}
+
+#[test]
+fn a_second_citizen_opens_in_a_tab_and_switching_back_works() {
+    let world = world();
+    let mut harness = world.console();
+    open_soren(&mut harness);
+    clear_lookup(&mut harness);
+    look_up(&mut harness, "Anna Hansen");
+    settle(&mut harness, "Anna's tab", |h| h.query_by_role_and_label(Role::Heading, "Anna Hansen").is_some());
+    assert!(harness.query_by_role_and_label(Role::Heading, SOREN).is_none(), "only the active tab's card is drawn");
+    harness.get_by_role_and_label(Role::Button, &format!("👤 {SOREN}")).click();
+    settle(&mut harness, "back on Søren", |h| h.query_by_role_and_label(Role::Heading, SOREN).is_some());
+    assert!(harness.query_by_role_and_label(Role::Heading, "Anna Hansen").is_none());
+    harness.get_by_role_and_label(Role::Button, "👤 Anna Hansen");
+    assert!(shows(&harness, "Anna Hansen · 010190-XXXX"), "recent citizens list both");
+}
+
+#[test]
+fn the_privacy_screen_removes_every_trace_of_the_citizen() {
+    let world = world();
+    let mut harness = world.console();
+    open_soren(&mut harness);
+    harness.get_by_role_and_label(Role::Button, "👁 Vis fuldt nummer").click();
+    settle(&mut harness, "revealed", |h| shows(h, SOREN_CPR));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(2);
+    for secret in ["Søren", "Østergaard", "070761", "4285", "20304050", "Henvendelse nummer"] {
+        assert!(!shows(&harness, secret), "'{secret}' is still in the tree: {:?}", texts(&harness));
+    }
+    harness.get_by_role_and_label(Role::Heading, "Privatlivsskærmen er slået til");
+    harness.get_by_role_and_label(Role::Button, "Vis oplysningerne igen").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Heading, SOREN);
+}
+
+#[test]
+fn the_privacy_screen_comes_on_by_itself_after_idle_time() {
+    let world = world();
+    // A second of egui time per frame; the default idle time is three minutes.
+    let mut harness = world.harness_stepping(world.service.token(StaffRole::Counter), 1.0);
+    settle(&mut harness, "connected", |h| h.state().is_ready());
+    open_soren(&mut harness);
+    let steps = (0..400).take_while(|_| {
+        harness.step();
+        shows(&harness, SOREN)
+    });
+    let idle_secs = steps.count();
+    assert!(!shows(&harness, SOREN), "idle time turned the privacy screen on");
+    assert!((170..=200).contains(&idle_secs), "after about three minutes, not {idle_secs} s");
+}
+
+#[test]
+fn switching_language_changes_the_labels() {
+    let world = world();
+    let mut harness = world.console();
+    harness.get_by_role_and_label(Role::Heading, "Find borger");
+    harness.get_by_role_and_label(Role::ComboBox, "Sprog").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "English").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Heading, "Find citizen");
+    harness.get_by_role_and_label(Role::TextInput, "CPR number, phone or name");
+    assert!(harness.query_by_role_and_label(Role::Heading, "Find borger").is_none());
+    harness.get_by_role_and_label(Role::Button, "🔒 Privacy screen");
+}
+
+#[test]
+fn the_lookup_path_works_with_the_keyboard_alone() {
+    let world = world();
+    let mut harness = world.console();
+    // Ctrl+F, type, Enter: the result list; Enter on the focused first result; Down for the first contact.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.step();
+    harness.event(egui::Event::Text("Hansen".into()));
+    harness.step();
+    harness.key_press(Key::Enter);
+    settle(&mut harness, "two results", |h| shows(h, "2 borgere fundet"));
+    harness.key_press(Key::Enter);
+    settle(&mut harness, "Anna opened", |h| h.query_by_role_and_label(Role::Heading, "Anna Hansen").is_some());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.event(egui::Event::Text(SOREN_CPR.into()));
+    harness.step();
+    harness.key_press(Key::Enter);
+    settle(&mut harness, "Søren opened", |h| {
+        h.state().loaded_events() > 0 && h.query_by_role_and_label(Role::Heading, SOREN).is_some()
+    });
+    // Leave the text field, then walk the timeline.
+    harness.key_press(Key::Escape);
+    harness.step();
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Heading, "Detaljer");
+    assert!(shows(&harness, "Ansøgning om boligstøtte"), "the newest contact's details are shown");
+    harness.key_press(Key::ArrowDown);
+    harness.run_steps(2);
+    assert!(shows(&harness, "Henvendelse nummer 39"));
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_role_and_label(Role::Heading, "Detaljer").is_none());
+}
+
+/// Fails if any interactive node lacks an accessible name, on each main screen.
+#[test]
+fn every_interactive_node_has_a_name_on_every_main_screen() {
+    let world = world();
+    let mut harness = world.console();
+    let check = |harness: &Harness<'static, ConsoleApp>, screen: &str| {
+        let interactive =
+            [Role::Button, Role::TextInput, Role::ComboBox, Role::CheckBox, Role::Link, Role::Tab, Role::RadioButton];
+        let mut checked = 0;
+        for node in harness.root().children_recursive() {
+            let node = node.accesskit_node();
+            let focusable = node.data().supports_action(egui::accesskit::Action::Focus);
+            if interactive.contains(&node.role()) || focusable {
+                checked += 1;
+                let name = node.label().unwrap_or_default();
+                assert!(!name.trim().is_empty(), "{screen}: a {:?} has no accessible name", node.role());
+            }
+        }
+        assert!(checked > 3, "{screen}: the check saw the controls ({checked})");
+    };
+    check(&harness, "lookup");
+    look_up(&mut harness, "Hansen");
+    settle(&mut harness, "results", |h| shows(h, "2 borgere fundet"));
+    check(&harness, "result list");
+    clear_lookup(&mut harness);
+    open_soren(&mut harness);
+    let first_row = timeline_rows(&harness).remove(0);
+    harness.get_by_role_and_label(Role::Button, &first_row).click();
+    harness.run_steps(2);
+    check(&harness, "citizen with details");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::L);
+    harness.run_steps(2);
+    check(&harness, "privacy screen");
+}
+
+#[test]
+fn a_refused_token_or_unreachable_service_gives_a_clear_screen() {
+    let world = world();
+    let mut harness = world.harness("mbj_wrong");
+    settle(&mut harness, "the refusal", |h| shows(h, "Tjenesten afviste adgangsnøglen"));
+    harness.get_by_role_and_label(Role::Button, "Prøv igen");
+
+    let handle = world.runtime.handle().clone();
+    let target = Target::Server { url: "http://127.0.0.1:9".into(), token: "x".into(), token_file: "token".into() };
+    let mut harness = Harness::builder()
+        .with_step_dt(0.02)
+        .with_max_steps(200)
+        .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, None));
+    settle(&mut harness, "unreachable", |h| shows(h, "svarer ikke"));
+}
+
+#[test]
+#[ignore = "prints the accessibility tree, for writing tests"]
+fn debug_dump_tree() {
+    let world = world();
+    let mut harness = world.console();
+    open_soren(&mut harness);
+    for node in harness.root().children_recursive() {
+        let n = node.accesskit_node();
+        println!(
+            "{:?} label={:?} value={:?} focus={}",
+            n.role(),
+            n.label(),
+            n.value(),
+            n.data().supports_action(egui::accesskit::Action::Focus)
+        );
+    }
+}
