@@ -18,7 +18,7 @@ struct Cli {
     /// Connect the console to a shared contact-history service instead of the local demo.
     #[arg(long, env = "MEDBETJENING_SERVER")]
     server: Option<String>,
-    /// The staff member's token for --server (also read from MEDBETJENING_TOKEN or the config file `token`).
+    /// The staff member's token for --server (also read from `MEDBETJENING_TOKEN` or the config file `token`).
     #[arg(long, env = "MEDBETJENING_TOKEN", hide_env_values = true)]
     token: Option<String>,
     /// Open the window, wait until the first screen has settled, write it as PNG to this path and exit.

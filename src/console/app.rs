@@ -58,6 +58,7 @@ pub struct ConsoleApp {
 
 impl ConsoleApp {
     /// Builds the console; it starts connecting at once, on `runtime`.
+    #[must_use]
     pub fn new(
         cc: &eframe::CreationContext<'_>,
         runtime: tokio::runtime::Handle,

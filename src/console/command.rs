@@ -6,7 +6,7 @@ use super::state::TabId;
 use super::theme::ThemeChoice;
 
 /// A request from a view.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Command {
     /// Try connecting again after a failed start.
     Reconnect,

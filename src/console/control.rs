@@ -325,7 +325,7 @@ impl ConsoleApp {
                 let Started { client, me, authorities, embedded } = *started;
                 self.lookup.purpose = self.prefs.purpose.unwrap_or_else(|| default_purpose(me.role));
                 self.lookup.focus_field = true;
-                self.phase = Phase::Ready(Connection {
+                self.phase = Phase::Ready(Box::new(Connection {
                     client,
                     me,
                     demo: embedded.is_some(),
@@ -335,7 +335,7 @@ impl ConsoleApp {
                     last_probe: self.now,
                     probe_pending: false,
                     embedded,
-                });
+                }));
             }
             Err(failure) => self.phase = Phase::Failed(failure),
         }

@@ -9,7 +9,7 @@ use super::command::Command;
 use super::state::LookupState;
 
 /// How long the console may take to settle before the screenshot counts as failed.
-const DEADLINE: Duration = Duration::from_secs(180);
+const DEADLINE: Duration = Duration::from_mins(3);
 /// Frames without pending work before the screen counts as settled.
 const SETTLE_FRAMES: u32 = 12;
 

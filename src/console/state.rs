@@ -20,7 +20,7 @@ pub enum Phase {
     },
     /// The start failed; the screen says what to do.
     Failed(StartFailure),
-    Ready(Connection),
+    Ready(Box<Connection>),
 }
 
 /// Why the console could not connect.

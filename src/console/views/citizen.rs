@@ -27,13 +27,17 @@ pub fn ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &mut 
                 card_ui(view, tab.id, profile, &tab.revealed_cpr, ui, commands);
             });
             ui.add_space(8.0);
-            ui.allocate_ui_with_layout(egui::vec2(cases_width, 0.0), egui::Layout::top_down(egui::Align::Min), |ui| {
-                ui.set_max_width(cases_width);
-                egui::Frame::group(ui.style()).show(ui, |ui| {
-                    ui.set_width(cases_width - 16.0);
-                    cases_ui(view, profile, ui);
-                });
-            });
+            ui.allocate_ui_with_layout(
+                egui::vec2(cases_width, 230.0),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    ui.set_max_width(cases_width);
+                    egui::Frame::group(ui.style()).show(ui, |ui| {
+                        ui.set_width(cases_width - 16.0);
+                        cases_ui(view, profile, ui);
+                    });
+                },
+            );
         });
         ui.separator();
     }
@@ -146,15 +150,9 @@ fn cases_ui(view: &ViewCtx<'_>, profile: &CitizenProfile, ui: &mut Ui) {
                 });
                 ui.label(topic);
                 let owner = case.owner.as_deref().unwrap_or("—");
-                ui.label(
-                    RichText::new(format!(
-                        "{}: {owner} · {}: {}",
-                        t.case_owner,
-                        t.last_contact,
-                        local_date_time(case.last_contact_at)
-                    ))
-                    .small(),
-                );
+                ui.label(RichText::new(format!("{}: {owner}", t.case_owner)).color(view.palette.muted_fg));
+                let last = format!("{}: {}", t.last_contact, local_date_time(case.last_contact_at));
+                ui.label(RichText::new(last).color(view.palette.muted_fg));
                 ui.label(RichText::new(&case.summary).italics());
             });
         }

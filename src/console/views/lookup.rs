@@ -115,7 +115,7 @@ fn results_ui(view: &ViewCtx<'_>, lookup: &mut LookupState, ui: &mut Ui, command
         for (index, citizen) in matches.citizens.iter().enumerate() {
             let mut line = summary_line(view, citizen);
             if citizen.fictitious {
-                line.push_str(&format!(" · {}", t.fictitious));
+                line = format!("{line} · {}", t.fictitious);
             }
             let button = ui.add(egui::Button::new(line).wrap().min_size(egui::vec2(ui.available_width(), 0.0)));
             if index == 0 && lookup.focus_first_result {

@@ -310,11 +310,16 @@ impl<'a> History<'a> {
         abandoned: bool,
     ) {
         let staffed = matches!(channel, Channel::Phone | Channel::Counter | Channel::Video | Channel::Email);
-        let at = if staffed { opening_hours(at) } else { at };
+        // Staff answer in opening hours and letters go out then too; people browse from morning to late evening.
+        let at = if staffed || direction == Direction::Outbound { opening_hours(at) } else { waking_hours(at) };
         if at >= self.anchor {
             return;
         }
-        let staff = staffed.then(|| (*pick(self.rng, TEAMS)).to_owned());
+        let staff = if staffed {
+            Some((*pick(self.rng, TEAMS)).to_owned())
+        } else {
+            errand.team.filter(|_| case_ref.is_some()).map(str::to_owned)
+        };
         let sequence = self.events.len();
         self.events.push(ContactEvent {
             id: uuid(self.rng),
@@ -339,6 +344,13 @@ impl<'a> History<'a> {
 fn opening_hours(at: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::Timelike;
     let hour = 7 + at.hour() % 8;
+    at.with_hour(hour).unwrap_or(at)
+}
+
+/// Moves a time into 06–22 Copenhagen (here 05–21 UTC) of the same day, keeping the minutes.
+fn waking_hours(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Timelike;
+    let hour = 5 + at.hour() % 16;
     at.with_hour(hour).unwrap_or(at)
 }
 
