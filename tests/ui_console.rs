@@ -387,5 +387,9 @@ fn losing_the_service_shows_reconnecting_then_offline() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(saw_reconnecting, "it tried to reconnect before giving up");
+    // A lookup now fails in the staff member's language, with a way to try again.
+    look_up(&mut harness, "Hansen");
+    settle(&mut harness, "the failed search", |h| shows(h, "Ingen forbindelse til kontakthistorikken"));
+    harness.get_by_role_and_label(Role::Button, "Prøv igen");
     drop(runtime);
 }

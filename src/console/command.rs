@@ -31,5 +31,7 @@ pub enum Command {
     TogglePrivacy,
     SetLanguage(Language),
     SetTheme(ThemeChoice),
+    /// Minutes without input before the privacy screen comes on; 0 turns that off.
+    SetIdleMinutes(u32),
     FocusLookup,
 }

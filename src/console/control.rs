@@ -142,6 +142,7 @@ impl ConsoleApp {
                 self.theme_dirty = true;
             }
             Command::FocusLookup => self.lookup.focus_field = true,
+            Command::SetIdleMinutes(minutes) => self.prefs.idle_privacy_minutes = minutes,
         }
     }
 
@@ -303,9 +304,9 @@ impl ConsoleApp {
                     match result {
                         Ok(page) => {
                             tab.timeline.data.append(page.events, page.next_cursor);
-                            tab.timeline.page.finish::<String>(Ok(()));
+                            tab.timeline.page.finish(Ok(()));
                         }
-                        Err(error) => tab.timeline.page.finish(Err::<(), _>(error)),
+                        Err(error) => tab.timeline.page.finish(Err(error)),
                     }
                 }
             }

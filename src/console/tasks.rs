@@ -6,6 +6,8 @@ use std::future::Future;
 use tokio::runtime::Handle;
 use tokio::sync::mpsc;
 
+use crate::history::client::ClientError;
+
 /// Something fetched: not requested yet, on its way (keeping the previous value so the screen does not flicker),
 /// here, or failed (keeping the previous value, shown as stale beside the error).
 #[derive(Clone, Debug, Default)]
@@ -17,7 +19,7 @@ pub enum Loadable<T> {
     },
     Ready(T),
     Failed {
-        error: String,
+        error: ClientError,
         previous: Option<T>,
     },
 }
@@ -55,11 +57,11 @@ impl<T> Loadable<T> {
         }
     }
 
-    /// Stores the answer to the request.
-    pub fn finish<E: std::fmt::Display>(&mut self, result: Result<T, E>) {
+    /// Stores the answer to the request. The error stays typed, so views can say it in the current language.
+    pub fn finish(&mut self, result: Result<T, ClientError>) {
         *self = match result {
             Ok(value) => Self::Ready(value),
-            Err(error) => Self::Failed { error: error.to_string(), previous: std::mem::take(self).into_value() },
+            Err(error) => Self::Failed { error, previous: std::mem::take(self).into_value() },
         };
     }
 
@@ -69,7 +71,7 @@ impl<T> Loadable<T> {
     }
 
     /// The error of the last request, if it failed.
-    pub fn error(&self) -> Option<&str> {
+    pub fn error(&self) -> Option<&ClientError> {
         match self {
             Self::Failed { error, .. } => Some(error),
             _ => None,
@@ -132,11 +134,12 @@ mod tests {
         let mut value: Loadable<u32> = Loadable::NotRequested;
         value.start();
         assert!(value.is_pending() && value.value().is_none());
-        value.finish::<String>(Ok(1));
+        value.finish(Ok(1));
         assert_eq!(value.value(), Some(&1));
         value.start();
         assert_eq!(value.value(), Some(&1), "stale while reloading");
-        value.finish(Err("offline"));
-        assert_eq!((value.value(), value.error()), (Some(&1), Some("offline")));
+        value.finish(Err(ClientError::Timeout));
+        assert_eq!(value.value(), Some(&1));
+        assert!(matches!(value.error(), Some(ClientError::Timeout)));
     }
 }

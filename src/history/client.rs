@@ -18,7 +18,7 @@ use super::api::{
 use crate::domain::{CitizenId, Purpose};
 
 /// Why a call failed.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("the service did not answer in time")]
     Timeout,

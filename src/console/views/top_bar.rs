@@ -39,6 +39,14 @@ pub fn ui(view: &ViewCtx<'_>, connection: &Connection, prefs: &Prefs, ui: &mut U
                 if ui.button(t.privacy_button).on_hover_text("Ctrl+L").clicked() {
                     commands.push(Command::TogglePrivacy);
                 }
+                ui.menu_button(t.settings, |ui| {
+                    let label = ui.label(t.idle_privacy);
+                    let mut minutes = prefs.idle_privacy_minutes;
+                    let drag = egui::DragValue::new(&mut minutes).range(0..=60).suffix(t.minutes);
+                    if ui.add(drag).labelled_by(label.id).changed() {
+                        commands.push(Command::SetIdleMinutes(minutes));
+                    }
+                });
                 theme_menu(view, prefs.theme, ui, commands);
                 ui.add_space(8.0);
                 let mut language = prefs.language;

@@ -4,7 +4,9 @@ use egui::{Color32, RichText, Ui};
 
 use super::super::app::ViewCtx;
 use super::super::command::Command;
+use super::super::i18n::fill;
 use super::super::tasks::Loadable;
+use crate::history::client::ClientError;
 
 /// Shows the honest state of something fetched: a spinner while loading, "refreshing" over a stale value, or
 /// the error with a retry button. Returns whether a value can be drawn.
@@ -32,10 +34,27 @@ pub fn loadable_status<T>(
     }
 }
 
+/// A failed call in the staff member's language. Validation messages from the service name fields and pass
+/// through as they are.
+pub fn describe(view: &ViewCtx<'_>, error: &ClientError) -> String {
+    let t = view.text;
+    match error {
+        ClientError::Timeout => t.err_timeout.to_owned(),
+        ClientError::Network(_) => t.err_network.to_owned(),
+        ClientError::Api { status: 403, .. } => t.err_forbidden.to_owned(),
+        ClientError::Api { status: 404, .. } => t.err_not_found.to_owned(),
+        ClientError::Api { status, .. } if *status >= 500 => t.err_server.to_owned(),
+        ClientError::Api { message, .. } => message.clone(),
+        ClientError::Decode(detail) | ClientError::Config(detail) => fill(t.err_unexpected, &[detail]),
+    }
+}
+
 /// An error sentence with a retry button.
-pub fn error_line(view: &ViewCtx<'_>, error: &str, retry: Command, ui: &mut Ui, commands: &mut Vec<Command>) {
+pub fn error_line(view: &ViewCtx<'_>, error: &ClientError, retry: Command, ui: &mut Ui, commands: &mut Vec<Command>) {
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("⚠ {}: {error}", view.text.error)).color(view.palette.error_fg));
+        ui.label(
+            RichText::new(format!("⚠ {}: {}", view.text.error, describe(view, error))).color(view.palette.error_fg),
+        );
         if ui.button(view.text.try_again).clicked() {
             commands.push(retry);
         }
