@@ -69,7 +69,8 @@ pub fn console(
         }
         None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3 }),
     };
-    let options = ConsoleOptions { target, screenshot: screenshot.map(|path| (path, lookup)) };
+    let options =
+        ConsoleOptions { target, guides_dir: guides_dir(), screenshot: screenshot.map(|path| (path, lookup)) };
     match console::run(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -77,6 +78,16 @@ pub fn console(
             ExitCode::FAILURE
         }
     }
+}
+
+/// Where the guide files are: `MEDBETJENING_GUIDES`, else `guides/` in the working directory, else the source tree's.
+#[cfg(feature = "console")]
+fn guides_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("MEDBETJENING_GUIDES") {
+        return PathBuf::from(dir);
+    }
+    let local = PathBuf::from("guides");
+    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("guides") }
 }
 
 /// No arguments and no console built in: the embedded service over the local demo store.
@@ -197,4 +208,18 @@ pub async fn import(file: &Path, database: &str) -> CommandResult {
 pub fn openapi() -> CommandResult {
     println!("{}", serde_json::to_string_pretty(&service::openapi())?);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `guides check [DIR]`: every problem, then a summary; exit code 1 when any guide has an error.
+pub fn guides_check(dir: &Path) -> CommandResult {
+    let today = chrono::Local::now().date_naive();
+    let library = medbetjening::guides::library::Library::load(dir, &AuthorityCatalog::builtin(), today)
+        .with_context(|| format!("reading {}", dir.display()))?;
+    for problem in &library.problems {
+        println!("{problem}");
+    }
+    let errors = library.errors().count();
+    let warnings = library.problems.len() - errors;
+    println!("{} guides loaded; {errors} errors, {warnings} warnings.", library.guides.len());
+    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -2,10 +2,11 @@
 //! digital self-service.
 //!
 //! Layers, with the dependency rule that keeps them honest: [`domain`] depends on nothing of ours;
-//! [`history`] (the contact-history service, its store and its HTTP client) depends only on `domain`; the
-//! console (feature `console`) may use both, and nothing uses it.
+//! [`guides`] (walkthrough format, checks, runner) and [`history`] (the contact-history service, its store and its
+//! HTTP client) depend only on `domain`; the console (feature `console`) may use all three, and nothing uses it.
 
 #[cfg(feature = "console")]
 pub mod console;
 pub mod domain;
+pub mod guides;
 pub mod history;

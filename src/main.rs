@@ -73,6 +73,20 @@ enum Command {
     },
     /// Print the API's OpenAPI document.
     Openapi,
+    /// Work with the guide library.
+    Guides {
+        #[command(subcommand)]
+        command: GuidesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum GuidesCommand {
+    /// Check every guide in DIR (default: guides) and report all problems with file, line and field.
+    Check {
+        #[arg(default_value = "guides")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +149,7 @@ fn main() -> ExitCode {
             }
             Some(Command::Import { file, database }) => commands::import(&file, &database).await,
             Some(Command::Openapi) => commands::openapi(),
+            Some(Command::Guides { command: GuidesCommand::Check { dir } }) => commands::guides_check(&dir),
         }
     });
     match result {

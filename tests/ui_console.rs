@@ -15,6 +15,10 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use medbetjening::console::{ConsoleApp, Target};
 use medbetjening::domain::{CaseStatus, Channel, Role as StaffRole};
 
+fn guides_dir() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("guides")
+}
+
 const SOREN: &str = "Søren Østergaard";
 const SOREN_CPR: &str = "070761-4285";
 const LOOKUP: &str = "CPR-nummer, telefon eller navn";
@@ -81,7 +85,7 @@ impl World {
             .with_size(egui::vec2(1400.0, 900.0))
             .with_step_dt(step_secs)
             .with_max_steps(200)
-            .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, None))
+            .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, guides_dir(), None))
     }
 
     fn console(&self) -> Harness<'static, ConsoleApp> {
@@ -366,7 +370,7 @@ fn a_refused_token_or_unreachable_service_gives_a_clear_screen() {
     let mut harness = Harness::builder()
         .with_step_dt(0.02)
         .with_max_steps(200)
-        .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, None));
+        .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, guides_dir(), None));
     settle(&mut harness, "unreachable", |h| shows(h, "svarer ikke"));
 }
 

@@ -5,6 +5,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::command::Command;
 use super::control::{Reply, Target};
+use super::guides::{self, GuideLibrary, GuidesState};
 use super::i18n::{self, Text};
 use super::prefs::{self, Prefs};
 use super::screenshot::Screenshot;
@@ -18,6 +19,8 @@ const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F)
 const PRIVACY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
 const CLOSE_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::W);
 const NEXT_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Tab);
+const GUIDES: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::G);
+const CITIZEN_VIEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
 
 /// What a view needs to draw, borrowed for one frame.
 pub struct ViewCtx<'a> {
@@ -52,6 +55,7 @@ pub struct ConsoleApp {
     pub(super) now: f64,
     last_input: f64,
     pub(super) theme_dirty: bool,
+    pub(super) guides: GuidesState,
     title: String,
     screenshot: Option<Screenshot>,
 }
@@ -63,12 +67,15 @@ impl ConsoleApp {
         cc: &eframe::CreationContext<'_>,
         runtime: tokio::runtime::Handle,
         target: Target,
+        guides_dir: std::path::PathBuf,
         screenshot: Option<Screenshot>,
     ) -> Self {
         let prefs: Prefs = cc.storage.and_then(|s| eframe::get_value(s, prefs::KEY)).unwrap_or_default();
         let ctx = &cc.egui_ctx;
         prefs.theme.apply(ctx);
         ctx.set_zoom_factor(prefs.zoom.clamp(ZOOM_RANGE.0, ZOOM_RANGE.1));
+        // Guide pictures are files under assets/; egui_extras reads and decodes them off the UI thread.
+        egui_extras::install_image_loaders(ctx);
         let mut app = Self {
             tasks: Tasks::new(runtime, ctx.clone()),
             target,
@@ -83,10 +90,12 @@ impl ConsoleApp {
             now: 0.0,
             last_input: 0.0,
             theme_dirty: false,
+            guides: GuidesState::default(),
             title: String::new(),
             screenshot,
         };
         app.connect();
+        app.tasks.spawn(guides::load(guides_dir));
         app
     }
 
@@ -94,6 +103,7 @@ impl ConsoleApp {
     #[must_use]
     pub fn is_busy(&self) -> bool {
         matches!(self.phase, Phase::Starting { .. })
+            || matches!(self.guides.library, GuideLibrary::Loading)
             || self.lookup.results.is_pending()
             || self
                 .tabs
@@ -139,6 +149,12 @@ impl ConsoleApp {
                 && let Some(tab) = self.tabs.get(self.active)
             {
                 commands.push(Command::CloseTab(tab.id));
+            }
+            if input.consume_shortcut(&GUIDES) {
+                commands.push(Command::ToggleGuides);
+            }
+            if input.consume_shortcut(&CITIZEN_VIEW) && self.guides.walk.is_some() {
+                commands.push(Command::ToggleCitizenView);
             }
             if input.consume_shortcut(&NEXT_TAB) && !self.tabs.is_empty() {
                 commands.push(Command::SelectTab(self.tabs[(self.active + 1) % self.tabs.len()].id));
@@ -199,6 +215,7 @@ impl eframe::App for ConsoleApp {
             self.apply(command);
         }
         self.tick();
+        self.refresh_suggestions();
         self.idle_privacy(ctx);
         if self.theme_dirty {
             self.prefs.theme.apply(ctx);
@@ -225,20 +242,32 @@ impl eframe::App for ConsoleApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let mut commands = Vec::new();
-        let Self { phase, prefs, privacy, lookup, tabs, recent, active, target, .. } = self;
+        let Self { phase, prefs, privacy, lookup, tabs, recent, active, target, guides, .. } = self;
         let view = view_ctx(prefs, *privacy, phase);
         match &*phase {
             Phase::Starting { progress } => views::startup::starting_ui(&view, target, *progress, ui),
             Phase::Failed(failure) => views::startup::failed_ui(&view, target, failure, ui, &mut commands),
             Phase::Ready(connection) => {
-                views::top_bar::ui(&view, connection, prefs, ui, &mut commands);
+                views::top_bar::ui(&view, connection, prefs, guides.open, ui, &mut commands);
                 if view.privacy {
                     views::privacy::ui(&view, ui, &mut commands);
+                } else if guides.mitid_step() {
+                    // The citizen uses MitID: only the guide and the notice; nothing personal is drawn.
+                    views::guides::panel_ui(&view, guides, ui, &mut commands);
+                    views::runner::mitid_notice_ui(&view, ui);
                 } else {
                     views::lookup::ui(&view, lookup, recent, ui, &mut commands);
+                    if guides.open {
+                        views::guides::panel_ui(&view, guides, ui, &mut commands);
+                    }
                     views::tabs::ui(&view, tabs, *active, ui, &mut commands);
                 }
             }
+        }
+        if guides.citizen_view
+            && let Some(library) = guides.library().cloned()
+        {
+            views::runner::citizen_view(ui.ctx(), guides, &library, &mut commands);
         }
         for command in commands {
             self.apply(command);

@@ -34,4 +34,17 @@ pub enum Command {
     /// Minutes without input before the privacy screen comes on; 0 turns that off.
     SetIdleMinutes(u32),
     FocusLookup,
+    /// Show or hide the guide panel.
+    ToggleGuides,
+    /// Show or hide the citizen view (a second window for a screen turned toward the citizen).
+    ToggleCitizenView,
+    /// Start the guide at this index of the library, for the active citizen tab.
+    StartGuide(usize),
+    StopGuide,
+    GuideNext,
+    GuideBack,
+    /// Answer the current step's question (0-based option).
+    GuideChoose(usize),
+    /// Skip the current step with the reason typed in the panel.
+    GuideSkip,
 }

@@ -36,6 +36,7 @@ pub enum Reply {
     Profile { tab: TabId, result: Result<CitizenProfile, ClientError> },
     Timeline { tab: TabId, generation: u64, result: Result<EventPage, ClientError> },
     Reveal { tab: TabId, result: Result<RevealedCpr, ClientError> },
+    Guides(Result<crate::guides::library::Library, String>),
 }
 
 /// What a successful start hands over.
@@ -143,6 +144,14 @@ impl ConsoleApp {
             }
             Command::FocusLookup => self.lookup.focus_field = true,
             Command::SetIdleMinutes(minutes) => self.prefs.idle_privacy_minutes = minutes,
+            Command::ToggleGuides
+            | Command::ToggleCitizenView
+            | Command::StartGuide(_)
+            | Command::StopGuide
+            | Command::GuideNext
+            | Command::GuideBack
+            | Command::GuideChoose(_)
+            | Command::GuideSkip => self.apply_guide(command),
         }
     }
 
@@ -315,6 +324,12 @@ impl ConsoleApp {
                 if let Some(tab) = self.tab_mut(tab) {
                     tab.revealed_cpr.finish(result.map(|r| r.cpr));
                 }
+            }
+            Reply::Guides(result) => {
+                self.guides.library = match result {
+                    Ok(library) => super::guides::GuideLibrary::Ready(std::sync::Arc::new(library)),
+                    Err(error) => super::guides::GuideLibrary::Failed(error),
+                };
             }
             Reply::Search { .. } => {} // An answer to a search that a newer one replaced.
         }

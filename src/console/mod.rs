@@ -7,6 +7,7 @@
 pub mod app;
 mod command;
 pub mod control;
+mod guides;
 mod i18n;
 mod lookup;
 mod prefs;
@@ -25,6 +26,8 @@ pub use control::Target;
 /// What to open.
 pub struct ConsoleOptions {
     pub target: Target,
+    /// The directory of guide files (`guides/`).
+    pub guides_dir: PathBuf,
     /// Write a PNG of the settled first screen to this path and exit; optionally look something up first.
     pub screenshot: Option<(PathBuf, Option<String>)>,
 }
@@ -65,11 +68,11 @@ pub fn run(options: ConsoleOptions) -> Result<(), ConsoleError> {
         persist_window: screenshot.is_none(),
         ..eframe::NativeOptions::default()
     };
-    let target = options.target;
+    let (target, guides_dir) = (options.target, options.guides_dir);
     eframe::run_native(
         "medbetjening",
         native,
-        Box::new(move |cc| Ok(Box::new(ConsoleApp::new(cc, handle, target, screenshot)))),
+        Box::new(move |cc| Ok(Box::new(ConsoleApp::new(cc, handle, target, guides_dir, screenshot)))),
     )
     .map_err(|e| ConsoleError::Window(e.to_string()))?;
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));

@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(catalog.get("udbetaling-danmark").map(|a| a.kind), Some(AuthorityKind::External));
         let departments = catalog.all().iter().filter(|a| a.kind == AuthorityKind::Department).count();
         assert_eq!(departments, 7);
-        assert_eq!(catalog.all().len(), 12);
+        assert_eq!(catalog.all().len(), 13);
     }
 
     #[test]

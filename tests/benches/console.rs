@@ -126,7 +126,15 @@ fn main() {
         .with_step_dt(1.0 / 60.0)
         .with_accessibility_check(false)
         .allow_missing_glyphs()
-        .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, None));
+        .build_eframe(move |cc| {
+            ConsoleApp::new(
+                cc,
+                handle,
+                target,
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("guides"),
+                None,
+            )
+        });
     wait(&mut harness, "connected", ConsoleApp::is_ready);
 
     let mut open = Stats { name: "open citizen: Enter → first timeline page drawn (ms)", samples: Vec::new() };

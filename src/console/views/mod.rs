@@ -1,8 +1,10 @@
 //! One module per part of the screen. Each draws from state and pushes [`super::command::Command`]s.
 
 pub mod citizen;
+pub mod guides;
 pub mod lookup;
 pub mod privacy;
+pub mod runner;
 pub mod startup;
 pub mod tabs;
 pub mod timeline;

@@ -10,7 +10,14 @@ use super::super::theme::ThemeChoice;
 use crate::domain::Language;
 
 /// Draws the bars around the work area.
-pub fn ui(view: &ViewCtx<'_>, connection: &Connection, prefs: &Prefs, ui: &mut Ui, commands: &mut Vec<Command>) {
+pub fn ui(
+    view: &ViewCtx<'_>,
+    connection: &Connection,
+    prefs: &Prefs,
+    guides_open: bool,
+    ui: &mut Ui,
+    commands: &mut Vec<Command>,
+) {
     let t = view.text;
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -38,6 +45,9 @@ pub fn ui(view: &ViewCtx<'_>, connection: &Connection, prefs: &Prefs, ui: &mut U
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(t.privacy_button).on_hover_text("Ctrl+L").clicked() {
                     commands.push(Command::TogglePrivacy);
+                }
+                if ui.add(egui::Button::selectable(guides_open, t.guides_title)).on_hover_text("Ctrl+G").clicked() {
+                    commands.push(Command::ToggleGuides);
                 }
                 ui.menu_button(t.settings, |ui| {
                     let label = ui.label(t.idle_privacy);

@@ -1,0 +1,169 @@
+//! The console's side of guided walkthroughs: the library (loaded in the background), the search, the walkthrough
+//! in progress and the citizen view. Applies guide commands; the runner itself is pure (`crate::guides::runner`).
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::Utc;
+
+use super::app::ConsoleApp;
+use super::command::Command;
+use super::control::Reply;
+use super::state::TabId;
+use crate::domain::{AuthorityCatalog, KleTopic, Language};
+use crate::guides::library::Library;
+use crate::guides::runner::Walkthrough;
+use crate::guides::suggest::{Suggestion, suggest};
+
+/// The guide library as the console has it.
+#[derive(Clone, Debug, Default)]
+pub enum GuideLibrary {
+    #[default]
+    Loading,
+    Ready(Arc<Library>),
+    /// The directory could not be read at all (broken guides are in `Library::problems` instead).
+    Failed(String),
+}
+
+/// A walkthrough in progress.
+pub struct ActiveWalk {
+    pub run: Walkthrough,
+    /// The citizen tab it belongs to, if any (a walkthrough can also run for an anonymous citizen).
+    pub tab: Option<TabId>,
+    /// The citizen's preferred language, for the citizen view.
+    pub citizen_language: Language,
+    pub skip_reason: String,
+    pub skipping: bool,
+    /// Ticked check items as (guide, step, index).
+    pub checked: HashSet<(String, String, usize)>,
+    pub error: Option<String>,
+}
+
+/// Everything about guides in the console.
+#[derive(Default)]
+pub struct GuidesState {
+    pub library: GuideLibrary,
+    pub open: bool,
+    pub query: String,
+    pub topic: Option<KleTopic>,
+    pub walk: Option<ActiveWalk>,
+    pub citizen_view: bool,
+    /// Suggestions for a tab, recomputed when its history changes: (tab, events loaded, open cases, suggestions).
+    pub suggestions: Option<(TabId, usize, usize, Vec<Suggestion>)>,
+}
+
+impl GuidesState {
+    /// The library once loaded.
+    #[must_use]
+    pub fn library(&self) -> Option<&Arc<Library>> {
+        match &self.library {
+            GuideLibrary::Ready(library) => Some(library),
+            _ => None,
+        }
+    }
+
+    /// Whether the current step has the citizen use MitID (staff must look away; personal data is hidden).
+    #[must_use]
+    pub fn mitid_step(&self) -> bool {
+        let (Some(walk), Some(library)) = (&self.walk, self.library()) else { return false };
+        walk.run.finished().is_none() && walk.run.current(library.as_ref()).is_ok_and(|(_, step)| step.mitid)
+    }
+}
+
+/// Loads the library from `dir` on a background thread (it reads files).
+pub fn load(dir: PathBuf) -> impl Future<Output = Reply> + Send {
+    async move {
+        let today = Utc::now().date_naive();
+        let loaded = tokio::task::spawn_blocking(move || {
+            Library::load(&dir, &AuthorityCatalog::builtin(), today).map_err(|e| format!("{}: {e}", dir.display()))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
+        Reply::Guides(loaded)
+    }
+}
+
+impl ConsoleApp {
+    /// Applies a guide command.
+    pub(super) fn apply_guide(&mut self, command: Command) {
+        let now = self.now;
+        match command {
+            Command::ToggleGuides => self.guides.open = !self.guides.open,
+            Command::ToggleCitizenView => self.guides.citizen_view = !self.guides.citizen_view,
+            Command::StartGuide(index) => self.start_guide(index),
+            Command::StopGuide => {
+                self.guides.walk = None;
+                self.guides.citizen_view = false;
+            }
+            Command::GuideNext | Command::GuideBack | Command::GuideChoose(_) | Command::GuideSkip => {
+                let Some(library) = self.guides.library().cloned() else { return };
+                let Some(walk) = &mut self.guides.walk else { return };
+                let result = match command {
+                    Command::GuideNext => walk.run.next(library.as_ref(), now),
+                    Command::GuideBack => walk.run.back(now),
+                    Command::GuideChoose(index) => walk.run.choose(library.as_ref(), index, now),
+                    _ => walk.run.skip(library.as_ref(), &walk.skip_reason, now),
+                };
+                walk.error = result.err().map(|e| e.to_string());
+                if command == Command::GuideSkip && walk.error.is_none() {
+                    walk.skip_reason.clear();
+                    walk.skipping = false;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn start_guide(&mut self, index: usize) {
+        let Some(library) = self.guides.library().cloned() else { return };
+        let Some(guide) = library.guides.get(index) else { return };
+        let tab = self.tabs.get(self.active);
+        let citizen_language =
+            tab.and_then(|t| t.profile.value()).map_or(self.prefs.language, |p| p.preferred_language);
+        match Walkthrough::start(library.as_ref(), &guide.id, self.now) {
+            Ok(run) => {
+                self.guides.walk = Some(ActiveWalk {
+                    run,
+                    tab: tab.map(|t| t.id),
+                    citizen_language,
+                    skip_reason: String::new(),
+                    skipping: false,
+                    checked: HashSet::new(),
+                    error: None,
+                });
+                self.guides.open = true;
+            }
+            // Only checked guides reach the library, so this is a defect; the message names the guide, not the citizen.
+            Err(error) => tracing::warn!(%error, "a checked guide could not start"),
+        }
+    }
+
+    /// Keeps the active tab's suggestions in step with its history, and the citizen view in the citizen's language
+    /// once their profile has arrived.
+    pub(super) fn refresh_suggestions(&mut self) {
+        if let Some(walk) = &mut self.guides.walk
+            && let Some(profile) =
+                walk.tab.and_then(|id| self.tabs.iter().find(|t| t.id == id)).and_then(|t| t.profile.value())
+        {
+            walk.citizen_language = profile.preferred_language;
+        }
+        let Some(library) = self.guides.library().cloned() else { return };
+        let Some(tab) = self.tabs.get(self.active) else {
+            self.guides.suggestions = None;
+            return;
+        };
+        let events = &tab.timeline.data.events;
+        let cases = tab.profile.value().map(|p| p.open_cases.as_slice()).unwrap_or_default();
+        let fresh = self
+            .guides
+            .suggestions
+            .as_ref()
+            .is_some_and(|(id, n, c, _)| *id == tab.id && *n == events.len() && *c == cases.len());
+        if !fresh {
+            let suggestions = suggest(&library.guides, cases, events, Utc::now());
+            self.guides.suggestions = Some((tab.id, events.len(), cases.len(), suggestions));
+        }
+    }
+}

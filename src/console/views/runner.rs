@@ -1,0 +1,282 @@
+//! A walkthrough in progress: the step with its script, what the citizen sees, tips, pitfalls and checks; back,
+//! next, branch answers and skip, all from the keyboard too; the MitID notice; and the citizen view, a second
+//! window in the citizen's language with large text and no staff notes.
+
+use egui::{Key, Modifiers, RichText, Ui};
+
+use super::super::app::ViewCtx;
+use super::super::command::Command;
+use super::super::guides::{ActiveWalk, GuidesState};
+use super::super::i18n::{self, fill};
+use super::widgets::heading;
+use crate::domain::Language;
+use crate::guides::format::{Bilingual, End, Guide, Step, Target, Then};
+use crate::guides::library::Library;
+
+/// Keys for the walkthrough while no text field has the keyboard: → next, ← back, 1–9 choose.
+fn keyboard(step: &Step, finished: bool, ui: &mut Ui, commands: &mut Vec<Command>) {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
+    ui.input_mut(|input| {
+        if input.consume_key(Modifiers::NONE, Key::ArrowLeft) {
+            commands.push(Command::GuideBack);
+        }
+        if finished {
+            return;
+        }
+        match &step.then {
+            Then::Next(_) | Then::End(_) if input.consume_key(Modifiers::NONE, Key::ArrowRight) => {
+                commands.push(Command::GuideNext)
+            }
+            Then::Branch { options, .. } => {
+                for (index, key) in digits.iter().enumerate().take(options.len()) {
+                    if input.consume_key(Modifiers::NONE, *key) {
+                        commands.push(Command::GuideChoose(index));
+                    }
+                }
+            }
+            _ => {}
+        }
+    });
+}
+
+fn list(ui: &mut Ui, view: &ViewCtx<'_>, title: &str, icon: &str, items: &[Bilingual]) {
+    if items.is_empty() {
+        return;
+    }
+    ui.label(RichText::new(title).strong());
+    for item in items {
+        ui.label(format!("{icon} {}", item.get(view.lang)));
+    }
+}
+
+/// Draws the walkthrough in the guide panel.
+pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let t = view.text;
+    let Some(walk) = &mut guides.walk else { return };
+    let Ok((guide, step)) = walk.run.current(library) else {
+        ui.label(t.guides_none);
+        return;
+    };
+    let main = library.guide(walk.run.main_guide()).unwrap_or(guide);
+    let finished = walk.run.finished().cloned();
+    keyboard(step, finished.is_some(), ui, commands);
+    heading(ui, format!("📖 {}", main.title.get(view.lang)));
+    ui.horizontal_wrapped(|ui| {
+        if ui.button(t.open_solution).on_hover_text(&guide.solution.url).clicked() {
+            ui.ctx().open_url(egui::OpenUrl::new_tab(&guide.solution.url));
+        }
+        let label = if guides.citizen_view { format!("{} ✔", t.citizen_view) } else { t.citizen_view.to_owned() };
+        if ui.button(label).on_hover_text("Ctrl+B").clicked() {
+            commands.push(Command::ToggleCitizenView);
+        }
+    });
+    let mut progress = fill(t.step_n, &[&walk.run.steps_taken().to_string()]);
+    if walk.run.depth() > 0 {
+        progress = format!("{progress} · {}", fill(t.in_linked, &[guide.title.get(view.lang)]));
+    }
+    ui.label(RichText::new(progress).color(view.palette.muted_fg));
+    if walk.run.steps_taken() == 1 && walk.run.depth() == 0 && !main.prerequisites.is_empty() {
+        egui::CollapsingHeader::new(t.prerequisites).default_open(true).show(ui, |ui| {
+            for item in &main.prerequisites {
+                ui.label(format!("☐ {}", item.get(view.lang)));
+            }
+        });
+    }
+    ui.separator();
+    if let Some(ending) = &finished {
+        let end = end_of(library, walk, ending.guide.as_str());
+        finished_ui(view, ending.outcome, end, ui, commands);
+        return;
+    }
+    step_ui(view, guide, step, walk, ui, commands);
+    if let Some(error) = &walk.error {
+        ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
+    }
+    ui.separator();
+    ui.label(RichText::new(t.guide_keys).small().color(view.palette.muted_fg));
+}
+
+/// The end the walkthrough stopped at: the current step's end, or the end of the option chosen on it.
+fn end_of<'l>(library: &'l Library, walk: &ActiveWalk, _guide: &str) -> Option<&'l End> {
+    let (_, step) = walk.run.current(library).ok()?;
+    match &step.then {
+        Then::End(end) => Some(end),
+        Then::Branch { options, .. } => options.iter().find_map(|o| match &o.target {
+            Target::End(end) if walk.run.finished().is_some_and(|f| f.outcome == end.outcome) => Some(end),
+            _ => None,
+        }),
+        Then::Next(_) => None,
+    }
+}
+
+fn finished_ui(
+    view: &ViewCtx<'_>,
+    outcome: crate::domain::Outcome,
+    end: Option<&End>,
+    ui: &mut Ui,
+    commands: &mut Vec<Command>,
+) {
+    let t = view.text;
+    heading(ui, format!("{}: {}", t.outcome, outcome.label(view.lang)));
+    if let Some(end) = end {
+        ui.label(RichText::new(end.note.get(view.lang)).size(16.0));
+        list(ui, view, t.next_steps, "➡", &end.next_steps);
+    }
+    ui.horizontal(|ui| {
+        if ui.button(t.back).clicked() {
+            commands.push(Command::GuideBack);
+        }
+        if ui.button(t.close_guide).clicked() {
+            commands.push(Command::StopGuide);
+        }
+    });
+}
+
+fn step_ui(
+    view: &ViewCtx<'_>,
+    guide: &Guide,
+    step: &Step,
+    walk: &mut ActiveWalk,
+    ui: &mut Ui,
+    commands: &mut Vec<Command>,
+) {
+    let t = view.text;
+    heading(ui, step.title.get(view.lang));
+    if step.mitid {
+        super::widgets::alert(
+            ui,
+            view.palette.warning_bg,
+            view.palette.warning_fg,
+            &format!("🔒 {}", t.mitid_notice_title),
+        );
+    }
+    ui.label(RichText::new(format!("💬 {}", t.say)).strong());
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.label(RichText::new(step.say.get(view.lang)).size(17.0));
+    });
+    ui.label(RichText::new(format!("🖥 {}", t.screen)).strong());
+    ui.label(step.screen.get(view.lang));
+    if let Some(image) = &step.image {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(image);
+        ui.add(
+            egui::Image::new(format!("file://{}", path.display()))
+                .max_width(ui.available_width())
+                .alt_text(step.title.get(view.lang)),
+        );
+    }
+    list(ui, view, t.tips, "💡", &step.tips);
+    list(ui, view, t.pitfalls, "⚠", &step.pitfalls);
+    if !step.checks.is_empty() {
+        ui.label(RichText::new(t.checks).strong());
+        for (index, check) in step.checks.iter().enumerate() {
+            let key = (guide.id.clone(), step.id.clone(), index);
+            let mut ticked = walk.checked.contains(&key);
+            if ui.checkbox(&mut ticked, check.get(view.lang)).changed() {
+                if ticked {
+                    walk.checked.insert(key);
+                } else {
+                    walk.checked.remove(&key);
+                }
+            }
+        }
+    }
+    ui.separator();
+    controls_ui(view, step, walk, ui, commands);
+}
+
+fn controls_ui(view: &ViewCtx<'_>, step: &Step, walk: &mut ActiveWalk, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let t = view.text;
+    if let Then::Branch { question, options } = &step.then {
+        ui.label(RichText::new(format!("❓ {}", question.get(view.lang))).strong().size(16.0));
+        for (index, option) in options.iter().enumerate() {
+            let label = format!("{}. {}", index + 1, option.label.get(view.lang));
+            if ui.add(egui::Button::new(label).min_size(egui::vec2(ui.available_width(), 28.0))).clicked() {
+                commands.push(Command::GuideChoose(index));
+            }
+        }
+    }
+    ui.horizontal(|ui| {
+        if walk.run.steps_taken() > 1 && ui.button(t.back).clicked() {
+            commands.push(Command::GuideBack);
+        }
+        match &step.then {
+            Then::Next(_) => {
+                if ui.button(RichText::new(t.next).strong()).clicked() {
+                    commands.push(Command::GuideNext);
+                }
+                if ui.button(t.skip).clicked() {
+                    walk.skipping = !walk.skipping;
+                }
+            }
+            Then::End(_) => {
+                if ui.button(RichText::new(t.finish).strong()).clicked() {
+                    commands.push(Command::GuideNext);
+                }
+            }
+            Then::Branch { .. } => {}
+        }
+        if ui.button(t.stop_guide).clicked() {
+            commands.push(Command::StopGuide);
+        }
+    });
+    if walk.skipping {
+        let label = ui.label(t.skip_reason);
+        ui.add(egui::TextEdit::singleline(&mut walk.skip_reason).desired_width(f32::INFINITY)).labelled_by(label.id);
+        if ui.add_enabled(!walk.skip_reason.trim().is_empty(), egui::Button::new(t.skip_confirm)).clicked() {
+            commands.push(Command::GuideSkip);
+        }
+    }
+}
+
+/// While the citizen uses MitID: nothing personal on the staff screen, and a clear instruction to look away.
+pub fn mitid_notice_ui(view: &ViewCtx<'_>, ui: &mut Ui) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(ui.available_height() * 0.25);
+            ui.label(RichText::new("🔒").size(56.0));
+            heading(ui, view.text.mitid_notice_title);
+            ui.label(RichText::new(view.text.mitid_notice_body).size(16.0));
+        });
+    });
+}
+
+/// The citizen view: the current step in the citizen's language, large, without the staff member's notes.
+pub fn citizen_view(ctx: &egui::Context, guides: &GuidesState, library: &Library, commands: &mut Vec<Command>) {
+    let Some(walk) = &guides.walk else { return };
+    let lang: Language = walk.citizen_language;
+    let text = i18n::text(lang);
+    let id = egui::ViewportId::from_hash_of("citizen-view");
+    let builder = egui::ViewportBuilder::default().with_title(text.citizen_view_title).with_inner_size([900.0, 620.0]);
+    ctx.show_viewport_immediate(id, builder, |ui, _class| {
+        if ui.input(|i| i.viewport().close_requested()) {
+            commands.push(Command::ToggleCitizenView);
+        }
+        egui::CentralPanel::default().show(ui, |ui| {
+            let Ok((guide, step)) = walk.run.current(library) else { return };
+            ui.label(RichText::new(guide.title.get(lang)).size(22.0).color(ui.visuals().weak_text_color()));
+            ui.add_space(8.0);
+            if let Some(ending) = walk.run.finished() {
+                heading(ui, ending.outcome.label(lang)).highlight();
+                if let Some(end) = end_of(library, walk, &ending.guide) {
+                    ui.label(RichText::new(end.note.get(lang)).size(26.0));
+                    for item in &end.next_steps {
+                        ui.label(RichText::new(format!("➡ {}", item.get(lang))).size(24.0));
+                    }
+                }
+                return;
+            }
+            ui.label(RichText::new(fill(text.step_n, &[&walk.run.steps_taken().to_string()])).size(20.0));
+            ui.label(RichText::new(step.title.get(lang)).size(34.0).strong());
+            ui.add_space(12.0);
+            ui.label(RichText::new(step.screen.get(lang)).size(26.0));
+            if step.mitid {
+                ui.add_space(16.0);
+                ui.label(RichText::new(format!("🔒 {}", text.mitid_citizen)).size(26.0).strong());
+            }
+        });
+    });
+}
