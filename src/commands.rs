@@ -57,7 +57,7 @@ pub fn console(
     server: Option<String>,
     token: Option<String>,
     screenshot: Option<PathBuf>,
-    lookup: Option<String>,
+    script: Vec<medbetjening::console::screenshot::Action>,
 ) -> ExitCode {
     use medbetjening::console::{self, ConsoleOptions, Target};
     let target = match server {
@@ -70,7 +70,7 @@ pub fn console(
         None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3 }),
     };
     let options =
-        ConsoleOptions { target, guides_dir: guides_dir(), screenshot: screenshot.map(|path| (path, lookup)) };
+        ConsoleOptions { target, guides_dir: guides_dir(), screenshot: screenshot.map(|path| (path, script)) };
     match console::run(options) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -78,6 +78,24 @@ pub fn console(
             ExitCode::FAILURE
         }
     }
+}
+
+/// The screenshot mode's script from its command-line options.
+#[cfg(feature = "console")]
+pub fn screenshot_script(
+    lookup: Option<String>,
+    guide: Option<String>,
+    advance: u32,
+    citizen_view: bool,
+) -> Vec<medbetjening::console::screenshot::Action> {
+    use medbetjening::console::screenshot::Action;
+    let mut script: Vec<Action> = lookup.into_iter().map(Action::Lookup).collect();
+    script.extend(guide.map(Action::StartGuide));
+    script.extend((0..advance).map(|_| Action::Advance));
+    if citizen_view {
+        script.push(Action::CitizenView);
+    }
+    script
 }
 
 /// Where the guide files are: `MEDBETJENING_GUIDES`, else `guides/` in the working directory, else the source tree's.

@@ -27,6 +27,15 @@ struct Cli {
     /// With --screenshot: look this up first (a CPR number, phone number or name).
     #[arg(long, requires = "screenshot")]
     lookup: Option<String>,
+    /// With --screenshot: then start this guide (by id, e.g. flytning).
+    #[arg(long, requires = "screenshot")]
+    guide: Option<String>,
+    /// With --screenshot: then go this many steps on in the guide (first answer at each question).
+    #[arg(long, requires = "guide", default_value_t = 0)]
+    advance: u32,
+    /// With --screenshot: also open and capture the citizen view (saved as NAME-citizen.png).
+    #[arg(long, requires = "guide")]
+    citizen_view: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -129,7 +138,8 @@ fn main() -> ExitCode {
     #[cfg(feature = "console")]
     if cli.command.is_none() {
         drop(runtime);
-        return commands::console(data_dir, cli.server, cli.token, cli.screenshot, cli.lookup);
+        let script = commands::screenshot_script(cli.lookup, cli.guide, cli.advance, cli.citizen_view);
+        return commands::console(data_dir, cli.server, cli.token, cli.screenshot, script);
     }
     let result = runtime.block_on(async move {
         match cli.command {

@@ -129,10 +129,43 @@ impl ConsoleApp {
         self.tabs.get(self.active).is_some_and(|t| t.timeline.data.has_more())
     }
 
+    /// The walkthrough's record so far (what a logged session will carry), if a guide is running.
+    #[must_use]
+    pub fn guide_runs(&self) -> Option<Vec<crate::domain::GuideRun>> {
+        self.guides.walk.as_ref().map(|walk| walk.run.runs(self.now))
+    }
+
     /// Fetches the next timeline page of the active tab (for benchmarks that load a long history).
     pub fn load_more(&mut self) {
         if let Some(id) = self.tabs.get(self.active).map(|t| t.id) {
             self.apply(Command::LoadMore(id));
+        }
+    }
+
+    /// Takes a scripted screenshot action as a staff member would.
+    fn play(&mut self, action: super::screenshot::Action) {
+        use super::screenshot::Action;
+        match action {
+            Action::Lookup(text) => {
+                self.lookup.text = text;
+                self.apply(Command::Search);
+            }
+            Action::StartGuide(id) => {
+                let index = self.guides.library().and_then(|l| l.guides.iter().position(|g| g.id == id));
+                if let Some(index) = index {
+                    self.apply(Command::StartGuide(index));
+                }
+            }
+            Action::Advance => {
+                let first_option =
+                    self.guides.library().cloned().zip(self.guides.walk.as_ref()).is_some_and(|(library, walk)| {
+                        walk.run
+                            .current(library.as_ref())
+                            .is_ok_and(|(_, step)| matches!(step.then, crate::guides::format::Then::Branch { .. }))
+                    });
+                self.apply(if first_option { Command::GuideChoose(0) } else { Command::GuideNext });
+            }
+            Action::CitizenView => self.guides.citizen_view = true,
         }
     }
 
@@ -216,6 +249,9 @@ impl eframe::App for ConsoleApp {
         }
         self.tick();
         self.refresh_suggestions();
+        if self.guides.citizen.closed.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            self.guides.citizen_view = false;
+        }
         self.idle_privacy(ctx);
         if self.theme_dirty {
             self.prefs.theme.apply(ctx);
@@ -232,11 +268,8 @@ impl eframe::App for ConsoleApp {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         let (ready, busy, failed) = (self.is_ready(), self.is_busy(), matches!(self.phase, Phase::Failed(_)));
-        if let Some(screenshot) = &mut self.screenshot {
-            screenshot.update(ctx, ready, busy, failed, &mut self.lookup);
-            if let Some(command) = screenshot.take_command() {
-                self.apply(command);
-            }
+        if let Some(action) = self.screenshot.as_mut().and_then(|s| s.update(ctx, ready, busy, failed)) {
+            self.play(action);
         }
     }
 
@@ -265,9 +298,16 @@ impl eframe::App for ConsoleApp {
             }
         }
         if guides.citizen_view
-            && let Some(library) = guides.library().cloned()
+            && let (Some(library), Some(walk)) = (guides.library().cloned(), guides.walk.as_ref())
         {
-            views::runner::citizen_view(ui.ctx(), guides, &library, &mut commands);
+            let screen = views::runner::citizen_screen(walk, &library);
+            if let Ok(mut shown) = guides.citizen.screen.lock()
+                && *shown != screen
+            {
+                *shown = screen;
+                ui.ctx().request_repaint_of(egui::ViewportId::from_hash_of("citizen-view"));
+            }
+            views::runner::citizen_view(ui.ctx(), &guides.citizen);
         }
         for command in commands {
             self.apply(command);

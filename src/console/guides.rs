@@ -46,9 +46,13 @@ pub struct GuidesState {
     pub library: GuideLibrary,
     pub open: bool,
     pub query: String,
+    /// Put the keyboard in the search field on the next frame.
+    pub focus_search: bool,
     pub topic: Option<KleTopic>,
     pub walk: Option<ActiveWalk>,
     pub citizen_view: bool,
+    /// What the citizen view's window shows, shared with that window.
+    pub citizen: Arc<super::views::runner::CitizenView>,
     /// Suggestions for a tab, recomputed when its history changes: (tab, events loaded, open cases, suggestions).
     pub suggestions: Option<(TabId, usize, usize, Vec<Suggestion>)>,
 }
@@ -72,17 +76,15 @@ impl GuidesState {
 }
 
 /// Loads the library from `dir` on a background thread (it reads files).
-pub fn load(dir: PathBuf) -> impl Future<Output = Reply> + Send {
-    async move {
-        let today = Utc::now().date_naive();
-        let loaded = tokio::task::spawn_blocking(move || {
-            Library::load(&dir, &AuthorityCatalog::builtin(), today).map_err(|e| format!("{}: {e}", dir.display()))
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r);
-        Reply::Guides(loaded)
-    }
+pub async fn load(dir: PathBuf) -> Reply {
+    let today = Utc::now().date_naive();
+    let loaded = tokio::task::spawn_blocking(move || {
+        Library::load(&dir, &AuthorityCatalog::builtin(), today).map_err(|e| format!("{}: {e}", dir.display()))
+    })
+    .await
+    .map_err(|e| e.to_string())
+    .and_then(|r| r);
+    Reply::Guides(loaded)
 }
 
 impl ConsoleApp {
@@ -90,7 +92,10 @@ impl ConsoleApp {
     pub(super) fn apply_guide(&mut self, command: Command) {
         let now = self.now;
         match command {
-            Command::ToggleGuides => self.guides.open = !self.guides.open,
+            Command::ToggleGuides => {
+                self.guides.open = !self.guides.open;
+                self.guides.focus_search = self.guides.open && self.guides.walk.is_none();
+            }
             Command::ToggleCitizenView => self.guides.citizen_view = !self.guides.citizen_view,
             Command::StartGuide(index) => self.start_guide(index),
             Command::StopGuide => {

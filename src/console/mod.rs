@@ -28,8 +28,8 @@ pub struct ConsoleOptions {
     pub target: Target,
     /// The directory of guide files (`guides/`).
     pub guides_dir: PathBuf,
-    /// Write a PNG of the settled first screen to this path and exit; optionally look something up first.
-    pub screenshot: Option<(PathBuf, Option<String>)>,
+    /// Write a PNG of the settled screen to this path and exit, after playing the actions.
+    pub screenshot: Option<(PathBuf, Vec<screenshot::Action>)>,
 }
 
 /// Why the console could not run.
@@ -53,8 +53,8 @@ pub fn run(options: ConsoleOptions) -> Result<(), ConsoleError> {
         .map_err(ConsoleError::Runtime)?;
     let handle = runtime.handle().clone();
     let (screenshot, outcome) = match options.screenshot {
-        Some((path, lookup)) => {
-            let (plan, outcome) = screenshot::Screenshot::new(path, lookup);
+        Some((path, script)) => {
+            let (plan, outcome) = screenshot::Screenshot::new(path, script);
             (Some(plan), Some(outcome))
         }
         None => (None, None),

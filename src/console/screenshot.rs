@@ -1,12 +1,10 @@
-//! `medbetjening --screenshot PATH`: open the real window, let the first screen settle, write it as PNG, exit.
+//! `medbetjening --screenshot PATH`: open the real window, play a short script (look up, open a guide, go a few
+//! steps, open the citizen view), let the screen settle after each action, write PNGs, exit.
 //! Used for the README's pictures and as CI's smoke test of the real binary; a blank image is a failure.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-use super::command::Command;
-use super::state::LookupState;
 
 /// How long the console may take to settle before the screenshot counts as failed.
 const DEADLINE: Duration = Duration::from_mins(3);
@@ -16,44 +14,60 @@ const SETTLE_FRAMES: u32 = 12;
 /// The outcome, read after the window closes.
 pub type Outcome = Arc<Mutex<Option<Result<(), String>>>>;
 
+/// One scripted action, taken once the screen has settled after the previous one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Look up a CPR number, phone number or name.
+    Lookup(String),
+    /// Open the guide panel and start the guide with this id.
+    StartGuide(String),
+    /// Go one step on in the guide (its first option on a question).
+    Advance,
+    /// Open the citizen view; it is captured too, beside PATH as `NAME-citizen.png`.
+    CitizenView,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Stage {
     Connecting,
-    Settling,
+    Playing,
     Requested,
 }
 
 /// A screenshot plan and its progress.
 pub struct Screenshot {
     path: PathBuf,
-    lookup: Option<String>,
+    script: Vec<Action>,
     outcome: Outcome,
     stage: Stage,
     quiet_frames: u32,
     started: Instant,
-    command: Option<Command>,
+    citizen_view: bool,
+}
+
+/// The path of the citizen view's picture beside the main one (`shot.png` → `shot-citizen.png`).
+#[must_use]
+pub fn citizen_path(path: &Path) -> PathBuf {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("screenshot");
+    path.with_file_name(format!("{stem}-citizen.png"))
 }
 
 impl Screenshot {
-    /// Plans a screenshot to `path`, optionally after looking up `lookup` (a name, phone or CPR number).
+    /// Plans a screenshot to `path` after playing `script`.
     #[must_use]
-    pub fn new(path: PathBuf, lookup: Option<String>) -> (Self, Outcome) {
+    pub fn new(path: PathBuf, script: Vec<Action>) -> (Self, Outcome) {
         let outcome = Outcome::default();
+        let citizen_view = script.contains(&Action::CitizenView);
         let plan = Self {
             path,
-            lookup,
+            script,
             outcome: outcome.clone(),
             stage: Stage::Connecting,
             quiet_frames: 0,
             started: Instant::now(),
-            command: None,
+            citizen_view,
         };
         (plan, outcome)
-    }
-
-    /// A command the plan wants applied (the lookup).
-    pub fn take_command(&mut self) -> Option<Command> {
-        self.command.take()
     }
 
     fn finish(&self, ctx: &egui::Context, result: Result<(), String>) {
@@ -63,49 +77,76 @@ impl Screenshot {
         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 
-    /// Advances the plan by one frame.
-    pub fn update(&mut self, ctx: &egui::Context, ready: bool, busy: bool, failed: bool, lookup: &mut LookupState) {
-        if self.stage == Stage::Requested {
-            return;
-        }
+    /// Advances the plan by one frame; returns the action to take now, if any.
+    pub fn update(&mut self, ctx: &egui::Context, ready: bool, busy: bool, failed: bool) -> Option<Action> {
         ctx.request_repaint();
-        if failed {
-            return self.finish(ctx, Err("the console could not connect to its contact history".into()));
-        }
         if self.started.elapsed() > DEADLINE {
-            return self.finish(ctx, Err(format!("the screen did not settle within {} s", DEADLINE.as_secs())));
+            self.finish(ctx, Err(format!("no screenshot within {} s", DEADLINE.as_secs())));
+            return None;
         }
-        if self.stage == Stage::Connecting && ready && !busy {
-            if let Some(text) = self.lookup.take() {
-                lookup.text = text;
-                self.command = Some(Command::Search);
+        if self.stage == Stage::Requested {
+            return None;
+        }
+        if failed {
+            self.finish(ctx, Err("the console could not connect to its contact history".into()));
+            return None;
+        }
+        if self.stage == Stage::Connecting {
+            if ready && !busy {
+                self.stage = Stage::Playing;
             }
-            self.stage = Stage::Settling;
-            return;
+            return None;
         }
-        if self.stage == Stage::Settling {
-            self.quiet_frames = if busy { 0 } else { self.quiet_frames + 1 };
-            if self.quiet_frames >= SETTLE_FRAMES {
-                self.stage = Stage::Requested;
-                let (path, outcome, repaint) = (self.path.clone(), self.outcome.clone(), ctx.clone());
-                ctx.request_screenshot(move |image| {
-                    let result = save_png(&path, &image);
-                    if let Ok(mut slot) = outcome.lock() {
+        self.quiet_frames = if busy { 0 } else { self.quiet_frames + 1 };
+        if self.quiet_frames < SETTLE_FRAMES {
+            return None;
+        }
+        self.quiet_frames = 0;
+        if !self.script.is_empty() {
+            return Some(self.script.remove(0));
+        }
+        self.stage = Stage::Requested;
+        self.capture(ctx);
+        None
+    }
+
+    fn capture(&self, ctx: &egui::Context) {
+        let pending = Arc::new(Mutex::new(if self.citizen_view { 2 } else { 1 }));
+        let shot = |path: PathBuf| {
+            let (outcome, pending, repaint) = (self.outcome.clone(), pending.clone(), ctx.clone());
+            egui::ScreenshotCallback::new(move |image| {
+                let result = save_png(&path, &image);
+                let mut remaining = pending.lock().map_or(0, |mut n| {
+                    *n -= 1;
+                    *n
+                });
+                if let Ok(mut slot) = outcome.lock() {
+                    if result.is_err() || slot.is_none() {
                         *slot = Some(result);
                     }
-                    repaint.send_viewport_cmd(egui::ViewportCommand::Close);
-                });
-            }
+                    if slot.as_ref().is_some_and(Result::is_err) {
+                        remaining = 0;
+                    }
+                }
+                if remaining == 0 {
+                    repaint.send_viewport_cmd_to(egui::ViewportId::ROOT, egui::ViewportCommand::Close);
+                }
+            })
+        };
+        ctx.send_viewport_cmd_to(egui::ViewportId::ROOT, egui::ViewportCommand::Screenshot(shot(self.path.clone())));
+        if self.citizen_view {
+            let citizen = egui::ViewportId::from_hash_of("citizen-view");
+            ctx.send_viewport_cmd_to(citizen, egui::ViewportCommand::Screenshot(shot(citizen_path(&self.path))));
         }
     }
 }
 
 /// Writes the image, refusing one that is blank (a single colour or nearly so).
-fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+fn save_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
     let colours: std::collections::HashSet<egui::Color32> =
         image.pixels.iter().step_by(7).copied().take(200_000).collect();
     if colours.len() < 16 {
-        return Err(format!("the screenshot is blank ({} colours)", colours.len()));
+        return Err(format!("the screenshot {} is blank ({} colours)", path.display(), colours.len()));
     }
     let [width, height] = image.size;
     let (width, height) =

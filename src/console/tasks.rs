@@ -40,15 +40,6 @@ impl<T> Loadable<T> {
         }
     }
 
-    /// Mutable access to the current or last known value.
-    pub fn value_mut(&mut self) -> Option<&mut T> {
-        match self {
-            Self::Ready(value) => Some(value),
-            Self::Pending { previous } | Self::Failed { previous, .. } => previous.as_mut(),
-            Self::NotRequested => None,
-        }
-    }
-
     fn into_value(self) -> Option<T> {
         match self {
             Self::Ready(value) => Some(value),

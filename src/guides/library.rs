@@ -66,7 +66,7 @@ impl Library {
     #[must_use]
     pub fn check(sources: &[Source], context: &CheckContext<'_>) -> Self {
         let mut problems = Vec::new();
-        let mut checked: Vec<(Guide, Vec<GuideRef>, bool, PathBuf, usize)> = Vec::new();
+        let mut results: Vec<(Guide, Vec<GuideRef>, bool, PathBuf, usize)> = Vec::new();
         for source in sources {
             let mut checker = Checker {
                 file: &source.path,
@@ -79,11 +79,11 @@ impl Library {
             let clean = !checker.problems.iter().any(|p| p.severity == Severity::Error);
             problems.append(&mut checker.problems);
             if let Some((guide, id_line)) = guide {
-                checked.push((guide, checker.refs, clean, source.path.clone(), id_line));
+                results.push((guide, checker.refs, clean, source.path.clone(), id_line));
             }
         }
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
-        for (guide, _, clean, path, line) in &mut checked {
+        for (guide, _, clean, path, line) in &mut results {
             if let Some(first) = seen.get(&guide.id) {
                 problems.push(error(
                     path,
@@ -96,7 +96,7 @@ impl Library {
                 seen.insert(guide.id.clone(), path.clone());
             }
         }
-        for (_, refs, clean, path, _) in &mut checked {
+        for (_, refs, clean, path, _) in &mut results {
             for reference in refs.iter().filter(|r| !seen.contains_key(&r.target)) {
                 problems.push(error(
                     path,
@@ -107,7 +107,7 @@ impl Library {
                 *clean = false;
             }
         }
-        let guides = checked.into_iter().filter(|(_, _, clean, _, _)| *clean).map(|(guide, ..)| guide).collect();
+        let guides = results.into_iter().filter(|(_, _, clean, _, _)| *clean).map(|(guide, ..)| guide).collect();
         Self { guides, problems }
     }
 
@@ -358,20 +358,15 @@ impl Checker<'_> {
             .required(raw.url.as_ref(), &span, "solution.url")
             .map(|u| self.url(u, "solution.url"))
             .unwrap_or_default();
-        let authority = match self.required(raw.authority.as_ref(), &span, "solution.authority") {
-            Some(a) => match context.authorities.get(a.get_ref()) {
-                Some(known) => known.id.clone(),
-                None => {
-                    self.fail(
-                        &a.span(),
-                        "solution.authority",
-                        format!("unknown authority '{}'; see assets/authorities.tsv", a.get_ref()),
-                    );
-                    empty.authority.clone()
-                }
-            },
-            None => empty.authority.clone(),
-        };
+        let mut authority = empty.authority.clone();
+        if let Some(a) = self.required(raw.authority.as_ref(), &span, "solution.authority") {
+            if let Some(known) = context.authorities.get(a.get_ref()) {
+                authority = known.id.clone();
+            } else {
+                let message = format!("unknown authority '{}'; see assets/authorities.tsv", a.get_ref());
+                self.fail(&a.span(), "solution.authority", message);
+            }
+        }
         let login = match self
             .required(raw.login.as_ref(), &span, "solution.login")
             .map(|l| (l.get_ref().as_str(), l.span()))
@@ -379,12 +374,11 @@ impl Checker<'_> {
             Some(("mitid", _)) => Login::Mitid,
             Some(("booking", _)) => Login::Booking,
             Some(("in_person", _)) => Login::InPerson,
-            Some(("none", _)) => Login::None,
-            Some((other, span)) => {
+            Some((other, span)) if other != "none" => {
                 self.fail(&span, "solution.login", format!("'{other}' is not one of mitid, booking, in_person, none"));
                 Login::None
             }
-            None => Login::None,
+            _ => Login::None,
         };
         Solution { name, url, authority, login }
     }
@@ -494,17 +488,13 @@ impl Checker<'_> {
                     line: self.line(&guide.span()),
                     field: format!("{field}.guide"),
                 });
-                let return_to = match &raw.return_to {
-                    Some(r) => self.step_target(r, &format!("{field}.return_to"), ids),
-                    None => {
-                        self.broken_links = true;
-                        self.fail(
-                            &span,
-                            &format!("{field}.return_to"),
-                            "a link to another guide needs return_to (the step to come back to)",
-                        );
-                        String::new()
-                    }
+                let return_to = if let Some(r) = &raw.return_to {
+                    self.step_target(r, &format!("{field}.return_to"), ids)
+                } else {
+                    self.broken_links = true;
+                    let message = "a link to another guide needs return_to (the step to come back to)";
+                    self.fail(&span, &format!("{field}.return_to"), message);
+                    String::new()
                 };
                 Target::Guide { guide: guide.get_ref().clone(), return_to }
             }

@@ -19,6 +19,17 @@ pub fn ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &mut 
     let shown = loadable_status(view, &tab.profile, Command::ReloadProfile(tab.id), ui, commands);
     if shown && let Some(profile) = tab.profile.value() {
         let total = ui.available_width();
+        if total < 900.0 {
+            // Narrow (the guide panel is open): the cases go below the card.
+            card_ui(view, tab.id, profile, &tab.revealed_cpr, ui, commands);
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                cases_ui(view, profile, ui);
+            });
+            ui.separator();
+            timeline::ui(view, tab, ui, commands);
+            return;
+        }
         let card_width = (total * 0.6).floor();
         let cases_width = (total - card_width - 24.0).max(200.0);
         ui.horizontal_top(|ui| {
@@ -66,7 +77,26 @@ fn card_ui(
     if let DigitalPostStatus::Exempt { reason, .. } = &profile.digital_post {
         alert(ui, view.palette.warning_bg, view.palette.warning_fg, &format!("✉ {}", fill(t.dp_exempt, &[reason])));
     }
-    egui::Grid::new(("card", tab)).num_columns(4).spacing([14.0, 4.0]).show(ui, |ui| {
+    let post = match &profile.digital_post {
+        DigitalPostStatus::Active => t.dp_active.to_owned(),
+        DigitalPostStatus::Exempt { .. } => t.dp_exempt_short.to_owned(),
+        DigitalPostStatus::NotRegistered => t.dp_not_registered.to_owned(),
+        DigitalPostStatus::Unknown => t.unknown.to_owned(),
+    };
+    let or_dash = |items: &[String]| if items.is_empty() { "—".to_owned() } else { items.join(", ") };
+    let pairs = [
+        (t.age, format!("{} {}", profile.age, t.years)),
+        (t.preferred_language, profile.preferred_language.endonym().to_owned()),
+        (t.digital_post, post),
+        (t.mitid, profile.mitid.label(view.lang).to_owned()),
+        (t.digital_readiness, profile.digital_readiness.label(view.lang).to_owned()),
+        (t.phones, or_dash(&profile.phones)),
+        (t.emails, or_dash(&profile.emails)),
+        (t.district, profile.district.clone().unwrap_or_else(|| "—".to_owned())),
+    ];
+    // Two label–value pairs per row where there is room, one where the card is narrow.
+    let per_row = if ui.available_width() >= 700.0 { 2 } else { 1 };
+    egui::Grid::new(("card", tab)).num_columns(2 * per_row).spacing([14.0, 4.0]).show(ui, |ui| {
         ui.label(RichText::new(t.cpr_number).color(muted));
         ui.horizontal(|ui| match revealed {
             Loadable::Ready(full) => {
@@ -84,25 +114,13 @@ fn card_ui(
                 }
             }
         });
-        pair(ui, muted, t.age, format!("{} {}", profile.age, t.years));
         ui.end_row();
-        pair(ui, muted, t.preferred_language, profile.preferred_language.endonym());
-        let post = match &profile.digital_post {
-            DigitalPostStatus::Active => t.dp_active.to_owned(),
-            DigitalPostStatus::Exempt { .. } => t.dp_exempt_short.to_owned(),
-            DigitalPostStatus::NotRegistered => t.dp_not_registered.to_owned(),
-            DigitalPostStatus::Unknown => t.unknown.to_owned(),
-        };
-        pair(ui, muted, t.digital_post, post);
-        ui.end_row();
-        pair(ui, muted, t.mitid, profile.mitid.label(view.lang));
-        pair(ui, muted, t.digital_readiness, profile.digital_readiness.label(view.lang));
-        ui.end_row();
-        pair(ui, muted, t.phones, if profile.phones.is_empty() { "—".to_owned() } else { profile.phones.join(", ") });
-        pair(ui, muted, t.emails, if profile.emails.is_empty() { "—".to_owned() } else { profile.emails.join(", ") });
-        ui.end_row();
-        pair(ui, muted, t.district, profile.district.clone().unwrap_or_else(|| "—".to_owned()));
-        ui.end_row();
+        for row in pairs.chunks(per_row) {
+            for (label, value) in row {
+                pair(ui, muted, label, value.as_str());
+            }
+            ui.end_row();
+        }
     });
     let powers: Vec<String> = profile
         .powers_of_attorney

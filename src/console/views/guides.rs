@@ -67,9 +67,17 @@ fn library_ui(
     let label = ui.label(t.guides_search);
     let field =
         egui::TextEdit::singleline(&mut guides.query).hint_text(t.guides_search_hint).desired_width(f32::INFINITY);
-    ui.add(field).labelled_by(label.id);
+    let field = ui.add(field).labelled_by(label.id);
+    if std::mem::take(&mut guides.focus_search) {
+        field.request_focus();
+    }
+    let submitted = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     topic_ui(view, guides, library, ui);
     let found = search(&library.guides, &guides.query, guides.topic.as_ref());
+    // Enter in the search field starts the best match: the whole path works from the keyboard.
+    if submitted && let Some(first) = found.first() {
+        commands.push(Command::StartGuide(library.guides.iter().position(|g| g.id == first.id).unwrap_or_default()));
+    }
     if found.is_empty() {
         ui.label(RichText::new(t.guides_none).color(view.palette.muted_fg));
     }

@@ -28,7 +28,7 @@ fn keyboard(step: &Step, finished: bool, ui: &mut Ui, commands: &mut Vec<Command
         }
         match &step.then {
             Then::Next(_) | Then::End(_) if input.consume_key(Modifiers::NONE, Key::ArrowRight) => {
-                commands.push(Command::GuideNext)
+                commands.push(Command::GuideNext);
             }
             Then::Branch { options, .. } => {
                 for (index, key) in digits.iter().enumerate().take(options.len()) {
@@ -96,7 +96,7 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
         ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
     }
     ui.separator();
-    ui.label(RichText::new(t.guide_keys).small().color(view.palette.muted_fg));
+    ui.label(RichText::new(t.guide_keys).size(12.5).color(view.palette.muted_fg));
 }
 
 /// The end the walkthrough stopped at: the current step's end, or the end of the option chosen on it.
@@ -244,38 +244,79 @@ pub fn mitid_notice_ui(view: &ViewCtx<'_>, ui: &mut Ui) {
     });
 }
 
-/// The citizen view: the current step in the citizen's language, large, without the staff member's notes.
-pub fn citizen_view(ctx: &egui::Context, guides: &GuidesState, library: &Library, commands: &mut Vec<Command>) {
-    let Some(walk) = &guides.walk else { return };
+/// What the citizen view shows, already in the citizen's language. Shared with its window, which is drawn on its
+/// own schedule (a deferred viewport), so it holds plain text only.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CitizenScreen {
+    pub window_title: String,
+    pub guide: String,
+    pub progress: String,
+    pub title: String,
+    pub body: String,
+    pub mitid: Option<String>,
+    pub next_steps: Vec<String>,
+}
+
+/// The state the citizen view's window shares with the console.
+#[derive(Default)]
+pub struct CitizenView {
+    pub screen: std::sync::Mutex<CitizenScreen>,
+    /// Set by the window when the citizen view is closed with the window's own close button.
+    pub closed: std::sync::atomic::AtomicBool,
+}
+
+/// The citizen's screen for the walkthrough's current step.
+#[must_use]
+pub fn citizen_screen(walk: &ActiveWalk, library: &Library) -> CitizenScreen {
     let lang: Language = walk.citizen_language;
     let text = i18n::text(lang);
-    let id = egui::ViewportId::from_hash_of("citizen-view");
-    let builder = egui::ViewportBuilder::default().with_title(text.citizen_view_title).with_inner_size([900.0, 620.0]);
-    ctx.show_viewport_immediate(id, builder, |ui, _class| {
-        if ui.input(|i| i.viewport().close_requested()) {
-            commands.push(Command::ToggleCitizenView);
+    let Ok((guide, step)) = walk.run.current(library) else { return CitizenScreen::default() };
+    let main = library.guide(walk.run.main_guide()).unwrap_or(guide);
+    let mut screen = CitizenScreen {
+        window_title: text.citizen_view_title.to_owned(),
+        guide: main.title.get(lang).to_owned(),
+        progress: fill(text.step_n, &[&walk.run.steps_taken().to_string()]),
+        title: step.title.get(lang).to_owned(),
+        body: step.screen.get(lang).to_owned(),
+        mitid: step.mitid.then(|| text.mitid_citizen.to_owned()),
+        next_steps: Vec::new(),
+    };
+    if let Some(ending) = walk.run.finished() {
+        ending.outcome.label(lang).clone_into(&mut screen.progress);
+        screen.mitid = None;
+        if let Some(end) = end_of(library, walk, &ending.guide) {
+            ending.outcome.label(lang).clone_into(&mut screen.title);
+            end.note.get(lang).clone_into(&mut screen.body);
+            screen.next_steps = end.next_steps.iter().map(|s| s.get(lang).to_owned()).collect();
         }
+    }
+    screen
+}
+
+/// The citizen view's window: the current step in the citizen's language, large, without the staff's notes.
+pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
+    let id = egui::ViewportId::from_hash_of("citizen-view");
+    let title = shared.screen.lock().map(|s| s.window_title.clone()).unwrap_or_default();
+    let builder = egui::ViewportBuilder::default().with_title(title).with_inner_size([900.0, 620.0]);
+    let shared = shared.clone();
+    ctx.show_viewport_deferred(id, builder, move |ui, _class| {
+        if ui.input(|i| i.viewport().close_requested()) {
+            shared.closed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        let screen = shared.screen.lock().map(|s| s.clone()).unwrap_or_default();
         egui::CentralPanel::default().show(ui, |ui| {
-            let Ok((guide, step)) = walk.run.current(library) else { return };
-            ui.label(RichText::new(guide.title.get(lang)).size(22.0).color(ui.visuals().weak_text_color()));
+            ui.label(RichText::new(&screen.guide).size(22.0).color(ui.visuals().weak_text_color()));
+            ui.label(RichText::new(&screen.progress).size(20.0));
             ui.add_space(8.0);
-            if let Some(ending) = walk.run.finished() {
-                heading(ui, ending.outcome.label(lang)).highlight();
-                if let Some(end) = end_of(library, walk, &ending.guide) {
-                    ui.label(RichText::new(end.note.get(lang)).size(26.0));
-                    for item in &end.next_steps {
-                        ui.label(RichText::new(format!("➡ {}", item.get(lang))).size(24.0));
-                    }
-                }
-                return;
-            }
-            ui.label(RichText::new(fill(text.step_n, &[&walk.run.steps_taken().to_string()])).size(20.0));
-            ui.label(RichText::new(step.title.get(lang)).size(34.0).strong());
+            super::widgets::heading_sized(ui, &screen.title, 34.0);
             ui.add_space(12.0);
-            ui.label(RichText::new(step.screen.get(lang)).size(26.0));
-            if step.mitid {
+            ui.label(RichText::new(&screen.body).size(26.0));
+            for item in &screen.next_steps {
+                ui.label(RichText::new(format!("➡ {item}")).size(24.0));
+            }
+            if let Some(mitid) = &screen.mitid {
                 ui.add_space(16.0);
-                ui.label(RichText::new(format!("🔒 {}", text.mitid_citizen)).size(26.0).strong());
+                ui.label(RichText::new(format!("🔒 {mitid}")).size(26.0).strong());
             }
         });
     });

@@ -64,13 +64,15 @@ fn filters_ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &
             commands.push(Command::FilterTextEdited(id));
         }
         for (caption, value) in [(t.from, &mut filter.from), (t.to, &mut filter.to)] {
-            let label = ui.label(caption);
-            let field = ui
-                .add(egui::TextEdit::singleline(value).hint_text(t.date_hint).desired_width(104.0))
-                .labelled_by(label.id);
-            if field.lost_focus() || (field.changed() && (value.is_empty() || value.len() == 10)) {
-                commands.push(Command::FilterChanged(id));
-            }
+            // Label and field stay together when the row wraps.
+            ui.horizontal(|ui| {
+                let label = ui.label(caption);
+                let field = egui::TextEdit::singleline(value).hint_text(t.date_hint).desired_width(104.0);
+                let field = ui.add(field).labelled_by(label.id);
+                if field.lost_focus() || (field.changed() && (value.is_empty() || value.len() == 10)) {
+                    commands.push(Command::FilterChanged(id));
+                }
+            });
         }
         let title = if filter.authorities.is_empty() {
             format!("{}: {}", t.authority, t.all)
@@ -251,10 +253,21 @@ fn row_cells(view: &ViewCtx<'_>, event: &ContactEvent) -> [String; 6] {
     ]
 }
 
+/// The columns to paint for a row of this width, as (cell index, width; `None` = the rest). A narrow list (the
+/// guide panel is open) leaves out the KLE topic, which the details and the accessible label still carry.
+fn columns(width: f32) -> Vec<(usize, Option<f32>)> {
+    let [time, channel, authority, topic, status] = TIMELINE_COLUMNS;
+    if width >= 900.0 {
+        vec![(0, Some(time)), (1, Some(channel)), (2, Some(authority)), (3, Some(topic)), (4, Some(status)), (5, None)]
+    } else {
+        vec![(0, Some(time)), (1, Some(channel * 0.85)), (2, Some(authority * 0.75)), (4, Some(status)), (5, None)]
+    }
+}
+
 /// One contact, painted in columns; clicking (or Enter/Space when focused) selects it.
 fn event_row(view: &ViewCtx<'_>, event: &ContactEvent, selected: bool, ui: &mut Ui) -> egui::Response {
     let (rect, response) = ui.allocate_exact_size(egui::vec2(ui.available_width(), ROW_HEIGHT), Sense::click());
-    let cells = row_cells(view, event);
+    let mut cells = row_cells(view, event);
     response.widget_info(|| WidgetInfo::selected(egui::Role::Button, true, selected, cells.join(" · ")));
     if !ui.is_rect_visible(rect) {
         return response;
@@ -277,8 +290,9 @@ fn event_row(view: &ViewCtx<'_>, event: &ContactEvent, selected: bool, ui: &mut 
     let font = FontId::proportional(14.0);
     let text_colour = visuals.text_color();
     let mut x = rect.left() + 4.0;
-    for (index, cell) in cells.into_iter().enumerate() {
-        let width = TIMELINE_COLUMNS.get(index).copied().unwrap_or(rect.right() - x).min(rect.right() - x);
+    for (index, width) in columns(rect.width()) {
+        let cell = std::mem::take(&mut cells[index]);
+        let width = width.unwrap_or(rect.right() - x).min(rect.right() - x);
         let colour = match index {
             0 => view.palette.muted_fg,
             4 => status_colour(view, event.status),

@@ -87,3 +87,10 @@ pub fn heading(ui: &mut Ui, text: impl Into<String>) -> egui::Response {
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Heading, true, text.as_str()));
     response
 }
+
+/// A heading in a given size (the citizen view's large text), announced as a heading.
+pub fn heading_sized(ui: &mut Ui, text: &str, size: f32) -> egui::Response {
+    let response = ui.label(RichText::new(text).size(size).strong());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Heading, true, text));
+    response
+}
