@@ -63,17 +63,6 @@ fn filters_ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &
         if ui.add(text).labelled_by(label.id).changed() {
             commands.push(Command::FilterTextEdited(id));
         }
-        for (caption, value) in [(t.from, &mut filter.from), (t.to, &mut filter.to)] {
-            // Label and field stay together when the row wraps.
-            ui.horizontal(|ui| {
-                let label = ui.label(caption);
-                let field = egui::TextEdit::singleline(value).hint_text(t.date_hint).desired_width(104.0);
-                let field = ui.add(field).labelled_by(label.id);
-                if field.lost_focus() || (field.changed() && (value.is_empty() || value.len() == 10)) {
-                    commands.push(Command::FilterChanged(id));
-                }
-            });
-        }
         let title = if filter.authorities.is_empty() {
             format!("{}: {}", t.authority, t.all)
         } else {
@@ -95,6 +84,20 @@ fn filters_ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &
         });
         if filter.is_active() && ui.button(t.clear_filters).clicked() {
             commands.push(Command::ClearFilters(id));
+        }
+    });
+    let filter = &mut tab.timeline.filter;
+    ui.horizontal(|ui| {
+        for (caption, value) in [(t.from, &mut filter.from), (t.to, &mut filter.to)] {
+            // Label and field stay together when the row wraps.
+            ui.horizontal(|ui| {
+                let label = ui.label(caption);
+                let field = egui::TextEdit::singleline(value).hint_text(t.date_hint).desired_width(104.0);
+                let field = ui.add(field).labelled_by(label.id);
+                if field.lost_focus() || (field.changed() && (value.is_empty() || value.len() == 10)) {
+                    commands.push(Command::FilterChanged(id));
+                }
+            });
         }
     });
     if tab.timeline.bad_date {
