@@ -32,7 +32,14 @@ fn lookup_by_cpr_shows_name_and_masked_cpr_only() {
         texts(&harness).iter().filter(|t| t.contains("4285")).collect::<Vec<_>>()
     );
     assert!(shows(&harness, "UDK-2026-000042"), "the open case is listed");
-    assert!(shows(&harness, "⚠ Afbrudt selvbetjening"), "abandoned self-service is marked in words");
+    // Abandoned self-service attempts are marked in words (filtered to self-service so they are in view).
+    harness.get_by_role_and_label(Role::Button, "📝 Selvbetjening").click();
+    harness.step();
+    settle(&mut harness, "the self-service contacts", |h| {
+        let rows = timeline_rows(h);
+        !rows.is_empty() && rows.iter().all(|r| r.contains("Selvbetjening"))
+    });
+    assert!(shows(&harness, "⚠ Afbrudt selvbetjening"), "{:?}", timeline_rows(&harness));
     // Showing the full number is a deliberate action (and audited by the service).
     harness.get_by_role_and_label(Role::Button, "👁 Vis fuldt nummer").click();
     settle(&mut harness, "the revealed number", |h| shows(h, SOREN_CPR));
