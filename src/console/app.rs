@@ -95,6 +95,7 @@ impl ConsoleApp {
             screenshot,
         };
         app.connect();
+        app.guides.root = guides_dir.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         app.tasks.spawn(guides::load(guides_dir));
         app
     }

@@ -51,6 +51,8 @@ pub struct GuidesState {
     pub topic: Option<KleTopic>,
     pub walk: Option<ActiveWalk>,
     pub citizen_view: bool,
+    /// The directory guide image paths are relative to: the guide directory's parent.
+    pub root: PathBuf,
     /// What the citizen view's window shows, shared with that window.
     pub citizen: Arc<super::views::runner::CitizenView>,
     /// Suggestions for a tab, recomputed when its history changes: (tab, events loaded, open cases, suggestions).

@@ -55,6 +55,7 @@ fn list(ui: &mut Ui, view: &ViewCtx<'_>, title: &str, icon: &str, items: &[Bilin
 /// Draws the walkthrough in the guide panel.
 pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &mut Ui, commands: &mut Vec<Command>) {
     let t = view.text;
+    let root = guides.root.clone();
     let Some(walk) = &mut guides.walk else { return };
     let Ok((guide, step)) = walk.run.current(library) else {
         ui.label(t.guides_none);
@@ -87,11 +88,11 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
     }
     ui.separator();
     if let Some(ending) = &finished {
-        let end = end_of(library, walk, ending.guide.as_str());
+        let end = end_of(library, walk);
         finished_ui(view, ending.outcome, end, ui, commands);
         return;
     }
-    step_ui(view, guide, step, walk, ui, commands);
+    step_ui(view, &root, guide, step, walk, ui, commands);
     if let Some(error) = &walk.error {
         ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
     }
@@ -100,7 +101,7 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
 }
 
 /// The end the walkthrough stopped at: the current step's end, or the end of the option chosen on it.
-fn end_of<'l>(library: &'l Library, walk: &ActiveWalk, _guide: &str) -> Option<&'l End> {
+fn end_of<'l>(library: &'l Library, walk: &ActiveWalk) -> Option<&'l End> {
     let (_, step) = walk.run.current(library).ok()?;
     match &step.then {
         Then::End(end) => Some(end),
@@ -137,6 +138,7 @@ fn finished_ui(
 
 fn step_ui(
     view: &ViewCtx<'_>,
+    guides_root: &std::path::Path,
     guide: &Guide,
     step: &Step,
     walk: &mut ActiveWalk,
@@ -161,7 +163,8 @@ fn step_ui(
     ui.label(RichText::new(format!("🖥 {}", t.screen)).strong());
     ui.label(step.screen.get(view.lang));
     if let Some(image) = &step.image {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(image);
+        // Image paths are relative to the guide directory's parent, as the checks resolve them.
+        let path = guides_root.join(image);
         ui.add(
             egui::Image::new(format!("file://{}", path.display()))
                 .max_width(ui.available_width())
@@ -284,7 +287,7 @@ pub fn citizen_screen(walk: &ActiveWalk, library: &Library) -> CitizenScreen {
     if let Some(ending) = walk.run.finished() {
         ending.outcome.label(lang).clone_into(&mut screen.progress);
         screen.mitid = None;
-        if let Some(end) = end_of(library, walk, &ending.guide) {
+        if let Some(end) = end_of(library, walk) {
             ending.outcome.label(lang).clone_into(&mut screen.title);
             end.note.get(lang).clone_into(&mut screen.body);
             screen.next_steps = end.next_steps.iter().map(|s| s.get(lang).to_owned()).collect();

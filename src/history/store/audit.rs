@@ -1,5 +1,7 @@
 //! The audit log: every use of a citizen's personal data, with who, when, what, why and about whom.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -86,13 +88,22 @@ impl Store {
         }
         sql.push(" ORDER BY a.at DESC, a.id DESC LIMIT ").bind(Param::Int(i64::from(filter.limit)));
         let rows = sql.query().fetch_all(self.pool()).await?;
+        // Every row's subjects in one query, not one query per row.
+        let mut subjects: HashMap<String, Vec<CitizenId>> = HashMap::new();
+        if !rows.is_empty() {
+            let ids =
+                rows.iter().map(|r| r.try_get::<String, _>("id").map(Param::Text)).collect::<Result<Vec<_>, _>>()?;
+            let mut sql = Sql::new("SELECT audit_id, citizen_id FROM audit_subjects WHERE audit_id IN ");
+            sql.bind_list(ids).push(" ORDER BY citizen_id");
+            for row in sql.query().fetch_all(self.pool()).await? {
+                let citizen = parse_uuid(&row.try_get::<String, _>("citizen_id")?, "citizen id")?;
+                subjects.entry(row.try_get("audit_id")?).or_default().push(citizen);
+            }
+        }
         let mut entries = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: String = row.try_get("id")?;
-            let subjects = sqlx::query("SELECT citizen_id FROM audit_subjects WHERE audit_id = $1 ORDER BY citizen_id")
-                .bind(&id)
-                .fetch_all(self.pool())
-                .await?;
+            let citizen_ids = subjects.remove(&id).unwrap_or_default();
             entries.push(AuditEntry {
                 id: parse_uuid(&id, "audit id")?,
                 at: from_micros(row.try_get("at")?),
@@ -101,10 +112,7 @@ impl Store {
                 action: action_of(row)?,
                 purpose: purpose_of(row)?,
                 criterion: row.try_get("criterion")?,
-                citizen_ids: subjects
-                    .iter()
-                    .map(|s| parse_uuid(&s.try_get::<String, _>(0)?, "citizen id"))
-                    .collect::<StoreResult<_>>()?,
+                citizen_ids,
             });
         }
         Ok(entries)
