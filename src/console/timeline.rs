@@ -62,6 +62,7 @@ impl TimelineFilter {
             from: from.map(|t| t.to_rfc3339()),
             to: to.map(|t| t.to_rfc3339()),
             q: (!text.is_empty()).then(|| text.to_owned()),
+            kle: None,
             cursor,
             limit: Some(PAGE),
         })
@@ -120,6 +121,17 @@ impl TimelineData {
         }
         self.next_cursor = next_cursor;
         self.loaded = true;
+    }
+
+    /// Adds an event known here before the service has it (a logged session waiting in the outbox) in its place
+    /// by time, rebuilding the rows. Replaced by the service's own row when the timeline is fetched again.
+    pub fn insert_local(&mut self, event: ContactEvent) {
+        let at = self.events.partition_point(|e| e.occurred_at > event.occurred_at);
+        self.events.insert(at, event);
+        let (events, cursor, loaded) = (std::mem::take(&mut self.events), self.next_cursor.take(), self.loaded);
+        self.rows.clear();
+        self.append(events, cursor);
+        self.loaded = loaded;
     }
 
     /// Whether more pages exist.

@@ -136,11 +136,22 @@ pub struct CitizenProfile {
     pub emails: Vec<String>,
     pub digital_post: DigitalPostStatus,
     pub mitid: MitidStatus,
+    /// The latest assessment: from the newest session that assessed it, else from the registry.
     pub digital_readiness: DigitalReadiness,
+    /// Assessments made at the end of assisted sessions, newest first.
+    pub readiness_history: Vec<ReadinessAssessment>,
     pub powers_of_attorney: Vec<PowerOfAttorney>,
     pub fictitious: bool,
     /// Cases whose latest status is open or waiting, across departments and authorities.
     pub open_cases: Vec<Case>,
+}
+
+/// How ready for digital self-service staff found the citizen at the end of a session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReadinessAssessment {
+    pub at: DateTime<Utc>,
+    pub readiness: DigitalReadiness,
+    pub session: Uuid,
 }
 
 /// `GET /v1/citizens/{id}/cpr`: the full number, after an audited request.
@@ -217,6 +228,8 @@ pub struct TimelineParams {
     pub to: Option<String>,
     /// Words that must all appear in the summary, case reference or source.
     pub q: Option<String>,
+    /// KLE numbers or prefixes, e.g. `23.05` for every topic of that group.
+    pub kle: Option<String>,
     /// `next_cursor` from the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–500 (default 50).

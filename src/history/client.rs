@@ -219,6 +219,11 @@ impl HistoryClient {
         self.get("v1/sessions", params, purpose).await
     }
 
+    /// `GET /v1/sessions/{id}`.
+    pub async fn session(&self, id: Uuid, purpose: Purpose) -> Result<crate::domain::AssistedSession, ClientError> {
+        self.get(&format!("v1/sessions/{id}"), &(), purpose).await
+    }
+
     /// `GET /v1/audit`.
     pub async fn audit(&self, params: &AuditParams, purpose: Purpose) -> Result<AuditList, ClientError> {
         self.get("v1/audit", params, purpose).await

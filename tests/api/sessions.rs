@@ -1,7 +1,7 @@
 //! Logged assisted sessions: stored exactly once per id, 409 for a different body, visible in the timeline.
 
-use medbetjening::domain::{Channel, ContactKind, Outcome, Purpose, Role};
-use medbetjening::history::api::{SessionInput, SessionParams, TimelineParams};
+use medbetjening::domain::{Channel, ContactKind, DigitalReadiness, Outcome, Performer, Purpose, Role};
+use medbetjening::history::api::{AuditAction, SessionInput, SessionParams, TimelineParams};
 use uuid::Uuid;
 
 use crate::common::{PURPOSE, TestService, at, citizen_input, create_citizen};
@@ -103,4 +103,42 @@ async fn anonymous_sessions_and_invalid_sessions() {
     let sessions =
         service.client(Role::Supervisor).sessions(&SessionParams::default(), Purpose::Supervision).await.expect("list");
     assert_eq!(sessions.sessions.len(), 1, "only the anonymous session was stored");
+}
+
+#[tokio::test]
+async fn a_session_is_read_back_by_id_and_its_readiness_assessment_reaches_the_card() {
+    let service = TestService::start().await;
+    let mut real = citizen_input("0707614285", "Jens Jensen");
+    real.fictitious = false;
+    let citizen = create_citizen(&service, &real).await;
+    let counter = service.client(Role::Counter);
+    let before = counter.citizen(citizen, PURPOSE).await.expect("profile");
+    assert!(before.readiness_history.is_empty());
+
+    let (first, second) = (Uuid::new_v4(), Uuid::new_v4());
+    let mut input = session(Some(citizen));
+    input.digital_readiness_after = Some(DigitalReadiness::NeedsAssistance);
+    counter.put_session(first, &input).await.expect("stored");
+    input.started_at = at(60 * 24 * 7);
+    input.ended_at = at(60 * 24 * 7 + 20);
+    input.digital_readiness_after = Some(DigitalReadiness::WithGuidance);
+    counter.put_session(second, &input).await.expect("stored");
+    let mut unassessed = session(Some(citizen));
+    unassessed.started_at = at(60 * 24 * 8);
+    unassessed.ended_at = at(60 * 24 * 8 + 5);
+    counter.put_session(Uuid::new_v4(), &unassessed).await.expect("stored");
+
+    let profile = counter.citizen(citizen, PURPOSE).await.expect("profile");
+    assert_eq!(profile.digital_readiness, DigitalReadiness::WithGuidance, "the latest assessment counts");
+    let history: Vec<_> = profile.readiness_history.iter().map(|a| (a.session, a.readiness)).collect();
+    assert_eq!(history, vec![(second, DigitalReadiness::WithGuidance), (first, DigitalReadiness::NeedsAssistance)]);
+
+    let stored = counter.session(first, PURPOSE).await.expect("by id");
+    assert_eq!(stored.guides[0].steps[0].performed_by, Some(Performer::CitizenWithGuidance));
+    let missing = counter.session(Uuid::new_v4(), PURPOSE).await.expect_err("unknown id");
+    assert_eq!(missing.status(), Some(404));
+    let trainer = service.client(Role::Trainer).session(first, PURPOSE).await.expect_err("real citizen");
+    assert_eq!(trainer.status(), Some(404), "a trainer cannot tell a real citizen's session exists");
+    let lookups = service.store.lookups_of(citizen).await.expect("audit");
+    assert!(lookups.iter().any(|l| l.action == AuditAction::ReadSessions), "reading a session is audited");
 }

@@ -21,7 +21,12 @@ async fn seed_timeline(service: &TestService, citizen: Uuid) -> usize {
         let minutes = i64::try_from(i - i / 4).expect("small") * 90;
         let channel = CHANNELS[i % CHANNELS.len()];
         let summary = if i % 10 == 0 { format!("Flytning nummer {i}") } else { format!("Henvendelse {i}") };
-        let input = event_input(citizen, &format!("ev-{i}"), at(minutes), channel, AUTHORITIES[i % 3], &summary);
+        let mut input = event_input(citizen, &format!("ev-{i}"), at(minutes), channel, AUTHORITIES[i % 3], &summary);
+        input.kle = match i % 10 {
+            0 => Some("23.05.10".into()),
+            5 => Some("23.05.12".into()),
+            _ => None,
+        };
         assert!(integration.post_event(&input).await.expect("stored").created);
     }
     count
@@ -124,6 +129,14 @@ async fn every_filter_narrows_the_timeline() {
     assert!(combined.iter().all(|e| e.channel == Channel::Web && e.authority.as_str() == "borgerservice"));
     assert_eq!(combined.len(), 9);
     assert_newest_first(&combined);
+
+    let topic = fetch(TimelineParams { kle: Some("23.05.10".into()), ..TimelineParams::default() }).await;
+    assert_eq!(topic.len(), 26);
+    assert!(topic.iter().all(|e| e.summary.starts_with("Flytning")));
+    let group = fetch(TimelineParams { kle: Some("23.05".into()), ..TimelineParams::default() }).await;
+    assert_eq!(group.len(), 52, "a group matches every topic in it");
+    let bad_kle = TimelineParams { kle: Some("23.5%".into()), ..TimelineParams::default() };
+    assert_eq!(counter.timeline(citizen, &bad_kle, PURPOSE).await.expect_err("bad KLE").status(), Some(400));
 
     let unknown = TimelineParams { channel: Some("pigeon".into()), ..TimelineParams::default() };
     assert_eq!(counter.timeline(citizen, &unknown, PURPOSE).await.expect_err("unknown channel").status(), Some(400));

@@ -152,6 +152,7 @@ async fn citizen_profile(
     caller.require(Capability::ReadCitizens)?;
     let citizen = readable_citizen(&state, &caller, id).await?;
     let open_cases = state.store.cases(id, true).await?;
+    let readiness_history = state.store.readiness_history(id).await?;
     record(&state, &caller, AuditAction::ReadProfile, purpose, None, vec![id]).await?;
     let cpr = citizen.cpr;
     Ok(Json(CitizenProfile {
@@ -169,7 +170,8 @@ async fn citizen_profile(
         emails: citizen.emails,
         digital_post: citizen.digital_post,
         mitid: citizen.mitid,
-        digital_readiness: citizen.digital_readiness,
+        digital_readiness: readiness_history.first().map_or(citizen.digital_readiness, |a| a.readiness),
+        readiness_history,
         powers_of_attorney: citizen.powers_of_attorney,
         fictitious: citizen.fictitious,
         open_cases,

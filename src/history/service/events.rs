@@ -78,9 +78,22 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
         from: query_bound("from", params.from.as_deref(), false)?,
         to: query_bound("to", params.to.as_deref(), true)?,
         words: params.q.iter().flat_map(|q| q.split_whitespace()).map(str::to_owned).collect(),
+        kle: kle_prefixes(&list(&params.kle))?,
         cursor,
         limit,
     })
+}
+
+/// Checks KLE filters: a main group (`23`), a group (`23.05`) or a topic (`23.05.10`).
+fn kle_prefixes(values: &[String]) -> ApiResult<Vec<String>> {
+    let valid = |value: &str| {
+        let parts: Vec<&str> = value.split('.').collect();
+        parts.len() <= 3 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match values.iter().find(|v| !valid(v)) {
+        Some(_) => Err(ApiError::bad_request("invalid_query", "kle: use KLE numbers such as 23, 23.05 or 23.05.10")),
+        None => Ok(values.to_vec()),
+    }
 }
 
 /// One page of the citizen's cross-channel timeline, newest first.

@@ -13,7 +13,7 @@ use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose, query_bound};
-use crate::domain::Capability;
+use crate::domain::{AssistedSession, Capability};
 use crate::history::api::{AuditAction, ErrorBody, SessionInput, SessionList, SessionParams, SessionWrite};
 use crate::history::ingest::{self, InputError};
 use crate::history::store::{SessionFilter, SessionPutOutcome};
@@ -21,7 +21,7 @@ use crate::history::store::{SessionFilter, SessionPutOutcome};
 const SESSION_PAGE: u32 = 500;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(put_session)).routes(routes!(list_sessions))
+    OpenApiRouter::new().routes(routes!(put_session, get_session)).routes(routes!(list_sessions))
 }
 
 /// Log an assisted session under the id the console generated. The same body again is a no-op; a different
@@ -93,4 +93,33 @@ async fn list_sessions(
     let subjects: BTreeSet<Uuid> = sessions.iter().filter_map(|s| s.citizen_id).chain(params.citizen).collect();
     record(&state, &caller, AuditAction::ReadSessions, purpose, None, subjects.into_iter().collect()).await?;
     Ok(Json(SessionList { sessions }))
+}
+
+/// One logged session: its guide path, who did each step, outcome and next steps.
+#[utoipa::path(
+    get, path = "/v1/sessions/{id}", tag = "sessions",
+    params(("id" = Uuid, Path), ("X-Purpose" = String, Header, description = "why you read this")),
+    security(("bearer" = [])),
+    responses((status = 200, body = AssistedSession), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+)]
+async fn get_session(
+    State(state): State<AppState>,
+    caller: Caller,
+    ReadPurpose(purpose): ReadPurpose,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<Json<AssistedSession>> {
+    caller.require(Capability::ReadCitizens)?;
+    let session = state.store.session(id).await?.ok_or_else(|| ApiError::not_found("session"))?;
+    if let Some(citizen) = session.citizen_id {
+        // A trainer asking for a real citizen's session is told the same as for an unknown one.
+        let visible =
+            state.store.citizen(citizen).await?.is_some_and(|c| c.fictitious || !caller.0.role.fictitious_only());
+        if !visible {
+            return Err(ApiError::not_found("session"));
+        }
+    }
+    let subjects = session.citizen_id.into_iter().collect();
+    record(&state, &caller, AuditAction::ReadSessions, purpose, None, subjects).await?;
+    Ok(Json(session))
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::sql::{Param, Sql, contains_pattern};
+use super::sql::{Param, Sql, contains_pattern, escape_like};
 use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
 use crate::domain::citizen::fold_name;
 use crate::domain::{AuthorityId, Case, CaseStatus, Channel, CitizenId, ContactEvent, KleTopic};
@@ -48,6 +48,8 @@ pub struct TimelineQuery {
     pub to: Option<DateTime<Utc>>,
     /// Every word must occur in the summary, case reference, source or staff.
     pub words: Vec<String>,
+    /// KLE numbers or prefixes (`23.05` matches `23.05.10`); empty means every topic.
+    pub kle: Vec<String>,
     pub cursor: Option<Cursor>,
     pub limit: u32,
 }
@@ -228,6 +230,14 @@ impl Store {
         }
         if let Some(to) = query.to {
             sql.push(" AND occurred_at < ").bind(Param::Int(to_micros(to)));
+        }
+        if !query.kle.is_empty() {
+            sql.push(" AND (");
+            for (i, prefix) in query.kle.iter().enumerate() {
+                sql.push(if i == 0 { "kle = " } else { " OR kle = " }).bind(Param::Text(prefix.clone()));
+                sql.push(" OR kle LIKE ").bind(Param::Text(format!("{}.%", escape_like(prefix)))).push(" ESCAPE '\\'");
+            }
+            sql.push(")");
         }
         for word in &query.words {
             sql.push(" AND search_text LIKE ")

@@ -7,7 +7,10 @@ use sqlx::Row;
 use super::events::insert_event_on;
 use super::sql::{Param, Sql};
 use super::{Store, StoreResult, parse_json, to_micros};
+use uuid::Uuid;
+
 use crate::domain::{AssistedSession, CitizenId, ContactEvent, StaffId};
+use crate::history::api::ReadinessAssessment;
 
 /// What a session write did.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,6 +76,33 @@ impl Store {
         }
         tx.commit().await?;
         Ok(SessionPutOutcome::Created)
+    }
+
+    /// One session by its id.
+    pub async fn session(&self, id: Uuid) -> StoreResult<Option<AssistedSession>> {
+        let row = sqlx::query("SELECT body FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| parse_json(&row.try_get::<String, _>("body")?, "session")).transpose()
+    }
+
+    /// The digital-readiness assessments made in a citizen's sessions, newest first (at most 50).
+    pub async fn readiness_history(&self, citizen: CitizenId) -> StoreResult<Vec<ReadinessAssessment>> {
+        let rows =
+            sqlx::query("SELECT body FROM sessions WHERE citizen_id = $1 ORDER BY started_at DESC, id DESC LIMIT 200")
+                .bind(citizen.to_string())
+                .fetch_all(self.pool())
+                .await?;
+        let mut history = Vec::new();
+        for row in &rows {
+            let session: AssistedSession = parse_json(&row.try_get::<String, _>("body")?, "session")?;
+            if let Some(readiness) = session.digital_readiness_after {
+                history.push(ReadinessAssessment { at: session.ended_at, readiness, session: session.id });
+            }
+        }
+        history.truncate(50);
+        Ok(history)
     }
 
     /// Sessions matching the filter, newest first.

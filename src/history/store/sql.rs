@@ -63,7 +63,7 @@ pub(crate) fn starts_pattern(word: &str) -> String {
     format!("{}%", escape_like(word))
 }
 
-fn escape_like(word: &str) -> String {
+pub(crate) fn escape_like(word: &str) -> String {
     word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
