@@ -10,11 +10,15 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use chrono::Utc;
 use medbetjening::domain::{AuthorityCatalog, Role};
+use medbetjening::history::api::SessionInput;
+use medbetjening::history::client::{DEFAULT_TIMEOUT, HistoryClient};
 use medbetjening::history::demo::{self, DemoOptions};
 use medbetjening::history::embedded::{self, EmbeddedOptions};
 use medbetjening::history::import::{self, Progress};
+use medbetjening::history::outbox::{self, EntryState, Fault, Outbox, OutboxEvent};
 use medbetjening::history::service::{self, AppState};
 use medbetjening::history::store::Store;
+use uuid::Uuid;
 
 type CommandResult = anyhow::Result<ExitCode>;
 
@@ -65,7 +69,7 @@ pub fn console(
             let token_file = embedded::default_config_dir().join("token");
             let token =
                 token.or_else(|| std::fs::read_to_string(&token_file).ok()).unwrap_or_default().trim().to_owned();
-            Target::Server { url, token, token_file: token_file.display().to_string() }
+            Target::Server { url, token, token_file: token_file.display().to_string(), data_dir }
         }
         None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3 }),
     };
@@ -87,13 +91,23 @@ pub fn screenshot_script(
     guide: Option<String>,
     advance: u32,
     citizen_view: bool,
+    session: bool,
+    then: Option<&str>,
 ) -> Vec<medbetjening::console::screenshot::Action> {
     use medbetjening::console::screenshot::Action;
     let mut script: Vec<Action> = lookup.into_iter().map(Action::Lookup).collect();
+    if session {
+        script.push(Action::StartSession);
+    }
     script.extend(guide.map(Action::StartGuide));
     script.extend((0..advance).map(|_| Action::Advance));
     if citizen_view {
         script.push(Action::CitizenView);
+    }
+    match then {
+        Some("wrap-up") => script.push(Action::WrapUp),
+        Some("receipt") => script.extend([Action::WrapUp, Action::Log, Action::Receipt]),
+        _ => {}
     }
     script
 }
@@ -240,4 +254,197 @@ pub fn guides_check(dir: &Path) -> CommandResult {
     let warnings = library.problems.len() - errors;
     println!("{} guides loaded; {errors} errors, {warnings} warnings.", library.guides.len());
     Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Where `session log` gets its sessions.
+pub enum Sessions {
+    /// JSON files, one session each.
+    Files(Vec<PathBuf>),
+    /// Generated, fictitious sessions, about `citizen` or anonymous.
+    Demo { count: u32, citizen: Option<Uuid> },
+}
+
+/// Exit code when sessions still wait in the outbox.
+const EXIT_WAITING: u8 = 3;
+/// Exit code when nothing waits but sessions in conflict or rejected need a staff member's decision.
+const EXIT_ATTENTION: u8 = 4;
+
+/// "1 session" / "2 sessions".
+fn sessions_text(count: usize) -> String {
+    if count == 1 { "1 session".to_owned() } else { format!("{count} sessions") }
+}
+
+/// Opens the outbox off the async workers (it reads and may rewrite the journal) and reports torn lines.
+async fn open_outbox(path: PathBuf) -> anyhow::Result<Outbox> {
+    let (outbox, report) =
+        tokio::task::spawn_blocking(move || Outbox::open(&path)).await?.context("opening the outbox")?;
+    if !report.torn.is_empty() {
+        let lines: Vec<String> =
+            report.torn.iter().map(|torn| format!("line {} ({} bytes)", torn.line, torn.bytes)).collect();
+        eprintln!(
+            "warning: the outbox journal held {} torn or damaged {} (a crash while writing): {}; moved to {}. \
+             Every complete entry was kept.",
+            report.torn.len(),
+            if report.torn.len() == 1 { "line" } else { "lines" },
+            lines.join(", "),
+            report.torn_file.display()
+        );
+    }
+    Ok(outbox)
+}
+
+fn client(server: &str, token: &str) -> anyhow::Result<HistoryClient> {
+    HistoryClient::new(server, token, DEFAULT_TIMEOUT).context("setting up the connection to the service")
+}
+
+/// Reads every file before journaling any, so a typo in one does not leave the others half logged.
+fn read_sessions(files: &[PathBuf]) -> Result<Vec<SessionInput>, usize> {
+    let mut sessions = Vec::new();
+    let mut bad = 0;
+    for file in files {
+        match std::fs::read(file).map_err(|e| e.to_string()).and_then(|bytes| outbox::parse_session(&bytes)) {
+            Ok(session) => sessions.push(session),
+            Err(reason) => {
+                eprintln!("{}: {reason}", file.display());
+                bad += 1;
+            }
+        }
+    }
+    if bad == 0 { Ok(sessions) } else { Err(bad) }
+}
+
+/// `session log`: journals each session (printing `journaled ID` once it is on the disk), then sends once.
+pub async fn session_log(server: &str, token: &str, path: PathBuf, sessions: Sessions) -> CommandResult {
+    let inputs = match sessions {
+        Sessions::Files(files) => match read_sessions(&files) {
+            Ok(inputs) => inputs,
+            Err(bad) => {
+                eprintln!("{} not valid; nothing was logged.", if bad == 1 { "1 file is" } else { "some files are" });
+                return Ok(ExitCode::from(2));
+            }
+        },
+        Sessions::Demo { count, citizen } => {
+            let (mut rng, now) = (fastrand::Rng::new(), Utc::now());
+            (0..count).map(|_| outbox::demo_session(citizen, &mut rng, now)).collect()
+        }
+    };
+    let client = client(server, token)?;
+    let outbox = open_outbox(path).await?;
+    if let Ok(value) = std::env::var(Fault::ENV) {
+        let (fault, nth) =
+            Fault::parse(&value).with_context(|| format!("{} must be after-journal or mid-write[@N]", Fault::ENV))?;
+        outbox.inject_fault(fault, nth);
+    }
+    for input in inputs {
+        let id = Uuid::now_v7();
+        let journal = outbox.clone();
+        tokio::task::spawn_blocking(move || journal.append(id, &input)).await?.context("journaling a session")?;
+        // Printed only now: whoever reads this line may count on the session reaching the service.
+        let mut stdout = std::io::stdout();
+        writeln!(stdout, "journaled {id}").and_then(|()| stdout.flush())?;
+    }
+    send_and_report(&outbox, &client).await
+}
+
+/// One pass over the outbox, each answer on its own line, then what is left and the exit code that says so.
+async fn send_and_report(outbox: &Outbox, client: &HistoryClient) -> CommandResult {
+    for event in outbox.send_pending(client).await {
+        match event {
+            OutboxEvent::Confirmed { id, created: true } => println!("stored {id}"),
+            OutboxEvent::Confirmed { id, created: false } => println!("stored {id} (the service already had it)"),
+            OutboxEvent::Conflict { id, message } => println!("conflict {id}: {message}"),
+            OutboxEvent::Rejected { id, error } => println!("rejected {id}: {error}"),
+            OutboxEvent::Retrying { id, error, .. } => eprintln!("not sent {id}: {error}"),
+            OutboxEvent::Journaled(_) => {}
+        }
+    }
+    let (waiting, attention) = (outbox.waiting(), outbox.needs_attention());
+    if waiting > 0 {
+        println!(
+            "{} {} in the outbox; {} out with `medbetjening outbox flush`, or when the console that uses this \
+             journal next starts.",
+            sessions_text(waiting),
+            if waiting == 1 { "waits" } else { "wait" },
+            if waiting == 1 { "it goes" } else { "they go" },
+        );
+        return Ok(ExitCode::from(EXIT_WAITING));
+    }
+    if attention > 0 {
+        println!(
+            "{} {} a decision (see `medbetjening outbox status`): log again as new, put back in the queue, or set \
+             aside.",
+            sessions_text(attention),
+            if attention == 1 { "needs" } else { "need" },
+        );
+        return Ok(ExitCode::from(EXIT_ATTENTION));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outbox status`: what the service has not confirmed, by id and date only.
+pub async fn outbox_status(path: PathBuf) -> CommandResult {
+    let outbox = open_outbox(path).await?;
+    let entries = outbox.entries();
+    if entries.is_empty() {
+        println!("The outbox is empty: the service has confirmed every logged session.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} not confirmed by the service: {} waiting, {} needing a decision.",
+        sessions_text(entries.len()),
+        outbox.waiting(),
+        outbox.needs_attention()
+    );
+    for entry in entries {
+        let (state, reason) = match &entry.state {
+            EntryState::Waiting => ("waiting", String::new()),
+            EntryState::Conflict(message) => ("conflict", format!(": {message}")),
+            EntryState::Rejected(message) => ("rejected", format!(": {message}")),
+        };
+        println!(
+            "{state:<8} {}  started {}, journaled {}{reason}",
+            entry.id,
+            entry.input.started_at.format("%Y-%m-%d %H:%M UTC"),
+            entry.journaled_at.format("%Y-%m-%d %H:%M:%S UTC")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `outbox flush`: one pass over everything that waits.
+pub async fn outbox_flush(server: &str, token: &str, path: PathBuf) -> CommandResult {
+    let client = client(server, token)?;
+    let outbox = open_outbox(path).await?;
+    if outbox.waiting() == 0 && outbox.needs_attention() == 0 {
+        println!("Nothing waits in the outbox.");
+    }
+    send_and_report(&outbox, &client).await
+}
+
+/// What staff decided about a session in conflict or rejected.
+#[derive(Clone, Copy, Debug)]
+pub enum Decision {
+    Relog,
+    Requeue,
+    SetAside,
+}
+
+/// `outbox relog|requeue|set-aside ID`.
+pub async fn outbox_decide(path: PathBuf, id: Uuid, decision: Decision) -> CommandResult {
+    let outbox = open_outbox(path).await?;
+    let message = tokio::task::spawn_blocking(move || -> Result<String, outbox::OutboxError> {
+        Ok(match decision {
+            Decision::Relog => format!("journaled {} in place of {id}", outbox.relog_as_new(id)?),
+            Decision::Requeue => outbox.requeue(id).map(|()| format!("{id} waits again"))?,
+            Decision::SetAside => outbox.set_aside(id).map(|()| format!("{id} set aside; it will not be sent"))?,
+        })
+    })
+    .await??;
+    println!("{message}");
+    if !matches!(decision, Decision::SetAside) {
+        println!(
+            "It goes out with `medbetjening outbox flush`, or when the console that uses this journal next starts."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

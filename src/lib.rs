@@ -3,10 +3,13 @@
 //!
 //! Layers, with the dependency rule that keeps them honest: [`domain`] depends on nothing of ours;
 //! [`guides`] (walkthrough format, checks, runner) and [`history`] (the contact-history service, its store and its
-//! HTTP client) depend only on `domain`; the console (feature `console`) may use all three, and nothing uses it.
+//! HTTP client) depend only on `domain`; the citizen's `receipt` (feature `console`) may use `domain`, `guides`
+//! and `history::api`; the console (feature `console`) may use all of them, and nothing uses it.
 
 #[cfg(feature = "console")]
 pub mod console;
 pub mod domain;
 pub mod guides;
 pub mod history;
+#[cfg(feature = "console")]
+pub mod receipt;

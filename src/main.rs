@@ -36,6 +36,12 @@ struct Cli {
     /// With --screenshot: also open and capture the citizen view (saved as NAME-citizen.png).
     #[arg(long, requires = "guide")]
     citizen_view: bool,
+    /// With --screenshot: start a session for the citizen looked up, before the guide.
+    #[arg(long, requires = "screenshot")]
+    session: bool,
+    /// With --session: at the end, open the wrap-up ("wrap-up"), or log and show the receipt ("receipt").
+    #[arg(long, requires = "session", value_parser = ["wrap-up", "receipt"])]
+    then: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -87,6 +93,89 @@ enum Command {
         #[command(subcommand)]
         command: GuidesCommand,
     },
+    /// Log assisted sessions to a contact-history service, through the durable outbox.
+    Session {
+        #[command(subcommand)]
+        command: SessionCommand,
+    },
+    /// The outbox of logged sessions the service has not confirmed yet.
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SessionCommand {
+    /// Journal each session durably, then send; exit code 3 when some still wait (they go out with `outbox flush`,
+    /// or when the console that uses the journal next starts), 4 when some need a staff member's decision.
+    Log {
+        #[command(flatten)]
+        service: ServiceArgs,
+        #[command(flatten)]
+        outbox: OutboxArgs,
+        /// JSON files, each holding one session (a `PUT /v1/sessions/{id}` body).
+        #[arg(required_unless_present = "demo_count", conflicts_with = "demo_count")]
+        files: Vec<PathBuf>,
+        /// Log this many generated, fictitious sessions instead of files.
+        #[arg(long)]
+        demo_count: Option<u32>,
+        /// With --demo-count: the citizen the sessions are about (anonymous sessions without it).
+        #[arg(long, requires = "demo_count")]
+        citizen: Option<uuid::Uuid>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OutboxCommand {
+    /// List what waits, what is in conflict and what was rejected, by id and date.
+    Status {
+        #[command(flatten)]
+        outbox: OutboxArgs,
+    },
+    /// Send everything that waits; exit code 0 when nothing is left, 3 when some still wait, 4 when some need a
+    /// staff member's decision.
+    Flush {
+        #[command(flatten)]
+        service: ServiceArgs,
+        #[command(flatten)]
+        outbox: OutboxArgs,
+    },
+    /// A session in conflict: journal its body again under a new id, in its place.
+    Relog {
+        id: uuid::Uuid,
+        #[command(flatten)]
+        outbox: OutboxArgs,
+    },
+    /// A rejected session: put it back in the queue.
+    Requeue {
+        id: uuid::Uuid,
+        #[command(flatten)]
+        outbox: OutboxArgs,
+    },
+    /// A session in conflict or rejected: do not send it.
+    SetAside {
+        id: uuid::Uuid,
+        #[command(flatten)]
+        outbox: OutboxArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServiceArgs {
+    /// The contact-history service, e.g. `https://historik.example.kk.dk`.
+    #[arg(long, env = "MEDBETJENING_SERVER")]
+    server: String,
+    /// The staff member's token; prefer the environment variable, which other users cannot see in a process list.
+    #[arg(long, env = "MEDBETJENING_TOKEN", hide_env_values = true)]
+    token: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct OutboxArgs {
+    /// The outbox journal. The console keeps one per service and staff member, in `outbox/` in the data directory.
+    #[arg(long = "outbox", value_name = "PATH")]
+    path: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -138,7 +227,14 @@ fn main() -> ExitCode {
     #[cfg(feature = "console")]
     if cli.command.is_none() {
         drop(runtime);
-        let script = commands::screenshot_script(cli.lookup, cli.guide, cli.advance, cli.citizen_view);
+        let script = commands::screenshot_script(
+            cli.lookup,
+            cli.guide,
+            cli.advance,
+            cli.citizen_view,
+            cli.session,
+            cli.then.as_deref(),
+        );
         return commands::console(data_dir, cli.server, cli.token, cli.screenshot, script);
     }
     let result = runtime.block_on(async move {
@@ -160,6 +256,28 @@ fn main() -> ExitCode {
             Some(Command::Import { file, database }) => commands::import(&file, &database).await,
             Some(Command::Openapi) => commands::openapi(),
             Some(Command::Guides { command: GuidesCommand::Check { dir } }) => commands::guides_check(&dir),
+            Some(Command::Session { command: SessionCommand::Log { service, outbox, files, demo_count, citizen } }) => {
+                let sessions = match demo_count {
+                    Some(count) => commands::Sessions::Demo { count, citizen },
+                    None => commands::Sessions::Files(files),
+                };
+                commands::session_log(&service.server, &service.token, outbox.path, sessions).await
+            }
+            Some(Command::Outbox { command: OutboxCommand::Status { outbox } }) => {
+                commands::outbox_status(outbox.path).await
+            }
+            Some(Command::Outbox { command: OutboxCommand::Flush { service, outbox } }) => {
+                commands::outbox_flush(&service.server, &service.token, outbox.path).await
+            }
+            Some(Command::Outbox { command: OutboxCommand::Relog { id, outbox } }) => {
+                commands::outbox_decide(outbox.path, id, commands::Decision::Relog).await
+            }
+            Some(Command::Outbox { command: OutboxCommand::Requeue { id, outbox } }) => {
+                commands::outbox_decide(outbox.path, id, commands::Decision::Requeue).await
+            }
+            Some(Command::Outbox { command: OutboxCommand::SetAside { id, outbox } }) => {
+                commands::outbox_decide(outbox.path, id, commands::Decision::SetAside).await
+            }
         }
     });
     match result {

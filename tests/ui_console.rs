@@ -239,7 +239,12 @@ fn a_refused_token_or_unreachable_service_gives_a_clear_screen() {
     harness.get_by_role_and_label(Role::Button, "Prøv igen");
 
     let handle = world.runtime.handle().clone();
-    let target = Target::Server { url: "http://127.0.0.1:9".into(), token: "x".into(), token_file: "token".into() };
+    let target = Target::Server {
+        url: "http://127.0.0.1:9".into(),
+        token: "x".into(),
+        token_file: "token".into(),
+        data_dir: world.data_dir.path().to_path_buf(),
+    };
     let mut harness = Harness::builder()
         .with_step_dt(0.02)
         .with_max_steps(200)
@@ -253,7 +258,7 @@ fn losing_the_service_shows_reconnecting_then_offline() {
     let mut harness = world.harness_stepping(world.service.token(StaffRole::Counter), 1.0);
     settle(&mut harness, "connected", |h| h.state().is_ready());
     harness.get_by_role_and_label(Role::Label, "✔ Forbundet");
-    let World { runtime, service } = world;
+    let World { runtime, service, .. } = world;
     drop(service);
     let started = Instant::now();
     let mut saw_reconnecting = false;

@@ -9,6 +9,7 @@ use super::guides::{self, GuideLibrary, GuidesState};
 use super::i18n::{self, Text};
 use super::prefs::{self, Prefs};
 use super::screenshot::Screenshot;
+use super::session::SessionsState;
 use super::state::{CitizenTab, LookupState, Phase, RecentCitizen};
 use super::tasks::Tasks;
 use super::theme::{Palette, ZOOM_RANGE};
@@ -21,6 +22,11 @@ const CLOSE_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Ke
 const NEXT_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Tab);
 const GUIDES: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::G);
 const CITIZEN_VIEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
+const START_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
+const PARK_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::P);
+const WRAP_UP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
+const END_CALL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::H);
+const LOG_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
 
 /// What a view needs to draw, borrowed for one frame.
 pub struct ViewCtx<'a> {
@@ -29,6 +35,10 @@ pub struct ViewCtx<'a> {
     pub palette: &'static Palette,
     pub privacy: bool,
     pub authorities: &'a [Authority],
+    /// The guide library, for guide and step titles outside the guide panel.
+    pub guides: Option<&'a crate::guides::library::Library>,
+    /// Logged sessions still waiting for the service, by id, so the timeline can mark them.
+    pub pending: &'a [String],
 }
 
 impl ViewCtx<'_> {
@@ -56,6 +66,7 @@ pub struct ConsoleApp {
     last_input: f64,
     pub(super) theme_dirty: bool,
     pub(super) guides: GuidesState,
+    pub(super) sessions: SessionsState,
     title: String,
     screenshot: Option<Screenshot>,
 }
@@ -91,6 +102,7 @@ impl ConsoleApp {
             last_input: 0.0,
             theme_dirty: false,
             guides: GuidesState::default(),
+            sessions: SessionsState::default(),
             title: String::new(),
             screenshot,
         };
@@ -105,6 +117,9 @@ impl ConsoleApp {
     pub fn is_busy(&self) -> bool {
         matches!(self.phase, Phase::Starting { .. })
             || matches!(self.guides.library, GuideLibrary::Loading)
+            || (self.is_ready() && self.sessions.outbox.outbox.is_none() && self.sessions.outbox.open_error.is_none())
+            || !self.sessions.outbox.saving.is_empty()
+            || self.sessions.active.as_ref().is_some_and(|s| s.repeat.is_pending())
             || self.lookup.results.is_pending()
             || self
                 .tabs
@@ -134,6 +149,24 @@ impl ConsoleApp {
     #[must_use]
     pub fn guide_runs(&self) -> Option<Vec<crate::domain::GuideRun>> {
         self.guides.walk.as_ref().map(|walk| walk.run.runs(self.now))
+    }
+
+    /// Logged sessions not yet confirmed by the service (for tests).
+    #[must_use]
+    pub fn outbox_waiting(&self) -> usize {
+        self.sessions.outbox.waiting()
+    }
+
+    /// The outbox, once open (for tests that put an entry in it as another console would have).
+    #[must_use]
+    pub fn outbox(&self) -> Option<&crate::history::outbox::Outbox> {
+        self.sessions.outbox.outbox.as_ref()
+    }
+
+    /// The id of the session in progress, if any (for tests).
+    #[must_use]
+    pub fn session_id(&self) -> Option<uuid::Uuid> {
+        self.sessions.active.as_ref().map(|s| s.id)
     }
 
     /// Fetches the next timeline page of the active tab (for benchmarks that load a long history).
@@ -167,6 +200,10 @@ impl ConsoleApp {
                 self.apply(if first_option { Command::GuideChoose(0) } else { Command::GuideNext });
             }
             Action::CitizenView => self.guides.citizen_view = true,
+            Action::StartSession => self.apply(Command::StartSession { anonymous: false }),
+            Action::WrapUp => self.apply(Command::OpenWrapUp),
+            Action::Log => self.apply(Command::LogSession),
+            Action::Receipt => self.sessions.receipt_preview = true,
         }
     }
 
@@ -189,6 +226,23 @@ impl ConsoleApp {
             }
             if input.consume_shortcut(&CITIZEN_VIEW) && self.guides.walk.is_some() {
                 commands.push(Command::ToggleCitizenView);
+            }
+            let session = self.sessions.active.as_ref();
+            if input.consume_shortcut(&START_SESSION) && session.is_none() {
+                commands.push(Command::StartSession { anonymous: self.tabs.is_empty() });
+            }
+            if input.consume_shortcut(&PARK_SESSION) && session.is_some() {
+                commands.push(Command::ParkSession);
+            }
+            if input.consume_shortcut(&WRAP_UP) && session.is_some() {
+                commands.push(Command::OpenWrapUp);
+            }
+            if input.consume_shortcut(&END_CALL) && session.is_some_and(|s| s.channel == crate::domain::Channel::Phone)
+            {
+                commands.push(Command::EndCall);
+            }
+            if input.consume_shortcut(&LOG_SESSION) && session.is_some_and(|s| s.wrap.is_some()) {
+                commands.push(Command::LogSession);
             }
             if input.consume_shortcut(&NEXT_TAB) && !self.tabs.is_empty() {
                 commands.push(Command::SelectTab(self.tabs[(self.active + 1) % self.tabs.len()].id));
@@ -225,7 +279,13 @@ impl ConsoleApp {
     }
 }
 
-fn view_ctx<'a>(prefs: &Prefs, privacy: bool, phase: &'a Phase) -> ViewCtx<'a> {
+fn view_ctx<'a>(
+    prefs: &Prefs,
+    privacy: bool,
+    phase: &'a Phase,
+    guides: Option<&'a crate::guides::library::Library>,
+    pending: &'a [String],
+) -> ViewCtx<'a> {
     let authorities = match phase {
         Phase::Ready(connection) => connection.authorities.as_slice(),
         _ => &[],
@@ -236,6 +296,8 @@ fn view_ctx<'a>(prefs: &Prefs, privacy: bool, phase: &'a Phase) -> ViewCtx<'a> {
         palette: prefs.theme.palette(),
         privacy,
         authorities,
+        guides,
+        pending,
     }
 }
 
@@ -264,6 +326,10 @@ impl eframe::App for ConsoleApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
+        if self.sessions.active.as_ref().is_some_and(|s| s.clock.is_running()) {
+            // The session timer and the wrap-up countdown show whole seconds.
+            ctx.request_repaint_after(std::time::Duration::from_millis(500));
+        }
         if self.is_busy() {
             // Replies wake the UI; this only keeps the debounce timer and spinners moving.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
@@ -276,13 +342,25 @@ impl eframe::App for ConsoleApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let mut commands = Vec::new();
-        let Self { phase, prefs, privacy, lookup, tabs, recent, active, target, guides, .. } = self;
-        let view = view_ctx(prefs, *privacy, phase);
+        let pending = self.sessions.outbox.pending_ids();
+        let library = self.guides.library().cloned();
+        let receipt = if self.sessions.receipt_preview { self.receipt() } else { None };
+        let Self { phase, prefs, privacy, lookup, tabs, recent, active, target, guides, sessions, now, .. } = self;
+        let view = view_ctx(prefs, *privacy, phase, library.as_deref(), &pending);
         match &*phase {
             Phase::Starting { progress } => views::startup::starting_ui(&view, target, *progress, ui),
             Phase::Failed(failure) => views::startup::failed_ui(&view, target, failure, ui, &mut commands),
             Phase::Ready(connection) => {
-                views::top_bar::ui(&view, connection, prefs, guides.open, ui, &mut commands);
+                let bar = views::top_bar::Bar { connection, prefs, guides_open: guides.open, sessions, now: *now };
+                views::top_bar::ui(&view, &bar, ui, &mut commands);
+                if !view.privacy && !guides.mitid_step() {
+                    views::session::strip_ui(&view, sessions, tabs.get(*active), *now, ui, &mut commands);
+                }
+                if let Some(wrap) = sessions.active.as_mut().and_then(|s| s.wrap.as_mut())
+                    && !view.privacy
+                {
+                    views::wrapup::panel_ui(&view, wrap, ui, &mut commands);
+                }
                 if view.privacy {
                     views::privacy::ui(&view, ui, &mut commands);
                 } else if guides.mitid_step() {
@@ -291,7 +369,9 @@ impl eframe::App for ConsoleApp {
                     views::runner::mitid_notice_ui(&view, ui);
                 } else {
                     views::lookup::ui(&view, lookup, recent, ui, &mut commands);
-                    if guides.open {
+                    // The wrap-up takes the guide panel's place: the walkthrough is in the session by then.
+                    let wrapping = sessions.active.as_ref().is_some_and(|s| s.wrap.is_some());
+                    if guides.open && !wrapping {
                         views::guides::panel_ui(&view, guides, ui, &mut commands);
                     }
                     views::tabs::ui(&view, tabs, *active, ui, &mut commands);
@@ -309,6 +389,14 @@ impl eframe::App for ConsoleApp {
                 ui.ctx().request_repaint_of(egui::ViewportId::from_hash_of("citizen-view"));
             }
             views::runner::citizen_view(ui.ctx(), &guides.citizen);
+        }
+        if let Some(receipt) = &receipt
+            && !view.privacy
+        {
+            views::session::receipt_window(&view, receipt, ui.ctx(), &mut commands);
+        }
+        if sessions.outbox.show_problems && !view.privacy {
+            views::outbox::problems_window(&view, sessions, ui.ctx(), &mut commands);
         }
         for command in commands {
             self.apply(command);

@@ -1,6 +1,8 @@
 //! What views ask for. Views never change state or start work themselves; the app applies these once per frame.
 
-use crate::domain::{CitizenId, Language};
+use uuid::Uuid;
+
+use crate::domain::{AttorneyKind, CitizenId, Language, Performer};
 
 use super::state::TabId;
 use super::theme::ThemeChoice;
@@ -47,4 +49,62 @@ pub enum Command {
     GuideChoose(usize),
     /// Skip the current step with the reason typed in the panel.
     GuideSkip,
+    /// Start a session for the open citizen, or for a citizen who does not want to be identified.
+    StartSession {
+        anonymous: bool,
+    },
+    ParkSession,
+    /// Resume the parked session at this index (parking the current one, if any).
+    ResumeSession(usize),
+    /// The phone call is over: the wrap-up countdown starts.
+    EndCall,
+    OpenWrapUp,
+    CancelWrapUp,
+    LogSession,
+    DiscardSession,
+    /// The session's reason changed: look for repeat contacts again.
+    SessionReasonChanged,
+    /// Who did the current guide step.
+    MarkPerformer(Performer),
+    /// Staff acted on the citizen's behalf under this power of attorney (or none).
+    MarkAttorney(Option<AttorneyKind>),
+    ShowReceipt,
+    SaveReceipt,
+    CloseReceipt,
+    RetryOutbox,
+    /// Send a conflicted outbox entry again under a new id.
+    RelogConflict(Uuid),
+    /// Put a refused outbox entry back in the queue.
+    RequeueRejected(Uuid),
+    ToggleOutboxProblems,
+    /// Seconds of wrap-up time after a phone call.
+    SetWrapSeconds(u32),
+}
+
+impl Command {
+    /// Whether the session layer applies this command.
+    #[must_use]
+    pub fn is_session(&self) -> bool {
+        matches!(
+            self,
+            Self::StartSession { .. }
+                | Self::ParkSession
+                | Self::ResumeSession(_)
+                | Self::EndCall
+                | Self::OpenWrapUp
+                | Self::CancelWrapUp
+                | Self::LogSession
+                | Self::DiscardSession
+                | Self::SessionReasonChanged
+                | Self::MarkPerformer(_)
+                | Self::MarkAttorney(_)
+                | Self::ShowReceipt
+                | Self::SaveReceipt
+                | Self::CloseReceipt
+                | Self::RetryOutbox
+                | Self::RelogConflict(_)
+                | Self::RequeueRejected(_)
+                | Self::ToggleOutboxProblems
+        )
+    }
 }

@@ -5,6 +5,7 @@ use crate::domain::{CitizenId, Purpose, Role};
 use crate::history::api::{CitizenMatches, CitizenProfile, EventPage, Me, RevealedCpr};
 use crate::history::client::{ClientError, HistoryClient};
 use crate::history::embedded::{self, Embedded, EmbeddedOptions};
+use crate::history::outbox::{OpenReport, Outbox, OutboxEvent};
 
 use super::app::ConsoleApp;
 use super::command::Command;
@@ -24,7 +25,30 @@ const PROBE_UP_SECS: f64 = 30.0;
 #[derive(Clone, Debug)]
 pub enum Target {
     Embedded(EmbeddedOptions),
-    Server { url: String, token: String, token_file: String },
+    /// `data_dir` holds this console's outbox of logged sessions waiting to be sent.
+    Server {
+        url: String,
+        token: String,
+        token_file: String,
+        data_dir: std::path::PathBuf,
+    },
+}
+
+impl Target {
+    /// The journal of logged sessions not yet confirmed by the service: one per service and staff member, so a
+    /// colleague signing in on the same PC never sends someone else's sessions under their own name.
+    #[must_use]
+    pub fn outbox_path(&self, staff: uuid::Uuid) -> std::path::PathBuf {
+        let (dir, service) = match self {
+            Self::Embedded(options) => (&options.data_dir, "embedded".to_owned()),
+            Self::Server { url, data_dir, .. } => {
+                let service: String =
+                    url.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).take(80).collect();
+                (data_dir, service)
+            }
+        };
+        dir.join("outbox").join(format!("{service}-{staff}.journal"))
+    }
 }
 
 /// The answer to a background call.
@@ -32,11 +56,44 @@ pub enum Reply {
     StartProgress(u32),
     Started(Result<Box<Started>, StartFailure>),
     Probe(Result<(), ClientError>),
-    Search { request: u64, result: Result<CitizenMatches, ClientError> },
-    Profile { tab: TabId, result: Result<CitizenProfile, ClientError> },
-    Timeline { tab: TabId, generation: u64, result: Result<EventPage, ClientError> },
-    Reveal { tab: TabId, result: Result<RevealedCpr, ClientError> },
+    Search {
+        request: u64,
+        result: Result<CitizenMatches, ClientError>,
+    },
+    Profile {
+        tab: TabId,
+        result: Result<CitizenProfile, ClientError>,
+    },
+    Timeline {
+        tab: TabId,
+        generation: u64,
+        result: Result<EventPage, ClientError>,
+    },
+    Reveal {
+        tab: TabId,
+        result: Result<RevealedCpr, ClientError>,
+    },
     Guides(Result<crate::guides::library::Library, String>),
+    OutboxOpened(Result<Box<(Outbox, OpenReport)>, String>),
+    /// A session is in the journal (or could not be written there).
+    Journaled {
+        id: uuid::Uuid,
+        result: Result<(), String>,
+    },
+    Outbox(OutboxEvent),
+    Repeat {
+        session: uuid::Uuid,
+        result: Result<Vec<crate::domain::ContactEvent>, ClientError>,
+    },
+    /// Staff's decision on a conflicted or refused outbox entry is journaled (or failed).
+    OutboxFixed(Result<(), String>),
+    /// `Ok(None)`: the save dialog was cancelled.
+    ReceiptSaved(Result<Option<String>, String>),
+    SessionDetails {
+        tab: TabId,
+        session: uuid::Uuid,
+        result: Result<crate::domain::AssistedSession, ClientError>,
+    },
 }
 
 /// What a successful start hands over.
@@ -135,6 +192,7 @@ impl ConsoleApp {
                 if let Some(tab) = self.tab_mut(id) {
                     tab.timeline.selected = index;
                 }
+                self.fetch_session_details(id);
             }
             Command::TogglePrivacy => self.privacy = !self.privacy,
             Command::SetLanguage(lang) => self.prefs.language = lang,
@@ -152,6 +210,9 @@ impl ConsoleApp {
             | Command::GuideBack
             | Command::GuideChoose(_)
             | Command::GuideSkip => self.apply_guide(command),
+            Command::SetWrapSeconds(seconds) => self.prefs.wrap_seconds = seconds,
+            command if command.is_session() => self.apply_session(command),
+            _ => {}
         }
     }
 
@@ -188,6 +249,7 @@ impl ConsoleApp {
             profile: Loadable::NotRequested,
             revealed_cpr: Loadable::NotRequested,
             timeline: TimelineState::default(),
+            session_details: std::collections::HashMap::new(),
         };
         let id = tab.id;
         self.tabs.push(tab);
@@ -222,6 +284,25 @@ impl ConsoleApp {
         tab.revealed_cpr.start();
         let (citizen, purpose) = (tab.citizen, tab.purpose);
         self.tasks.spawn(async move { Reply::Reveal { tab: id, result: client.reveal_cpr(citizen, purpose).await } });
+    }
+
+    /// Fetches the logged session behind the selected timeline row, for its guide path and who did each step.
+    fn fetch_session_details(&mut self, id: TabId) {
+        let Some(client) = self.client().cloned() else { return };
+        let pending = |source_id: &str| self.sessions.outbox.is_pending(source_id);
+        let Some(tab) = self.tabs.iter().find(|t| t.id == id) else { return };
+        let Some(event) = tab.timeline.selected.and_then(|i| tab.timeline.data.events.get(i)) else { return };
+        let Ok(session) = event.source_id.parse::<uuid::Uuid>() else { return };
+        if event.source != crate::history::ingest::SESSION_SOURCE
+            || pending(&event.source_id)
+            || tab.session_details.get(&session).is_some_and(Result::is_ok)
+        {
+            return;
+        }
+        let purpose = tab.purpose;
+        self.tasks.spawn(async move {
+            Reply::SessionDetails { tab: id, session, result: client.session(session, purpose).await }
+        });
     }
 
     /// Drops the fetched pages and fetches the first page for the current filter.
@@ -331,7 +412,13 @@ impl ConsoleApp {
                     Err(error) => super::guides::GuideLibrary::Failed(error),
                 };
             }
+            Reply::SessionDetails { tab, session, result } => {
+                if let Some(tab) = self.tab_mut(tab) {
+                    tab.session_details.insert(session, result);
+                }
+            }
             Reply::Search { .. } => {} // An answer to a search that a newer one replaced.
+            other => self.receive_session(other),
         }
     }
 
@@ -352,6 +439,7 @@ impl ConsoleApp {
                     probe_pending: false,
                     embedded,
                 }));
+                self.open_outbox();
             }
             Err(failure) => self.phase = Phase::Failed(failure),
         }

@@ -99,8 +99,12 @@ impl ConsoleApp {
                 self.guides.focus_search = self.guides.open && self.guides.walk.is_none();
             }
             Command::ToggleCitizenView => self.guides.citizen_view = !self.guides.citizen_view,
-            Command::StartGuide(index) => self.start_guide(index),
+            Command::StartGuide(index) => {
+                self.capture_walk();
+                self.start_guide(index);
+            }
             Command::StopGuide => {
+                self.capture_walk();
                 self.guides.walk = None;
                 self.guides.citizen_view = false;
             }
@@ -141,6 +145,15 @@ impl ConsoleApp {
                     error: None,
                 });
                 self.guides.open = true;
+                // The guide's topic is the session's reason, unless staff chose one.
+                if let Some(session) = &mut self.sessions.active
+                    && !session.kle_chosen
+                    && let Some(topic) = guide.kle.first()
+                    && session.kle.as_ref() != Some(topic)
+                {
+                    session.kle = Some(topic.clone());
+                    self.apply(Command::SessionReasonChanged);
+                }
             }
             // Only checked guides reach the library, so this is a defect; the message names the guide, not the citizen.
             Err(error) => tracing::warn!(%error, "a checked guide could not start"),

@@ -327,20 +327,7 @@ pub const DA: Text = Text {
     login_in_person: "Personligt fremmøde",
     login_none: "Intet login",
     weekdays: ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
-    months: [
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
+    months: crate::domain::language::MONTHS_DA,
     day_format: "{} {}. {} {}",
 };
 
@@ -502,20 +489,7 @@ pub const EN: Text = Text {
     login_in_person: "In person",
     login_none: "No login",
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    months: [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
+    months: crate::domain::language::MONTHS_EN,
     day_format: "{} {} {} {}",
 };
 
@@ -528,20 +502,7 @@ pub fn text(lang: Language) -> &'static Text {
     }
 }
 
-/// Fills `{}` placeholders in order; extra placeholders stay empty, extra arguments are ignored.
-#[must_use]
-pub fn fill(template: &str, args: &[&str]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut args = args.iter();
-    let mut rest = template;
-    while let Some(at) = rest.find("{}") {
-        out.push_str(&rest[..at]);
-        out.push_str(args.next().copied().unwrap_or_default());
-        rest = &rest[at + 2..];
-    }
-    out.push_str(rest);
-    out
-}
+pub use crate::domain::language::fill;
 
 /// A calendar day in the language's long form ("torsdag 26. november 2026" / "Thursday 26 November 2026").
 #[must_use]

@@ -12,6 +12,7 @@ mod i18n;
 mod lookup;
 mod prefs;
 pub mod screenshot;
+mod session;
 mod state;
 mod tasks;
 mod theme;

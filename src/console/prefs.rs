@@ -20,10 +20,19 @@ pub struct Prefs {
     pub purpose: Option<Purpose>,
     /// Minutes without input before the privacy screen comes on by itself; 0 turns that off.
     pub idle_privacy_minutes: u32,
+    /// Seconds of wrap-up time after a phone call ends, counted down in the top bar.
+    pub wrap_seconds: u32,
 }
 
 impl Default for Prefs {
     fn default() -> Self {
-        Self { language: Language::Da, theme: ThemeChoice::Light, zoom: 1.0, purpose: None, idle_privacy_minutes: 3 }
+        Self {
+            language: Language::Da,
+            theme: ThemeChoice::Light,
+            zoom: 1.0,
+            purpose: None,
+            idle_privacy_minutes: 3,
+            wrap_seconds: 60,
+        }
     }
 }

@@ -25,6 +25,14 @@ pub enum Action {
     Advance,
     /// Open the citizen view; it is captured too, beside PATH as `NAME-citizen.png`.
     CitizenView,
+    /// Start a session for the open citizen.
+    StartSession,
+    /// Open the session's wrap-up.
+    WrapUp,
+    /// Log the session as wrapped up.
+    Log,
+    /// Show the receipt of the session just logged.
+    Receipt,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

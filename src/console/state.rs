@@ -119,6 +119,8 @@ pub struct CitizenTab {
     pub profile: Loadable<CitizenProfile>,
     pub revealed_cpr: Loadable<String>,
     pub timeline: TimelineState,
+    /// Logged sessions shown in the details panel, fetched when their row is selected.
+    pub session_details: std::collections::HashMap<uuid::Uuid, Result<crate::domain::AssistedSession, ClientError>>,
 }
 
 impl CitizenTab {

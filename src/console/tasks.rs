@@ -106,6 +106,11 @@ impl<R: Send + 'static> Tasks<R> {
         (self.sender.clone(), self.repaint.clone())
     }
 
+    /// The background runtime, for work that spawns its own tasks.
+    pub fn runtime(&self) -> &Handle {
+        &self.runtime
+    }
+
     /// Every result that has arrived, without waiting.
     pub fn drain(&mut self) -> Vec<R> {
         let mut results = Vec::new();

@@ -24,11 +24,13 @@ pub enum Channel {
     App,
     /// A paper letter.
     Letter,
+    /// A group session, e.g. seniors learning the MitID app at a library.
+    GroupTraining,
 }
 
 impl Channel {
     /// Every channel in display order.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Web,
         Self::SelfService,
         Self::Chatbot,
@@ -40,6 +42,7 @@ impl Channel {
         Self::SocialMedia,
         Self::App,
         Self::Letter,
+        Self::GroupTraining,
     ];
 
     /// The wire code (`self_service`).
@@ -57,6 +60,7 @@ impl Channel {
             Self::SocialMedia => "social_media",
             Self::App => "app",
             Self::Letter => "letter",
+            Self::GroupTraining => "group_training",
         }
     }
 
@@ -81,6 +85,7 @@ impl Channel {
             Self::SocialMedia => pick(lang, "Sociale medier", "Social media"),
             Self::App => pick(lang, "App", "App"),
             Self::Letter => pick(lang, "Brev", "Letter"),
+            Self::GroupTraining => pick(lang, "Holdundervisning", "Group training"),
         }
     }
 

@@ -110,6 +110,17 @@ impl KleCatalog {
         self.entry(topic).map_or(topic.as_str(), |e| e.title.as_str())
     }
 
+    /// Topics (the finest level) whose number starts with, or whose title contains, `query` (case-insensitive),
+    /// in number order.
+    pub fn search<'a>(&'a self, query: &'a str) -> impl Iterator<Item = (KleTopic, &'a str)> + 'a {
+        let folded = query.trim().to_lowercase();
+        self.entries
+            .iter()
+            .filter(|(_, e)| e.level == KleLevel::Subject)
+            .filter(move |(number, e)| number.starts_with(&folded) || e.title.to_lowercase().contains(&folded))
+            .map(|(number, e)| (KleTopic(number.clone()), e.title.as_str()))
+    }
+
     /// Number of entries.
     #[must_use]
     pub fn len(&self) -> usize {

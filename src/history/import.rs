@@ -49,7 +49,7 @@ pub struct Progress {
 }
 
 /// Replaces every double-quoted part of a message with `"…"`, so values from the line never reach a report.
-fn redact_quoted(message: &str) -> String {
+pub(crate) fn redact_quoted(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut inside = false;
     for c in message.chars() {

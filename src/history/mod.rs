@@ -8,5 +8,6 @@ pub mod demo;
 pub mod embedded;
 pub mod import;
 pub mod ingest;
+pub mod outbox;
 pub mod service;
 pub mod store;

@@ -29,6 +29,8 @@ pub fn guides_dir() -> std::path::PathBuf {
 pub struct World {
     pub runtime: tokio::runtime::Runtime,
     pub service: TestService,
+    /// The consoles' own data (the outbox of logged sessions).
+    pub data_dir: tempfile::TempDir,
 }
 
 pub fn world() -> World {
@@ -80,7 +82,7 @@ pub fn world() -> World {
         integration.post_event(&case).await.expect("case");
         service
     });
-    World { runtime, service }
+    World { runtime, service, data_dir: tempfile::tempdir().expect("console data dir") }
 }
 
 impl World {
@@ -90,8 +92,17 @@ impl World {
 
     /// A console whose egui clock advances `step_secs` per frame.
     pub fn harness_stepping(&self, token: &str, step_secs: f32) -> Harness<'static, ConsoleApp> {
-        let target =
-            Target::Server { url: self.service.url.clone(), token: token.to_owned(), token_file: "token".into() };
+        self.harness_at(&self.service.url, token, step_secs)
+    }
+
+    /// A console on another service address (e.g. a restartable service over the same store).
+    pub fn harness_at(&self, url: &str, token: &str, step_secs: f32) -> Harness<'static, ConsoleApp> {
+        let target = Target::Server {
+            url: url.to_owned(),
+            token: token.to_owned(),
+            token_file: "token".into(),
+            data_dir: self.data_dir.path().to_path_buf(),
+        };
         let handle = self.runtime.handle().clone();
         Harness::builder()
             .with_size(egui::vec2(1400.0, 900.0))

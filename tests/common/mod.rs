@@ -119,3 +119,49 @@ pub const PURPOSE: Purpose = Purpose::CounterVisit;
 pub fn at(minutes: i64) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-01-01T08:00:00Z").expect("time").to_utc() + chrono::Duration::minutes(minutes)
 }
+
+/// A service over an existing store on a fixed local port that can be stopped (closing the port) and started
+/// again on the same port, as a restarted server would be.
+pub struct Restartable {
+    pub url: String,
+    address: std::net::SocketAddr,
+    store: Store,
+    running: Option<(oneshot::Sender<()>, tokio::task::JoinHandle<std::io::Result<()>>)>,
+}
+
+impl Restartable {
+    /// Picks a free port but does not serve on it yet: the service starts out down.
+    pub fn down(store: Store) -> Self {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        let address = probe.local_addr().expect("address");
+        drop(probe);
+        Self { url: format!("http://{address}"), address, store, running: None }
+    }
+
+    pub async fn start(&mut self) {
+        let listener = tokio::net::TcpListener::bind(self.address).await.expect("the same port again");
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(service::serve(listener, AppState::new(self.store.clone()), async move {
+            stopped.await.ok();
+        }));
+        self.running = Some((shutdown, task));
+    }
+
+    /// Stops serving and waits until the port is closed and every connection is gone.
+    pub async fn stop(&mut self) {
+        if let Some((shutdown, task)) = self.running.take() {
+            shutdown.send(()).ok();
+            tokio::time::timeout(Duration::from_secs(10), task).await.expect("stops in time").ok();
+        }
+    }
+}
+
+/// How often a logged session is stored: its rows in `sessions`, and the timeline rows whose `source_id` is its id.
+pub async fn times_stored(store: &Store, citizen: Uuid, session: Uuid) -> (usize, usize) {
+    let filter =
+        medbetjening::history::store::SessionFilter { citizen: Some(citizen), limit: 100_000, ..Default::default() };
+    let rows = store.sessions(&filter).await.expect("sessions").iter().filter(|s| s.id == session).count();
+    let events = store.all_events(citizen).await.expect("events");
+    let timeline = events.iter().filter(|e| e.source == "medbetjening" && e.source_id == session.to_string()).count();
+    (rows, timeline)
+}

@@ -134,6 +134,7 @@ fn card_ui(
         ui.label(RichText::new(t.powers_of_attorney).color(muted));
         ui.label(if powers.is_empty() { t.none.to_owned() } else { powers.join("; ") });
     });
+    readiness_history_ui(view, profile, ui);
     if let Some(error) = revealed.error() {
         error_line(view, error, Command::RevealCpr(tab), ui, commands);
     }
@@ -173,6 +174,21 @@ fn cases_ui(view: &ViewCtx<'_>, profile: &CitizenProfile, ui: &mut Ui) {
                 ui.label(RichText::new(last).color(view.palette.muted_fg));
                 ui.label(RichText::new(&case.summary).italics());
             });
+        }
+    });
+}
+
+/// The digital-readiness assessments behind the card's value, newest first.
+fn readiness_history_ui(view: &ViewCtx<'_>, profile: &CitizenProfile, ui: &mut Ui) {
+    if profile.readiness_history.is_empty() {
+        return;
+    }
+    let s = super::super::session::text::session_text(view.lang);
+    let title = format!("{} ({})", s.readiness_history, profile.readiness_history.len());
+    egui::CollapsingHeader::new(title).id_salt(("readiness", profile.id)).show(ui, |ui| {
+        for assessment in &profile.readiness_history {
+            let when = super::super::timeline::local_date_time(assessment.at);
+            ui.label(format!("{when} · {}", assessment.readiness.label(view.lang)));
         }
     });
 }

@@ -3,10 +3,13 @@
 pub mod citizen;
 pub mod guides;
 pub mod lookup;
+pub mod outbox;
 pub mod privacy;
 pub mod runner;
+pub mod session;
 pub mod startup;
 pub mod tabs;
 pub mod timeline;
 pub mod top_bar;
-mod widgets;
+pub mod widgets;
+pub mod wrapup;

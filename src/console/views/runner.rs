@@ -9,12 +9,12 @@ use super::super::command::Command;
 use super::super::guides::{ActiveWalk, GuidesState};
 use super::super::i18n::{self, fill};
 use super::widgets::heading;
-use crate::domain::Language;
+use crate::domain::{AttorneyKind, Language, Performer};
 use crate::guides::format::{Bilingual, End, Guide, Step, Target, Then};
 use crate::guides::library::Library;
 
-/// Keys for the walkthrough while no text field has the keyboard: → next, ← back, 1–9 choose.
-fn keyboard(step: &Step, finished: bool, ui: &mut Ui, commands: &mut Vec<Command>) {
+/// Keys for the walkthrough while no text field has the keyboard: → next, ← back, 1–9 choose, and who did the step.
+fn keyboard(step: &Step, walk: &ActiveWalk, finished: bool, ui: &mut Ui, commands: &mut Vec<Command>) {
     if ui.ctx().egui_wants_keyboard_input() {
         return;
     }
@@ -25,6 +25,9 @@ fn keyboard(step: &Step, finished: bool, ui: &mut Ui, commands: &mut Vec<Command
         }
         if finished {
             return;
+        }
+        if !step.mitid {
+            performer_keys(walk, input, commands);
         }
         match &step.then {
             Then::Next(_) | Then::End(_) if input.consume_key(Modifiers::NONE, Key::ArrowRight) => {
@@ -63,7 +66,7 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
     };
     let main = library.guide(walk.run.main_guide()).unwrap_or(guide);
     let finished = walk.run.finished().cloned();
-    keyboard(step, finished.is_some(), ui, commands);
+    keyboard(step, walk, finished.is_some(), ui, commands);
     heading(ui, format!("📖 {}", main.title.get(view.lang)));
     ui.horizontal_wrapped(|ui| {
         if ui.button(t.open_solution).on_hover_text(&guide.solution.url).clicked() {
@@ -187,8 +190,72 @@ fn step_ui(
             }
         }
     }
+    if !step.mitid {
+        performer_ui(view, walk, ui, commands);
+    }
     ui.separator();
     controls_ui(view, step, walk, ui, commands);
+}
+
+/// Who did the step, one key each; when staff acted for the citizen, under which power of attorney.
+fn performer_ui(view: &ViewCtx<'_>, walk: &ActiveWalk, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let s = super::super::session::text::session_text(view.lang);
+    let (performer, attorney) = walk.run.marked();
+    ui.label(RichText::new(format!("👤 {}", s.who_did)).strong());
+    ui.horizontal_wrapped(|ui| {
+        for option in [Performer::CitizenAlone, Performer::CitizenWithGuidance, Performer::StaffOnBehalf] {
+            if ui.add(egui::Button::selectable(performer == Some(option), s.performer(option))).clicked() {
+                commands.push(Command::MarkPerformer(option));
+            }
+        }
+    });
+    if performer == Some(Performer::StaffOnBehalf) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("{}:", s.attorney));
+            if ui.add(egui::Button::selectable(attorney.is_none(), s.attorney_none)).clicked() {
+                commands.push(Command::MarkAttorney(None));
+            }
+            for (kind, key) in ATTORNEY_KEYS {
+                let text = format!("{} ({key:?})", kind.label(view.lang));
+                if ui.add(egui::Button::selectable(attorney == Some(kind), text)).clicked() {
+                    commands.push(Command::MarkAttorney(Some(kind)));
+                }
+            }
+        });
+    }
+}
+
+/// The powers of attorney staff can act under, with their keys.
+const ATTORNEY_KEYS: [(AttorneyKind, Key); 4] = [
+    (AttorneyKind::DigitalFuldmagt, Key::F),
+    (AttorneyKind::DigitalPostAccess, Key::P),
+    (AttorneyKind::TaxAgency, Key::T),
+    (AttorneyKind::Other, Key::O),
+];
+
+/// One key per performer (A, G, S) and, after S, per power of attorney (N none, F, P, T, O).
+fn performer_keys(walk: &ActiveWalk, input: &mut egui::InputState, commands: &mut Vec<Command>) {
+    let keys = [
+        (Key::A, Performer::CitizenAlone),
+        (Key::G, Performer::CitizenWithGuidance),
+        (Key::S, Performer::StaffOnBehalf),
+    ];
+    for (key, performer) in keys {
+        if input.consume_key(Modifiers::NONE, key) {
+            commands.push(Command::MarkPerformer(performer));
+        }
+    }
+    if walk.run.marked().0 != Some(Performer::StaffOnBehalf) {
+        return;
+    }
+    if input.consume_key(Modifiers::NONE, Key::N) {
+        commands.push(Command::MarkAttorney(None));
+    }
+    for (kind, key) in ATTORNEY_KEYS {
+        if input.consume_key(Modifiers::NONE, key) {
+            commands.push(Command::MarkAttorney(Some(kind)));
+        }
+    }
 }
 
 fn controls_ui(view: &ViewCtx<'_>, step: &Step, walk: &mut ActiveWalk, ui: &mut Ui, commands: &mut Vec<Command>) {

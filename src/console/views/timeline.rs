@@ -35,6 +35,7 @@ pub fn channel_icon(channel: Channel) -> &'static str {
         Channel::SocialMedia => "👥",
         Channel::App => "📱",
         Channel::Letter => "✉",
+        Channel::GroupTraining => "🎓",
     }
 }
 
@@ -46,8 +47,12 @@ pub fn ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &mut 
     if let Some(index) = tab.timeline.selected
         && let Some(event) = tab.timeline.data.events.get(index)
     {
+        let session = event.source_id.parse::<uuid::Uuid>().ok().and_then(|id| tab.session_details.get(&id));
         egui::Panel::right(("details", tab.id)).resizable(true).default_size(DETAILS_WIDTH).show(ui, |ui| {
-            details_ui(view, tab.id, event, ui, commands);
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                details_ui(view, tab.id, event, ui, commands);
+                session_ui(view, event, session, ui);
+            });
         });
     }
     list_ui(view, tab, ui, commands);
@@ -241,11 +246,63 @@ fn status_colour(view: &ViewCtx<'_>, status: CaseStatus) -> egui::Color32 {
     }
 }
 
+/// Whether the row is a session logged from a console.
+fn is_session(event: &ContactEvent) -> bool {
+    event.source == crate::history::ingest::SESSION_SOURCE
+}
+
+/// A logged session's part of the details: what the service stored, or that it still waits in the outbox.
+fn session_ui(
+    view: &ViewCtx<'_>,
+    event: &ContactEvent,
+    stored: Option<&Result<crate::domain::AssistedSession, crate::history::client::ClientError>>,
+    ui: &mut Ui,
+) {
+    if !is_session(event) {
+        return;
+    }
+    let s = super::super::session::text::session_text(view.lang);
+    if view.pending.contains(&event.source_id) {
+        ui.separator();
+        ui.label(RichText::new(s.row_pending).color(view.palette.waiting_fg).strong());
+        return;
+    }
+    match stored {
+        Some(Ok(session)) => {
+            let body = super::outbox::SessionBody {
+                outcome: session.outcome,
+                kind: session.contact_kind,
+                guides: &session.guides,
+                next_steps: &session.next_steps,
+                referral: session.referral.as_deref(),
+                readiness: session.digital_readiness_after,
+                pending: false,
+            };
+            super::outbox::session_details_ui(view, &body, ui);
+        }
+        Some(Err(error)) => {
+            ui.label(
+                RichText::new(format!("⚠ {}", super::widgets::describe(view, error))).color(view.palette.error_fg),
+            );
+        }
+        None => {
+            ui.spinner();
+        }
+    }
+}
+
 /// The texts of a row's columns, in order.
 fn row_cells(view: &ViewCtx<'_>, event: &ContactEvent) -> [String; 6] {
     let topic = event.kle.as_ref().map_or("—", |k| KleCatalog::builtin().title(k));
-    let summary =
-        if event.abandoned { format!("{} — {}", view.text.abandoned, event.summary) } else { event.summary.clone() };
+    let summary = if event.abandoned {
+        format!("{} — {}", view.text.abandoned, event.summary)
+    } else if is_session(event) {
+        let s = super::super::session::text::session_text(view.lang);
+        let mark = if view.pending.contains(&event.source_id) { s.row_pending } else { s.row_logged };
+        format!("{mark} — {}", event.summary)
+    } else {
+        event.summary.clone()
+    };
     [
         local_time(event.occurred_at),
         format!("{} {}", channel_icon(event.channel), event.channel.label(view.lang)),

@@ -5,19 +5,23 @@ use egui::{RichText, Ui};
 use super::super::app::ViewCtx;
 use super::super::command::Command;
 use super::super::prefs::Prefs;
+use super::super::session::SessionsState;
 use super::super::state::{Connection, LinkStatus};
 use super::super::theme::ThemeChoice;
 use crate::domain::Language;
 
+/// What the top bar shows besides the view context.
+pub struct Bar<'a> {
+    pub connection: &'a Connection,
+    pub prefs: &'a Prefs,
+    pub guides_open: bool,
+    pub sessions: &'a SessionsState,
+    pub now: f64,
+}
+
 /// Draws the bars around the work area.
-pub fn ui(
-    view: &ViewCtx<'_>,
-    connection: &Connection,
-    prefs: &Prefs,
-    guides_open: bool,
-    ui: &mut Ui,
-    commands: &mut Vec<Command>,
-) {
+pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Vec<Command>) {
+    let Bar { connection, prefs, guides_open, sessions, now } = *bar;
     let t = view.text;
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -42,6 +46,7 @@ pub fn ui(
             let colour =
                 if connection.status == LinkStatus::Online { view.palette.resolved_fg } else { view.palette.error_fg };
             ui.label(RichText::new(format!("{icon} {status}")).color(colour)).on_hover_text(t.connection);
+            super::outbox::status_ui(view, sessions, prefs.wrap_seconds, now, ui, commands);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(t.privacy_button).on_hover_text("Ctrl+L").clicked() {
                     commands.push(Command::TogglePrivacy);
@@ -55,6 +60,13 @@ pub fn ui(
                     let drag = egui::DragValue::new(&mut minutes).range(0..=60).suffix(t.minutes);
                     if ui.add(drag).labelled_by(label.id).changed() {
                         commands.push(Command::SetIdleMinutes(minutes));
+                    }
+                    let s = super::super::session::text::session_text(view.lang);
+                    let label = ui.label(s.wrap_seconds);
+                    let mut seconds = prefs.wrap_seconds;
+                    let drag = egui::DragValue::new(&mut seconds).range(0..=600).speed(5).suffix(s.seconds_short);
+                    if ui.add(drag).labelled_by(label.id).changed() {
+                        commands.push(Command::SetWrapSeconds(seconds));
                     }
                 });
                 theme_menu(view, prefs.theme, ui, commands);

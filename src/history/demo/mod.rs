@@ -380,6 +380,7 @@ fn source_of(channel: Channel) -> &'static str {
         Channel::SocialMedia => "sociale-medier",
         Channel::App => "borger-app",
         Channel::Letter => "fjernprint",
+        Channel::GroupTraining => "holdundervisning",
     }
 }
 

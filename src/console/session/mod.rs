@@ -1,0 +1,286 @@
+//! Assisted sessions in the console: the session in progress (timer, reason, channel, the guides run during it),
+//! parked sessions, the wrap-up, and the outbox that carries each logged session to the shared history.
+//!
+//! The session's record of guides comes from the walkthroughs themselves: when a walkthrough stops, is replaced
+//! or the session is wrapped up, its path (with who did each step) is taken into the session.
+
+mod logic;
+pub mod text;
+pub mod wrapup;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::guides::ActiveWalk;
+use super::state::TabId;
+use super::tasks::Loadable;
+use crate::domain::{AssistedSession, Channel, CitizenId, ContactEvent, GuideRun, KleTopic, Language, Outcome, Role};
+use crate::history::api::{CitizenProfile, SessionInput};
+use crate::history::outbox::{Entry, Outbox, TornEntry};
+
+pub use wrapup::WrapUp;
+
+/// How far back a contact on the same topic makes this one a repeat contact.
+pub const REPEAT_DAYS: i64 = 14;
+
+/// The citizen a session is for, as the card showed them when it started.
+#[derive(Clone, Debug)]
+pub struct SessionCitizen {
+    pub tab: Option<TabId>,
+    pub profile: Arc<CitizenProfile>,
+}
+
+impl SessionCitizen {
+    #[must_use]
+    pub fn id(&self) -> CitizenId {
+        self.profile.id
+    }
+}
+
+/// A stopwatch that can be paused (a parked session does not count time).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Clock {
+    before: f64,
+    running_since: Option<f64>,
+}
+
+impl Clock {
+    /// A clock started at `now` (egui time, seconds).
+    #[must_use]
+    pub fn started(now: f64) -> Self {
+        Self { before: 0.0, running_since: Some(now) }
+    }
+
+    /// Seconds counted so far.
+    #[must_use]
+    pub fn seconds(&self, now: f64) -> f64 {
+        self.before + self.running_since.map_or(0.0, |since| (now - since).max(0.0))
+    }
+
+    pub fn pause(&mut self, now: f64) {
+        self.before = self.seconds(now);
+        self.running_since = None;
+    }
+
+    pub fn resume(&mut self, now: f64) {
+        if self.running_since.is_none() {
+            self.running_since = Some(now);
+        }
+    }
+
+    #[must_use]
+    pub fn is_running(&self) -> bool {
+        self.running_since.is_some()
+    }
+}
+
+/// `m:ss`, or `h:mm:ss` past an hour.
+#[must_use]
+pub fn clock_text(seconds: f64) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // Clamped to a day; whole seconds.
+    let total = seconds.clamp(0.0, 86_400.0) as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
+/// The session in progress.
+pub struct ActiveSession {
+    /// Generated here, so a retried write is the same session to the service.
+    pub id: Uuid,
+    /// `None` for a citizen who does not want to be identified.
+    pub citizen: Option<SessionCitizen>,
+    pub channel: Channel,
+    pub site: String,
+    /// The authority the help was given on behalf of.
+    pub authority: String,
+    pub kle: Option<KleTopic>,
+    /// Whether staff picked the reason themselves; otherwise a guide started in the session replaces it.
+    pub kle_chosen: bool,
+    /// The text in the reason picker's search field.
+    pub kle_query: String,
+    pub started_at: DateTime<Utc>,
+    pub clock: Clock,
+    /// Walkthroughs already taken into the session.
+    pub runs: Vec<GuideRun>,
+    /// The guide end last reached, for pre-filling the wrap-up: (guide id, outcome).
+    pub last_end: Option<(String, Outcome)>,
+    /// Phone: when (egui time) the call ended; the wrap-up countdown runs from here.
+    pub call_ended_at: Option<f64>,
+    /// Contacts about the same topic in the last fortnight, for the repeat-contact banner.
+    pub repeat: Loadable<Vec<ContactEvent>>,
+    /// The reason the repeat contacts were fetched for; a new reason fetches again.
+    pub repeat_for: Option<KleTopic>,
+    pub wrap: Option<WrapUp>,
+    pub confirm_discard: bool,
+}
+
+impl ActiveSession {
+    /// A session started now.
+    #[must_use]
+    pub fn new(citizen: Option<SessionCitizen>, channel: Channel, site: String, authority: String, now: f64) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            citizen,
+            channel,
+            site,
+            authority,
+            kle: None,
+            kle_chosen: false,
+            kle_query: String::new(),
+            started_at: Utc::now(),
+            clock: Clock::started(now),
+            runs: Vec::new(),
+            last_end: None,
+            call_ended_at: None,
+            repeat: Loadable::NotRequested,
+            repeat_for: None,
+            wrap: None,
+            confirm_discard: false,
+        }
+    }
+
+    /// The citizen's id, if identified.
+    #[must_use]
+    pub fn citizen_id(&self) -> Option<CitizenId> {
+        self.citizen.as_ref().map(SessionCitizen::id)
+    }
+
+    /// The language the citizen reads: their preferred one, or the staff member's for an anonymous citizen.
+    #[must_use]
+    pub fn citizen_language(&self, fallback: Language) -> Language {
+        self.citizen.as_ref().map_or(fallback, |c| c.profile.preferred_language)
+    }
+}
+
+/// A session set aside while the citizen waits (for a code, a document), with its walkthrough.
+pub struct Parked {
+    pub session: ActiveSession,
+    pub walk: Option<ActiveWalk>,
+}
+
+/// A session handed to the outbox, kept for its receipt.
+#[derive(Clone, Debug)]
+pub struct Logged {
+    pub session: AssistedSession,
+    pub citizen: Option<SessionCitizen>,
+    pub language: Language,
+}
+
+/// The console's view of its outbox.
+#[derive(Default)]
+pub struct OutboxState {
+    pub outbox: Option<Outbox>,
+    /// Why the outbox could not be opened; logging is refused until it can.
+    pub open_error: Option<String>,
+    /// Incomplete entries found (and set aside) when the outbox was opened.
+    pub torn: Vec<TornEntry>,
+    /// Everything not yet confirmed, refreshed after every outbox event.
+    pub entries: Vec<Entry>,
+    /// The last failure to send.
+    pub last_error: Option<crate::history::client::ClientError>,
+    /// The last failure of the outbox itself (the disk), which means a session was not logged.
+    pub local_error: Option<String>,
+    pub show_problems: bool,
+    /// Sessions appended but not yet reported journaled (the UI says "saving" until then).
+    pub saving: Vec<Uuid>,
+    pub sender: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl OutboxState {
+    /// Sessions not yet confirmed by the service.
+    #[must_use]
+    pub fn waiting(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Entries that need a person: conflicts and rejections.
+    #[must_use]
+    pub fn problems(&self) -> usize {
+        self.entries.iter().filter(|e| !matches!(e.state, crate::history::outbox::EntryState::Waiting)).count()
+    }
+
+    /// Whether this session id is still waiting for the service.
+    #[must_use]
+    pub fn is_pending(&self, id: &str) -> bool {
+        self.entries.iter().any(|e| e.id.to_string() == id) || self.saving.iter().any(|s| s.to_string() == id)
+    }
+
+    /// The ids of sessions not yet confirmed, as timeline rows name them.
+    #[must_use]
+    pub fn pending_ids(&self) -> Vec<String> {
+        self.entries.iter().map(|e| e.id.to_string()).chain(self.saving.iter().map(Uuid::to_string)).collect()
+    }
+
+    /// The waiting entry with this id.
+    #[must_use]
+    pub fn entry(&self, id: Uuid) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.id == id)
+    }
+}
+
+/// Everything about sessions in the console.
+#[derive(Default)]
+pub struct SessionsState {
+    pub active: Option<ActiveSession>,
+    pub parked: Vec<Parked>,
+    pub outbox: OutboxState,
+    /// The last session logged, for its receipt.
+    pub logged: Option<Logged>,
+    pub receipt_preview: bool,
+    /// What happened to the last "Save as PDF": the file name, or why it failed.
+    pub receipt_status: Option<Result<String, String>>,
+    /// Sessions logged since the console started (for the status line).
+    pub logged_count: u32,
+    /// The session being written to the journal.
+    pub journaling: Option<SessionInput>,
+}
+
+/// The channel a role usually helps on.
+#[must_use]
+pub fn default_channel(role: Role) -> Channel {
+    match role {
+        Role::Phone => Channel::Phone,
+        Role::Trainer => Channel::GroupTraining,
+        _ => Channel::Counter,
+    }
+}
+
+/// The timeline row a logged session will have once the service stores it, shown at once as pending.
+#[must_use]
+pub fn pending_row(id: Uuid, input: &SessionInput, staff: &str) -> Option<ContactEvent> {
+    Some(ContactEvent {
+        id,
+        citizen_id: input.citizen_id?,
+        occurred_at: input.started_at,
+        channel: input.channel,
+        direction: crate::domain::Direction::Inbound,
+        authority: crate::domain::AuthorityId(input.authority.clone()),
+        kle: input.kle.as_deref().and_then(|k| crate::domain::KleCatalog::builtin().topic(k).ok()),
+        case_ref: None,
+        status: crate::history::store::status_after(input.outcome),
+        summary: input.summary.clone(),
+        source: crate::history::ingest::SESSION_SOURCE.to_owned(),
+        source_id: id.to_string(),
+        staff: Some(staff.to_owned()),
+        abandoned: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_paused_clock_keeps_its_time() {
+        let mut clock = Clock::started(10.0);
+        assert!((clock.seconds(70.0) - 60.0).abs() < 1e-9);
+        clock.pause(70.0);
+        assert!((clock.seconds(500.0) - 60.0).abs() < 1e-9, "parked time does not count");
+        clock.resume(500.0);
+        assert!((clock.seconds(530.0) - 90.0).abs() < 1e-9);
+        assert_eq!(clock_text(90.0), "1:30");
+        assert_eq!(clock_text(3725.0), "1:02:05");
+    }
+}

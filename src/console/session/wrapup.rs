@@ -1,0 +1,203 @@
+//! The wrap-up form: pre-filled from the guides run in the session so a finished walkthrough is logged in two
+//! actions (open the wrap-up, log), and turned into the session record the outbox sends.
+
+use chrono::{NaiveDate, Utc};
+
+use super::ActiveSession;
+use crate::domain::{ContactKind, DigitalReadiness, GuideRun, Language, NextStep, Outcome};
+use crate::guides::format::{Target, Then};
+use crate::guides::library::Library;
+use crate::history::api::SessionInput;
+
+/// Places staff often refer citizens to; "other" is typed.
+pub const REFERRALS: [(&str, &str); 5] = [
+    ("Bibliotekets IT-hjælp", "The library's IT help"),
+    ("Frivillig IT-hjælp (fx Ældre Sagen)", "Volunteer IT help (e.g. Ældre Sagen)"),
+    ("Sprogcenter eller tolk", "Language centre or interpreter"),
+    ("Anden afdeling i kommunen", "Another department of the municipality"),
+    ("Anden myndighed", "Another authority"),
+];
+
+/// One next step as staff edit it; the date is text until it is checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NextStepDraft {
+    pub text: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub due: String,
+    pub url: String,
+}
+
+/// The wrap-up form.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WrapUp {
+    pub outcome: Outcome,
+    pub kind: ContactKind,
+    pub summary: String,
+    pub next_steps: Vec<NextStepDraft>,
+    pub notes: String,
+    pub readiness: DigitalReadiness,
+    pub referral: Option<String>,
+    /// Why the form cannot be logged yet, in the staff member's language.
+    pub problem: Option<String>,
+    /// Put the keyboard on the log button when the form opens.
+    pub focus_log: bool,
+    /// Being written to the journal.
+    pub saving: bool,
+}
+
+/// Why a wrap-up cannot be logged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WrapProblem {
+    NoSummary,
+    BadDate,
+    NoReferral,
+}
+
+impl WrapUp {
+    /// A form pre-filled from what happened: the outcome of the last guide end, its next steps in the citizen's
+    /// language, a summary naming the guides, and the citizen's current readiness.
+    #[must_use]
+    pub fn prefilled(session: &ActiveSession, runs: &[GuideRun], library: Option<&Library>, staff: Language) -> Self {
+        let citizen_lang = session.citizen_language(staff);
+        let outcome = session.last_end.as_ref().map_or(Outcome::Completed, |(_, o)| *o);
+        let guides: Vec<&str> =
+            runs.iter().filter_map(|r| library.and_then(|l| l.guide(&r.guide)).map(|g| g.title.get(staff))).collect();
+        let summary = match guides.as_slice() {
+            [] => String::new(),
+            titles => format!("{}: {}", titles.join(", "), outcome.label(staff)),
+        };
+        let next_steps = match (&session.last_end, library) {
+            (Some((guide, outcome)), Some(library)) => end_next_steps(library, guide, *outcome, citizen_lang),
+            _ => Vec::new(),
+        };
+        // A walkthrough of a self-service solution is something done for the citizen; a talk alone informs.
+        let kind = if runs.is_empty() { ContactKind::Information } else { ContactKind::Transaction };
+        Self {
+            outcome,
+            kind,
+            summary,
+            next_steps,
+            notes: String::new(),
+            readiness: session.citizen.as_ref().map_or(DigitalReadiness::Unknown, |c| c.profile.digital_readiness),
+            referral: None,
+            problem: None,
+            focus_log: true,
+            saving: false,
+        }
+    }
+
+    /// The next steps as recorded, or what is wrong with one.
+    pub fn checked_next_steps(&self) -> Result<Vec<NextStep>, WrapProblem> {
+        self.next_steps
+            .iter()
+            .filter(|s| !s.text.trim().is_empty())
+            .map(|s| {
+                let due = match s.due.trim() {
+                    "" => None,
+                    text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| WrapProblem::BadDate)?),
+                };
+                let url = Some(s.url.trim().to_owned()).filter(|u| !u.is_empty());
+                Ok(NextStep { text: s.text.trim().to_owned(), due, url })
+            })
+            .collect()
+    }
+
+    /// The session record to log, or what must be fixed first.
+    pub fn to_input(&self, session: &ActiveSession, runs: Vec<GuideRun>) -> Result<SessionInput, WrapProblem> {
+        if self.summary.trim().is_empty() {
+            return Err(WrapProblem::NoSummary);
+        }
+        let referral = self.referral.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        if self.outcome == Outcome::Referred && referral.is_none() {
+            return Err(WrapProblem::NoReferral);
+        }
+        Ok(SessionInput {
+            citizen_id: session.citizen_id(),
+            channel: session.channel,
+            authority: session.authority.clone(),
+            site: session.site.trim().to_owned(),
+            started_at: session.started_at,
+            ended_at: Utc::now().max(session.started_at),
+            kle: session.kle.as_ref().map(|k| k.as_str().to_owned()),
+            guides: runs,
+            outcome: self.outcome,
+            contact_kind: self.kind,
+            summary: self.summary.trim().to_owned(),
+            next_steps: self.checked_next_steps()?,
+            notes: self.notes.trim().to_owned(),
+            digital_readiness_after: Some(self.readiness).filter(|r| *r != DigitalReadiness::Unknown),
+            referral,
+        })
+    }
+}
+
+/// The next steps a guide's end gives the citizen, in their language.
+fn end_next_steps(library: &Library, guide: &str, outcome: Outcome, lang: Language) -> Vec<NextStepDraft> {
+    let Some(guide) = library.guide(guide) else { return Vec::new() };
+    let ends = guide.steps.iter().flat_map(|step| match &step.then {
+        Then::End(end) => vec![end],
+        Then::Branch { options, .. } => options
+            .iter()
+            .filter_map(|o| match &o.target {
+                Target::End(end) => Some(end),
+                _ => None,
+            })
+            .collect(),
+        Then::Next(_) => Vec::new(),
+    });
+    ends.filter(|end| end.outcome == outcome)
+        .take(1)
+        .flat_map(|end| end.next_steps.iter())
+        .map(|text| NextStepDraft { text: text.get(lang).to_owned(), ..NextStepDraft::default() })
+        .collect()
+}
+
+/// Words that suggest health or criminal matters, which do not belong in a contact note.
+const SENSITIVE_WORDS: [&str; 10] =
+    ["diagnose", "sygdom", "misbrug", "psykisk", "depression", "kræft", "hiv", "straf", "diagnosis", "illness"];
+
+/// Whether notes look like they hold what should not be written there: a CPR-like number, or health words.
+#[must_use]
+pub fn notes_look_sensitive(notes: &str) -> bool {
+    let digits_run = notes
+        .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .any(|word| word.chars().filter(char::is_ascii_digit).count() == 10);
+    let lower = notes.to_lowercase();
+    digits_run || SENSITIVE_WORDS.iter().any(|w| lower.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sensitive_notes_are_noticed() {
+        assert!(notes_look_sensitive("Borgerens cpr 070761-4285"));
+        assert!(notes_look_sensitive("Har en psykisk lidelse"));
+        assert!(!notes_look_sensitive("Borgeren ønsker papirkvittering næste gang"));
+    }
+
+    #[test]
+    fn dates_of_next_steps_are_checked() {
+        let mut form = WrapUp {
+            outcome: Outcome::Completed,
+            kind: ContactKind::Transaction,
+            summary: "x".into(),
+            next_steps: vec![NextStepDraft {
+                text: "Tjek Digital Post".into(),
+                due: "2026-12-01".into(),
+                url: String::new(),
+            }],
+            notes: String::new(),
+            readiness: DigitalReadiness::Unknown,
+            referral: None,
+            problem: None,
+            focus_log: false,
+            saving: false,
+        };
+        let steps = form.checked_next_steps().expect("valid");
+        assert_eq!(steps[0].due, NaiveDate::from_ymd_opt(2026, 12, 1));
+        form.next_steps[0].due = "1. december".into();
+        assert_eq!(form.checked_next_steps(), Err(WrapProblem::BadDate));
+    }
+}
