@@ -4,11 +4,10 @@ use medbetjening::domain::{Purpose, Role};
 use medbetjening::history::api::{AuditParams, CitizenSearch};
 use reqwest::StatusCode;
 
-use crate::common::{PURPOSE, TestService, citizen_input, create_citizen};
+use crate::common::{Db, PURPOSE, TestService, citizen_input, create_citizen};
 
-#[tokio::test]
-async fn missing_or_unknown_token_is_401_with_a_json_error() {
-    let service = TestService::start().await;
+async fn missing_or_unknown_token_is_401_with_a_json_error(db: Db) {
+    let service = TestService::start_on(db).await;
     let (http, url) = service.raw();
     let response = http.get(format!("{url}/v1/me")).send().await.expect("answer");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
@@ -25,9 +24,8 @@ async fn missing_or_unknown_token_is_401_with_a_json_error() {
     assert_eq!(error.status(), Some(401), "authentication comes before the purpose check");
 }
 
-#[tokio::test]
-async fn wrong_role_is_403() {
-    let service = TestService::start().await;
+async fn wrong_role_is_403(db: Db) {
+    let service = TestService::start_on(db).await;
     let id = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     let search = CitizenSearch { q: Some("Jensen".into()), ..CitizenSearch::default() };
 
@@ -58,9 +56,8 @@ async fn wrong_role_is_403() {
         .expect("supervisor audits");
 }
 
-#[tokio::test]
-async fn a_read_without_purpose_is_400_and_not_audited() {
-    let service = TestService::start().await;
+async fn a_read_without_purpose_is_400_and_not_audited(db: Db) {
+    let service = TestService::start_on(db).await;
     let id = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     let (http, url) = service.raw();
     let token = service.token(Role::Counter);
@@ -87,9 +84,8 @@ async fn a_read_without_purpose_is_400_and_not_audited() {
     );
 }
 
-#[tokio::test]
-async fn trainers_see_fictitious_citizens_only() {
-    let service = TestService::start().await;
+async fn trainers_see_fictitious_citizens_only(db: Db) {
+    let service = TestService::start_on(db).await;
     let mut real = citizen_input("0707614285", "Rigtig Person");
     real.fictitious = false;
     let real_id = create_citizen(&service, &real).await;
@@ -103,3 +99,10 @@ async fn trainers_see_fictitious_citizens_only() {
     let counter_found = service.client(Role::Counter).search_citizens(&search, PURPOSE).await.expect("search").citizens;
     assert_eq!(counter_found.len(), 2);
 }
+
+crate::on_both_databases!(
+    missing_or_unknown_token_is_401_with_a_json_error,
+    wrong_role_is_403,
+    a_read_without_purpose_is_400_and_not_audited,
+    trainers_see_fictitious_citizens_only,
+);

@@ -3,7 +3,7 @@
 use medbetjening::domain::{Purpose, Role};
 use medbetjening::history::api::{AuditAction, AuditParams, CitizenSearch, TimelineParams};
 
-use crate::common::{PURPOSE, TestService, citizen_input, create_citizen};
+use crate::common::{Db, PURPOSE, TestService, citizen_input, create_citizen};
 
 fn by_cpr(cpr: &str) -> CitizenSearch {
     CitizenSearch { cpr: Some(cpr.into()), ..CitizenSearch::default() }
@@ -17,9 +17,8 @@ fn by_name(q: &str) -> CitizenSearch {
     CitizenSearch { q: Some(q.into()), ..CitizenSearch::default() }
 }
 
-#[tokio::test]
-async fn search_by_cpr_phone_and_name() {
-    let service = TestService::start().await;
+async fn search_by_cpr_phone_and_name(db: Db) {
+    let service = TestService::start_on(db).await;
     let mut input = citizen_input("070761-4285", "Søren Østergaard");
     input.earlier_cprs = vec!["0707614284".into()];
     input.phones = vec!["+45 20 30 40 50".into()];
@@ -54,9 +53,8 @@ async fn search_by_cpr_phone_and_name() {
     assert!(counter.search_citizens(&by_cpr("0101010101"), PURPOSE).await.expect("search").citizens.is_empty());
 }
 
-#[tokio::test]
-async fn invalid_cpr_is_422_naming_the_reason() {
-    let service = TestService::start().await;
+async fn invalid_cpr_is_422_naming_the_reason(db: Db) {
+    let service = TestService::start_on(db).await;
     let counter = service.client(Role::Counter);
     let cases = [
         ("3102991234", "does not exist in that month"),
@@ -84,9 +82,8 @@ async fn invalid_cpr_is_422_naming_the_reason() {
     assert!(error.to_string().contains("phones[0]"), "{error}");
 }
 
-#[tokio::test]
-async fn danish_and_non_latin_names_round_trip() {
-    let service = TestService::start().await;
+async fn danish_and_non_latin_names_round_trip(db: Db) {
+    let service = TestService::start_on(db).await;
     let counter = service.client(Role::Counter);
     let names = ["Ærøskøbing Åse Øberg", "Олена Коваленко", "محمد الأحمد", "王芳", "Zofia Wiśniewska"];
     for (index, name) in names.iter().enumerate() {
@@ -102,9 +99,8 @@ async fn danish_and_non_latin_names_round_trip() {
     assert_eq!(found.len(), 1);
 }
 
-#[tokio::test]
-async fn registry_writes_are_idempotent_on_cpr() {
-    let service = TestService::start().await;
+async fn registry_writes_are_idempotent_on_cpr(db: Db) {
+    let service = TestService::start_on(db).await;
     let integration = service.client(Role::Integration);
     let input = citizen_input("0707614285", "Jens Jensen");
     let first = integration.put_citizen(&input).await.expect("created");
@@ -127,9 +123,8 @@ async fn registry_writes_are_idempotent_on_cpr() {
     assert_ne!(other.id, first.id);
 }
 
-#[tokio::test]
-async fn one_audit_row_per_read_with_its_purpose() {
-    let service = TestService::start().await;
+async fn one_audit_row_per_read_with_its_purpose(db: Db) {
+    let service = TestService::start_on(db).await;
     let id = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     let counter = service.client(Role::Counter);
     counter.search_citizens(&by_cpr("070761-4285"), Purpose::CounterVisit).await.expect("search");
@@ -165,9 +160,8 @@ async fn one_audit_row_per_read_with_its_purpose() {
     assert!(all.iter().any(|e| e.criterion.as_deref() == Some("name:Ingen Sådan") && e.citizen_ids.is_empty()));
 }
 
-#[tokio::test]
-async fn export_holds_everything_including_when_and_why_they_were_looked_up() {
-    let service = TestService::start().await;
+async fn export_holds_everything_including_when_and_why_they_were_looked_up(db: Db) {
+    let service = TestService::start_on(db).await;
     let id = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     service.client(Role::Counter).citizen(id, Purpose::PhoneCall).await.expect("profile");
     let export = service.client(Role::Supervisor).export(id, Purpose::AccessRequest).await.expect("export");
@@ -185,3 +179,12 @@ async fn export_holds_everything_including_when_and_why_they_were_looked_up() {
         Some(403)
     );
 }
+
+crate::on_both_databases!(
+    search_by_cpr_phone_and_name,
+    invalid_cpr_is_422_naming_the_reason,
+    danish_and_non_latin_names_round_trip,
+    registry_writes_are_idempotent_on_cpr,
+    one_audit_row_per_read_with_its_purpose,
+    export_holds_everything_including_when_and_why_they_were_looked_up,
+);

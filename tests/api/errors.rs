@@ -4,6 +4,7 @@ use medbetjening::domain::Role;
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use crate::common::Db;
 use crate::common::TestService;
 
 async fn error_of(response: reqwest::Response) -> (StatusCode, String, String) {
@@ -14,9 +15,8 @@ async fn error_of(response: reqwest::Response) -> (StatusCode, String, String) {
     (status, code, message)
 }
 
-#[tokio::test]
-async fn malformed_json_is_400_with_a_json_error() {
-    let service = TestService::start().await;
+async fn malformed_json_is_400_with_a_json_error(db: Db) {
+    let service = TestService::start_on(db).await;
     let (http, url) = service.raw();
     let response = http
         .put(format!("{url}/v1/citizens"))
@@ -30,9 +30,8 @@ async fn malformed_json_is_400_with_a_json_error() {
     assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid_json"));
 }
 
-#[tokio::test]
-async fn unknown_fields_and_wrong_types_are_refused() {
-    let service = TestService::start().await;
+async fn unknown_fields_and_wrong_types_are_refused(db: Db) {
+    let service = TestService::start_on(db).await;
     let (http, url) = service.raw();
     let body = serde_json::json!({"cpr": "0707614285", "nmae": "Jens"});
     let response = http
@@ -64,9 +63,8 @@ async fn unknown_fields_and_wrong_types_are_refused() {
     assert_eq!((status, code.as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"));
 }
 
-#[tokio::test]
-async fn oversize_body_is_413_and_names_the_limit() {
-    let service = TestService::start().await;
+async fn oversize_body_is_413_and_names_the_limit(db: Db) {
+    let service = TestService::start_on(db).await;
     let (http, url) = service.raw();
     let huge = format!("{{\"cpr\": \"0707614285\", \"name\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
     let response = http
@@ -82,9 +80,8 @@ async fn oversize_body_is_413_and_names_the_limit() {
     assert!(message.contains(&medbetjening::history::api::MAX_BODY_BYTES.to_string()), "{message}");
 }
 
-#[tokio::test]
-async fn unknown_routes_ids_and_methods_get_json_errors() {
-    let service = TestService::start().await;
+async fn unknown_routes_ids_and_methods_get_json_errors(db: Db) {
+    let service = TestService::start_on(db).await;
     let (http, url) = service.raw();
     let token = service.token(Role::Counter);
     let response = http.get(format!("{url}/v1/nothing-here")).bearer_auth(token).send().await.expect("answer");
@@ -111,11 +108,11 @@ async fn unknown_routes_ids_and_methods_get_json_errors() {
     assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "not_found"));
 }
 
-#[tokio::test]
-async fn health_and_openapi_describe_the_service() {
-    let service = TestService::start().await;
+async fn health_and_openapi_describe_the_service(db: Db) {
+    let service = TestService::start_on(db).await;
     let health = service.client(Role::Counter).health().await.expect("health");
-    assert_eq!((health.status.as_str(), health.store.as_str(), health.store_reachable), ("ok", "sqlite", true));
+    let store = if db == Db::Sqlite { "sqlite" } else { "postgres" };
+    assert_eq!((health.status.as_str(), health.store.as_str(), health.store_reachable), ("ok", store, true));
     let (http, url) = service.raw();
     let doc: Value = http.get(format!("{url}/openapi.json")).send().await.expect("answer").json().await.expect("json");
     let paths = doc["paths"].as_object().expect("paths");
@@ -136,13 +133,21 @@ async fn health_and_openapi_describe_the_service() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
 }
 
-#[tokio::test]
-async fn router_answers_through_oneshot_without_a_socket() {
+async fn router_answers_through_oneshot_without_a_socket(db: Db) {
     use tower::ServiceExt;
-    let service = TestService::start().await;
+    let service = TestService::start_on(db).await;
     let router =
         medbetjening::history::service::router(medbetjening::history::service::AppState::new(service.store.clone()));
     let request = axum::http::Request::get("/v1/me").body(axum::body::Body::empty()).expect("request");
     let response = router.oneshot(request).await.expect("response");
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 }
+
+crate::on_both_databases!(
+    malformed_json_is_400_with_a_json_error,
+    unknown_fields_and_wrong_types_are_refused,
+    oversize_body_is_413_and_names_the_limit,
+    unknown_routes_ids_and_methods_get_json_errors,
+    health_and_openapi_describe_the_service,
+    router_answers_through_oneshot_without_a_socket,
+);

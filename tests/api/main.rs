@@ -1,4 +1,5 @@
-//! API integration tests: a real service on 127.0.0.1:0 over a temporary SQLite file, through the real client.
+//! API integration tests: a real service on 127.0.0.1:0 through the real client, each test on SQLite and on
+//! PostgreSQL (when `MEDBETJENING_TEST_POSTGRES` names a server; otherwise that half says it is skipped).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -6,5 +7,6 @@ mod common;
 mod auth;
 mod citizens;
 mod errors;
+mod instances;
 mod sessions;
 mod timeline;

@@ -4,7 +4,7 @@ use medbetjening::domain::{Channel, ContactKind, DigitalReadiness, Outcome, Perf
 use medbetjening::history::api::{AuditAction, SessionInput, SessionParams, TimelineParams};
 use uuid::Uuid;
 
-use crate::common::{PURPOSE, TestService, at, citizen_input, create_citizen};
+use crate::common::{Db, PURPOSE, TestService, at, citizen_input, create_citizen};
 
 fn session(citizen: Option<Uuid>) -> SessionInput {
     serde_json::from_value(serde_json::json!({
@@ -33,9 +33,8 @@ fn session(citizen: Option<Uuid>) -> SessionInput {
     .expect("session input")
 }
 
-#[tokio::test]
-async fn session_put_is_idempotent_and_a_different_body_is_409() {
-    let service = TestService::start().await;
+async fn session_put_is_idempotent_and_a_different_body_is_409(db: Db) {
+    let service = TestService::start_on(db).await;
     let citizen = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     let counter = service.client(Role::Counter);
     let id = Uuid::new_v4();
@@ -76,9 +75,8 @@ async fn session_put_is_idempotent_and_a_different_body_is_409() {
     assert_eq!(row.staff.as_deref(), Some("Test counter (Testcenter)"));
 }
 
-#[tokio::test]
-async fn anonymous_sessions_and_invalid_sessions() {
-    let service = TestService::start().await;
+async fn anonymous_sessions_and_invalid_sessions(db: Db) {
+    let service = TestService::start_on(db).await;
     let counter = service.client(Role::Counter);
     let anonymous = counter.put_session(Uuid::new_v4(), &session(None)).await.expect("anonymous is fine");
     assert_eq!(anonymous.session.citizen_id, None);
@@ -105,9 +103,8 @@ async fn anonymous_sessions_and_invalid_sessions() {
     assert_eq!(sessions.sessions.len(), 1, "only the anonymous session was stored");
 }
 
-#[tokio::test]
-async fn a_session_is_read_back_by_id_and_its_readiness_assessment_reaches_the_card() {
-    let service = TestService::start().await;
+async fn a_session_is_read_back_by_id_and_its_readiness_assessment_reaches_the_card(db: Db) {
+    let service = TestService::start_on(db).await;
     let mut real = citizen_input("0707614285", "Jens Jensen");
     real.fictitious = false;
     let citizen = create_citizen(&service, &real).await;
@@ -142,3 +139,9 @@ async fn a_session_is_read_back_by_id_and_its_readiness_assessment_reaches_the_c
     let lookups = service.store.lookups_of(citizen).await.expect("audit");
     assert!(lookups.iter().any(|l| l.action == AuditAction::ReadSessions), "reading a session is audited");
 }
+
+crate::on_both_databases!(
+    session_put_is_idempotent_and_a_different_body_is_409,
+    anonymous_sessions_and_invalid_sessions,
+    a_session_is_read_back_by_id_and_its_readiness_assessment_reaches_the_card,
+);

@@ -7,7 +7,7 @@ use medbetjening::history::api::{CitizenRef, TimelineParams};
 use medbetjening::history::client::HistoryClient;
 use uuid::Uuid;
 
-use crate::common::{PURPOSE, TestService, at, citizen_input, create_citizen, event_input};
+use crate::common::{Db, PURPOSE, TestService, at, citizen_input, create_citizen, event_input};
 
 const AUTHORITIES: [&str; 3] = ["borgerservice", "udbetaling-danmark", "teknik-og-miljoe"];
 const CHANNELS: [Channel; 5] =
@@ -56,9 +56,8 @@ fn assert_newest_first(events: &[ContactEvent]) {
     }
 }
 
-#[tokio::test]
-async fn pagination_over_260_events_has_no_gaps_or_repeats() {
-    let service = TestService::start().await;
+async fn pagination_over_260_events_has_no_gaps_or_repeats(db: Db) {
+    let service = TestService::start_on(db).await;
     let citizen = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     let count = seed_timeline(&service, citizen).await;
     let counter = service.client(Role::Counter);
@@ -79,9 +78,8 @@ async fn pagination_over_260_events_has_no_gaps_or_repeats() {
     assert_eq!(counter.timeline(citizen, &bad, PURPOSE).await.expect_err("bad limit").status(), Some(400));
 }
 
-#[tokio::test]
-async fn every_filter_narrows_the_timeline() {
-    let service = TestService::start().await;
+async fn every_filter_narrows_the_timeline(db: Db) {
+    let service = TestService::start_on(db).await;
     let citizen = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     seed_timeline(&service, citizen).await;
     let counter = service.client(Role::Counter);
@@ -144,9 +142,8 @@ async fn every_filter_narrows_the_timeline() {
     assert_eq!(counter.timeline(citizen, &bad_date, PURPOSE).await.expect_err("bad date").status(), Some(400));
 }
 
-#[tokio::test]
-async fn event_ingest_is_idempotent_on_source_and_source_id() {
-    let service = TestService::start().await;
+async fn event_ingest_is_idempotent_on_source_and_source_id(db: Db) {
+    let service = TestService::start_on(db).await;
     let mut input = citizen_input("0707614285", "Jens Jensen");
     input.phones = vec!["20304050".into()];
     input.emails = vec!["jens@example.com".into()];
@@ -197,9 +194,8 @@ async fn event_ingest_is_idempotent_on_source_and_source_id() {
     assert!(integration.post_event(&bad_kle).await.expect_err("unknown kle").to_string().contains("kle"));
 }
 
-#[tokio::test]
-async fn case_status_follows_the_newest_event_even_out_of_order() {
-    let service = TestService::start().await;
+async fn case_status_follows_the_newest_event_even_out_of_order(db: Db) {
+    let service = TestService::start_on(db).await;
     let citizen = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
     let integration = service.client(Role::Integration);
     let mut opened =
@@ -229,3 +225,10 @@ async fn case_status_follows_the_newest_event_even_out_of_order() {
     let profile = service.client(Role::Counter).citizen(citizen, PURPOSE).await.expect("profile");
     assert!(profile.open_cases.is_empty(), "a resolved case is no longer open");
 }
+
+crate::on_both_databases!(
+    pagination_over_260_events_has_no_gaps_or_repeats,
+    every_filter_narrows_the_timeline,
+    event_ingest_is_idempotent_on_source_and_source_id,
+    case_status_follows_the_newest_event_even_out_of_order,
+);

@@ -1,5 +1,6 @@
-//! Test harness: a real contact-history service on 127.0.0.1:0 over a temporary SQLite file, with one staff
-//! member (and token) per role, reached through the real HTTP client.
+//! Test harness: a real contact-history service on 127.0.0.1:0 over a fresh database — a temporary SQLite file, or
+//! a new PostgreSQL database when `MEDBETJENING_TEST_POSTGRES` names a server — with one staff member (and token)
+//! per role, reached through the real HTTP client.
 #![allow(dead_code)] // Each test binary uses a different part of the harness.
 
 use std::collections::HashMap;
@@ -15,19 +16,117 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
+/// The PostgreSQL server the PostgreSQL half of the suites runs on, e.g. `postgres://medb:medb@127.0.0.1/medb`
+/// (a role that may create databases). Unset, that half is skipped and says so.
+pub const POSTGRES_ENV: &str = "MEDBETJENING_TEST_POSTGRES";
+
+/// Which database a test runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+impl Db {
+    /// Whether the PostgreSQL half can run; prints why not when it cannot.
+    pub fn postgres_configured(test: &str) -> bool {
+        let configured = std::env::var(POSTGRES_ENV).is_ok_and(|url| !url.is_empty());
+        if !configured {
+            eprintln!(
+                "{test}: PostgreSQL half skipped — set {POSTGRES_ENV}=postgres://USER:PASSWORD@HOST/DB to run it"
+            );
+        }
+        configured
+    }
+
+    /// The URL of a fresh, empty database of this kind (SQLite: a file in `dir`; PostgreSQL: a new database on the
+    /// configured server), and what to drop afterwards.
+    pub async fn fresh(self, dir: &std::path::Path) -> (String, Option<FreshPostgres>) {
+        match self {
+            Db::Sqlite => (format!("sqlite:{}", dir.join("history.sqlite").display()), None),
+            Db::Postgres => {
+                let admin = std::env::var(POSTGRES_ENV).expect("a PostgreSQL URL");
+                let name = format!("mbj_test_{}", Uuid::new_v4().simple());
+                let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await.expect("PostgreSQL");
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create a test database");
+                let mut url = url::Url::parse(&admin).expect("a URL");
+                url.set_path(&name);
+                (url.to_string(), Some(FreshPostgres { admin, name }))
+            }
+        }
+    }
+}
+
+/// A PostgreSQL test database, dropped when the test is over.
+pub struct FreshPostgres {
+    admin: String,
+    name: String,
+}
+
+impl Drop for FreshPostgres {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Drop runs inside the test's runtime; a thread with its own runtime may block on the cleanup.
+        std::thread::Builder::new()
+            .name("drop-test-db".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                runtime.block_on(async {
+                    if let Ok(mut conn) = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await {
+                        let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        sqlx::Executor::execute(&mut conn, drop.as_str()).await.ok();
+                    }
+                });
+            })
+            .expect("a cleanup thread")
+            .join()
+            .ok();
+    }
+}
+
+/// Runs each named `async fn(Db)` test twice: on SQLite, and on PostgreSQL when it is configured.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$name($crate::common::Db::Sqlite).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if $crate::common::Db::postgres_configured(stringify!($name)) {
+                    super::$name($crate::common::Db::Postgres).await;
+                }
+            }
+        }
+    )*};
+}
+
 pub struct TestService {
     pub url: String,
     pub store: Store,
+    /// The database URL, for a second service over the same data.
+    pub database: String,
     tokens: HashMap<Role, (Uuid, String)>,
     shutdown: Option<oneshot::Sender<()>>,
+    _postgres: Option<FreshPostgres>,
     _dir: TempDir,
 }
 
 impl TestService {
     /// Starts a service over a fresh SQLite store in a temporary directory.
     pub async fn start() -> Self {
+        Self::start_on(Db::Sqlite).await
+    }
+
+    /// Starts a service over a fresh database of the given kind.
+    pub async fn start_on(db: Db) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite:{}", dir.path().join("history.sqlite").display());
+        let (url, postgres) = db.fresh(dir.path()).await;
         let store = Store::open(&url).await.expect("store opens");
         let mut tokens = HashMap::new();
         for role in Role::ALL {
@@ -41,7 +140,15 @@ impl TestService {
         tokio::spawn(service::serve(listener, AppState::new(store.clone()), async move {
             stopped.await.ok();
         }));
-        Self { url: format!("http://{address}"), store, tokens, shutdown: Some(shutdown), _dir: dir }
+        Self {
+            url: format!("http://{address}"),
+            store,
+            database: url,
+            tokens,
+            shutdown: Some(shutdown),
+            _postgres: postgres,
+            _dir: dir,
+        }
     }
 
     pub fn token(&self, role: Role) -> &str {
