@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
@@ -16,11 +15,14 @@ use medbetjening::history::demo::{self, DemoOptions};
 use medbetjening::history::embedded::{self, EmbeddedOptions};
 use medbetjening::history::import::{self, Progress};
 use medbetjening::history::outbox::{self, EntryState, Fault, Outbox, OutboxEvent};
-use medbetjening::history::service::{self, AppState};
-use medbetjening::history::store::Store;
+use medbetjening::history::service;
+use medbetjening::history::store::{AuditAge, CheckpointKey, PruneOutcome, SignatureCheck, Store};
 use uuid::Uuid;
 
 type CommandResult = anyhow::Result<ExitCode>;
+
+mod serve;
+pub use serve::{ServeOptions, serve};
 
 async fn open(database: &str) -> anyhow::Result<Store> {
     Store::open(database).await.context("opening the database")
@@ -60,6 +62,7 @@ pub fn console(
     data_dir: PathBuf,
     server: Option<String>,
     token: Option<String>,
+    ca_file: Option<PathBuf>,
     screenshot: Option<PathBuf>,
     script: Vec<medbetjening::console::screenshot::Action>,
 ) -> ExitCode {
@@ -69,7 +72,7 @@ pub fn console(
             let token_file = embedded::default_config_dir().join("token");
             let token =
                 token.or_else(|| std::fs::read_to_string(&token_file).ok()).unwrap_or_default().trim().to_owned();
-            Target::Server { url, token, token_file: token_file.display().to_string(), data_dir }
+            Target::Server { url, token, token_file: token_file.display().to_string(), data_dir, ca_file }
         }
         None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3 }),
     };
@@ -152,23 +155,6 @@ pub async fn embedded_demo(data_dir: PathBuf) -> CommandResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `serve`: the shared contact-history service.
-pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>) -> CommandResult {
-    let store = open(database).await?;
-    let mut state = AppState::new(store);
-    if let Some(path) = authorities {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let catalog = AuthorityCatalog::parse(&text).with_context(|| format!("in {}", path.display()))?;
-        state.authorities = Arc::new(catalog);
-    }
-    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("listening on {bind}"))?;
-    let address = listener.local_addr()?;
-    tracing::info!(%address, store = state.store.kind().name(), "contact-history service listening");
-    eprintln!("Serving the contact-history API on http://{address} (Ctrl+C stops).");
-    service::serve(listener, state, interrupted()).await.context("serving")?;
-    Ok(ExitCode::SUCCESS)
-}
-
 /// `staff add`.
 pub async fn staff_add(database: &str, name: &str, role: &str, site: &str) -> CommandResult {
     let Some(role) = Role::from_code(role) else {
@@ -189,6 +175,28 @@ pub async fn staff_list(database: &str) -> CommandResult {
         let state = if staff.active { "active" } else { "disabled" };
         println!("{}\t{}\t{}\t{}\t{state}", staff.id, staff.role.code(), staff.site, staff.name);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `staff disable` / `staff enable`. The last active admin is kept, as the API keeps it.
+pub async fn staff_set_active(database: &str, id: uuid::Uuid, active: bool) -> CommandResult {
+    let store = open(database).await?;
+    let Some(staff) = store.staff(id).await? else { bail!("no staff member has the id {id}") };
+    if !active && staff.role == Role::Admin && staff.active && store.count_active(Role::Admin).await? <= 1 {
+        bail!("{id} is the last active admin; add or enable another admin first, or nobody can manage staff");
+    }
+    store.set_staff_active(id, active).await?;
+    eprintln!("{} {id}.", if active { "Enabled" } else { "Disabled" });
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `staff rotate`: prints the new token once.
+pub async fn staff_rotate(database: &str, id: uuid::Uuid) -> CommandResult {
+    let Some((staff, token)) = open(database).await?.rotate_token(id).await? else {
+        bail!("no staff member has the id {id}")
+    };
+    eprintln!("New token for {} ({}); the old one no longer works. It is shown only now.", staff.id, staff.role.code());
+    println!("{}", token.0);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -224,13 +232,15 @@ pub async fn import(file: &Path, database: &str) -> CommandResult {
         eprintln!("{}:{}: {}", file.display(), error.line, error.reason);
     }
     println!(
-        "{} lines: citizens {} created, {} updated, {} unchanged; contacts {} stored, {} already there; {} bad lines.",
+        "{} lines: citizens {} created, {} updated, {} unchanged; contacts {} stored, {} already there, {} in the \
+         unmatched queue; {} bad lines.",
         report.lines,
         report.citizens_created,
         report.citizens_updated,
         report.citizens_unchanged,
         report.events_created,
         report.events_existing,
+        report.events_queued,
         report.errors.len()
     );
     Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) })
@@ -293,8 +303,9 @@ async fn open_outbox(path: PathBuf) -> anyhow::Result<Outbox> {
     Ok(outbox)
 }
 
-fn client(server: &str, token: &str) -> anyhow::Result<HistoryClient> {
-    HistoryClient::new(server, token, DEFAULT_TIMEOUT).context("setting up the connection to the service")
+fn client(server: &str, token: &str, ca_file: Option<&Path>) -> anyhow::Result<HistoryClient> {
+    HistoryClient::with_ca_file(server, token, DEFAULT_TIMEOUT, ca_file)
+        .context("setting up the connection to the service")
 }
 
 /// Reads every file before journaling any, so a typo in one does not leave the others half logged.
@@ -314,7 +325,13 @@ fn read_sessions(files: &[PathBuf]) -> Result<Vec<SessionInput>, usize> {
 }
 
 /// `session log`: journals each session (printing `journaled ID` once it is on the disk), then sends once.
-pub async fn session_log(server: &str, token: &str, path: PathBuf, sessions: Sessions) -> CommandResult {
+pub async fn session_log(
+    server: &str,
+    token: &str,
+    ca_file: Option<&Path>,
+    path: PathBuf,
+    sessions: Sessions,
+) -> CommandResult {
     let inputs = match sessions {
         Sessions::Files(files) => match read_sessions(&files) {
             Ok(inputs) => inputs,
@@ -328,7 +345,7 @@ pub async fn session_log(server: &str, token: &str, path: PathBuf, sessions: Ses
             (0..count).map(|_| outbox::demo_session(citizen, &mut rng, now)).collect()
         }
     };
-    let client = client(server, token)?;
+    let client = client(server, token, ca_file)?;
     let outbox = open_outbox(path).await?;
     if let Ok(value) = std::env::var(Fault::ENV) {
         let (fault, nth) =
@@ -412,8 +429,8 @@ pub async fn outbox_status(path: PathBuf) -> CommandResult {
 }
 
 /// `outbox flush`: one pass over everything that waits.
-pub async fn outbox_flush(server: &str, token: &str, path: PathBuf) -> CommandResult {
-    let client = client(server, token)?;
+pub async fn outbox_flush(server: &str, token: &str, ca_file: Option<&Path>, path: PathBuf) -> CommandResult {
+    let client = client(server, token, ca_file)?;
     let outbox = open_outbox(path).await?;
     if outbox.waiting() == 0 && outbox.needs_attention() == 0 {
         println!("Nothing waits in the outbox.");
@@ -445,6 +462,81 @@ pub async fn outbox_decide(path: PathBuf, id: Uuid, decision: Decision) -> Comma
         println!(
             "It goes out with `medbetjening outbox flush`, or when the console that uses this journal next starts."
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// "1 row" / "2 rows".
+fn rows_text(count: u64) -> String {
+    match count {
+        1 => "1 row".to_owned(),
+        count => format!("{count} rows"),
+    }
+}
+
+/// Reads the checkpoint key file, naming it in the error.
+fn checkpoint_key(path: &Path) -> anyhow::Result<CheckpointKey> {
+    CheckpointKey::read(path).with_context(|| format!("the key file {}", path.display()))
+}
+
+/// `audit verify`: the chain from the newest checkpoint on; exit code 1 when it is broken.
+pub async fn audit_verify(database: &str, key_file: Option<&Path>) -> CommandResult {
+    let key = key_file.map(checkpoint_key).transpose()?;
+    let report = open(database).await?.verify_audit(key.as_ref()).await?;
+    if let Some((checkpoint, signature)) = &report.checkpoint {
+        let signature = match signature {
+            SignatureCheck::Valid => "its signature is valid",
+            SignatureCheck::NotChecked => "its signature was not checked (give --key-file to check it)",
+            SignatureCheck::Invalid => "its signature does NOT match the key",
+        };
+        println!(
+            "Starting from the checkpoint of {} (rows up to {} pruned); {signature}.",
+            checkpoint.created_at.format("%Y-%m-%d %H:%M UTC"),
+            checkpoint.seq
+        );
+    }
+    let (head_seq, head_hash) = &report.head;
+    println!("Chain head: row {head_seq}, hash {head_hash}.");
+    match &report.broken {
+        None => {
+            println!("{} verified, chain intact.", rows_text(report.rows));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(broken) => {
+            println!("Chain broken at {broken}. {} before it verified.", rows_text(report.rows));
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// `audit prune`: deletes rows older than the age and writes a signed checkpoint; refuses on a broken chain.
+pub async fn audit_prune(database: &str, older_than: AuditAge, key_file: &Path) -> CommandResult {
+    let (key, created) =
+        CheckpointKey::read_or_create(key_file).with_context(|| format!("the key file {}", key_file.display()))?;
+    if created {
+        eprintln!(
+            "Created a new checkpoint key in {} (32 random bytes, readable by its owner only). Keep it safe and \
+             apart from the database: verifying checkpoints needs it.",
+            key_file.display()
+        );
+    }
+    let now = Utc::now();
+    let cutoff = older_than.cutoff(now);
+    let store = open(database).await?;
+    match store.prune_audit(cutoff, &key, now).await? {
+        PruneOutcome::Pruned(checkpoint) => println!(
+            "Pruned {} of the audit log older than {} (up to row {}); signed checkpoint written.",
+            rows_text(u64::try_from(checkpoint.pruned).unwrap_or_default()),
+            cutoff.format("%Y-%m-%d %H:%M UTC"),
+            checkpoint.seq
+        ),
+        PruneOutcome::NothingOlder => {
+            println!("No audit rows older than {}; nothing pruned.", cutoff.format("%Y-%m-%d %H:%M UTC"));
+        }
+        PruneOutcome::Refused(broken) => {
+            println!("Chain broken at {broken}. Nothing was pruned: the evidence stays until it is investigated.");
+            return Ok(ExitCode::FAILURE);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -21,6 +21,9 @@ struct Cli {
     /// The staff member's token for --server (also read from `MEDBETJENING_TOKEN` or the config file `token`).
     #[arg(long, env = "MEDBETJENING_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// With --server: also trust the certificate authorities in this PEM file (e.g. the municipality's own CA).
+    #[arg(long, env = "MEDBETJENING_CA_FILE", value_name = "PATH")]
+    ca_file: Option<PathBuf>,
     /// Open the window, wait until the first screen has settled, write it as PNG to this path and exit.
     #[arg(long)]
     screenshot: Option<PathBuf>,
@@ -59,6 +62,8 @@ enum Command {
         /// A TSV of authorities to use instead of the shipped one (columns `id`, `kind`, `name_da`, `name_en`).
         #[arg(long)]
         authorities: Option<PathBuf>,
+        #[command(flatten)]
+        options: commands::ServeOptions,
     },
     /// Manage staff members and their tokens.
     Staff {
@@ -102,6 +107,34 @@ enum Command {
     Outbox {
         #[command(subcommand)]
         command: OutboxCommand,
+    },
+    /// Check or prune the tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit chain; exit code 1 when it is broken, naming the first broken row.
+    Verify {
+        #[arg(long, env = "MEDBETJENING_DATABASE")]
+        database: String,
+        /// The checkpoint key, to check the newest checkpoint's signature (not checked without it).
+        #[arg(long)]
+        key_file: Option<PathBuf>,
+    },
+    /// Delete audit rows older than an age and write a signed checkpoint where the chain continues.
+    Prune {
+        /// e.g. 180d, 26w, 6months, 1y.
+        #[arg(long, value_name = "AGE")]
+        older_than: medbetjening::history::store::AuditAge,
+        #[arg(long, env = "MEDBETJENING_DATABASE")]
+        database: String,
+        /// The checkpoint key; created (32 random bytes, readable by its owner only) when it does not exist.
+        #[arg(long)]
+        key_file: PathBuf,
     },
 }
 
@@ -169,6 +202,9 @@ struct ServiceArgs {
     /// The staff member's token; prefer the environment variable, which other users cannot see in a process list.
     #[arg(long, env = "MEDBETJENING_TOKEN", hide_env_values = true)]
     token: String,
+    /// Also trust the certificate authorities in this PEM file (e.g. the municipality's own CA).
+    #[arg(long, env = "MEDBETJENING_CA_FILE", value_name = "PATH")]
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -207,6 +243,24 @@ enum StaffCommand {
         #[arg(long, env = "MEDBETJENING_DATABASE")]
         database: String,
     },
+    /// Stop a staff member's token working (at once, on every instance).
+    Disable {
+        id: uuid::Uuid,
+        #[arg(long, env = "MEDBETJENING_DATABASE")]
+        database: String,
+    },
+    /// Let a disabled staff member's token work again.
+    Enable {
+        id: uuid::Uuid,
+        #[arg(long, env = "MEDBETJENING_DATABASE")]
+        database: String,
+    },
+    /// Give a staff member a new token and print it (once); the old one stops working.
+    Rotate {
+        id: uuid::Uuid,
+        #[arg(long, env = "MEDBETJENING_DATABASE")]
+        database: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -235,7 +289,7 @@ fn main() -> ExitCode {
             cli.session,
             cli.then.as_deref(),
         );
-        return commands::console(data_dir, cli.server, cli.token, cli.screenshot, script);
+        return commands::console(data_dir, cli.server, cli.token, cli.ca_file, cli.screenshot, script);
     }
     let result = runtime.block_on(async move {
         match cli.command {
@@ -243,13 +297,22 @@ fn main() -> ExitCode {
             None => commands::embedded_demo(data_dir).await,
             #[cfg(feature = "console")]
             None => unreachable!("the console runs outside the async runtime"),
-            Some(Command::Serve { database, bind, authorities }) => {
-                commands::serve(&database, &bind, authorities).await
+            Some(Command::Serve { database, bind, authorities, options }) => {
+                commands::serve(&database, &bind, authorities, options).await
             }
             Some(Command::Staff { command: StaffCommand::Add { name, role, site, database } }) => {
                 commands::staff_add(&database, &name, &role, &site).await
             }
             Some(Command::Staff { command: StaffCommand::List { database } }) => commands::staff_list(&database).await,
+            Some(Command::Staff { command: StaffCommand::Disable { id, database } }) => {
+                commands::staff_set_active(&database, id, false).await
+            }
+            Some(Command::Staff { command: StaffCommand::Enable { id, database } }) => {
+                commands::staff_set_active(&database, id, true).await
+            }
+            Some(Command::Staff { command: StaffCommand::Rotate { id, database } }) => {
+                commands::staff_rotate(&database, id).await
+            }
             Some(Command::DemoData { database, citizens, heavy, seed }) => {
                 commands::demo_data(&database, citizens, heavy, seed).await
             }
@@ -261,13 +324,14 @@ fn main() -> ExitCode {
                     Some(count) => commands::Sessions::Demo { count, citizen },
                     None => commands::Sessions::Files(files),
                 };
-                commands::session_log(&service.server, &service.token, outbox.path, sessions).await
+                let ca_file = service.ca_file.as_deref();
+                commands::session_log(&service.server, &service.token, ca_file, outbox.path, sessions).await
             }
             Some(Command::Outbox { command: OutboxCommand::Status { outbox } }) => {
                 commands::outbox_status(outbox.path).await
             }
             Some(Command::Outbox { command: OutboxCommand::Flush { service, outbox } }) => {
-                commands::outbox_flush(&service.server, &service.token, outbox.path).await
+                commands::outbox_flush(&service.server, &service.token, service.ca_file.as_deref(), outbox.path).await
             }
             Some(Command::Outbox { command: OutboxCommand::Relog { id, outbox } }) => {
                 commands::outbox_decide(outbox.path, id, commands::Decision::Relog).await
@@ -277,6 +341,12 @@ fn main() -> ExitCode {
             }
             Some(Command::Outbox { command: OutboxCommand::SetAside { id, outbox } }) => {
                 commands::outbox_decide(outbox.path, id, commands::Decision::SetAside).await
+            }
+            Some(Command::Audit { command: AuditCommand::Verify { database, key_file } }) => {
+                commands::audit_verify(&database, key_file.as_deref()).await
+            }
+            Some(Command::Audit { command: AuditCommand::Prune { older_than, database, key_file } }) => {
+                commands::audit_prune(&database, older_than, &key_file).await
             }
         }
     });

@@ -110,7 +110,26 @@ async fn debug_logs_hold_no_personal_data() {
         .await
         .expect_err("401");
 
+    // Staff management and statistics: new and rotated tokens travel in answers, never into the log.
+    let admin = service.client(Role::Admin);
+    let added = admin
+        .add_staff(&medbetjening::history::api::StaffInput {
+            name: "Vikar Hansen".into(),
+            role: Role::Phone,
+            site: "Kontaktcenter".into(),
+        })
+        .await
+        .expect("staff added");
+    let rotated = admin.rotate_token(added.staff.id).await.expect("rotated");
+    service.client(Role::Supervisor).stats(&medbetjening::history::api::StatsParams::default()).await.expect("stats");
+
     let logs = String::from_utf8(captured.0.lock().expect("log buffer").clone()).expect("utf-8 logs");
+    let mut tokens: Vec<String> = Role::ALL.iter().map(|r| service.token(*r).to_owned()).collect();
+    tokens.extend([added.token, rotated.token]);
+    for token in &tokens {
+        // The random part of a token, so a prefix shared by all tokens does not count.
+        assert!(!logs.contains(&token[4..]), "a token leaked into the log");
+    }
     assert!(logs.contains("/v1/citizens/{id}/events"), "the capture works: route templates are logged\n{logs}");
     assert!(logs.contains("status=401"), "failures are logged too");
     for secret in [CPR, "070761-4285", NAME, "Ingeborg", "Ærenlund", PHONE, EMAIL, "ingeborg"] {

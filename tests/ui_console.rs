@@ -244,12 +244,32 @@ fn a_refused_token_or_unreachable_service_gives_a_clear_screen() {
         token: "x".into(),
         token_file: "token".into(),
         data_dir: world.data_dir.path().to_path_buf(),
+        ca_file: None,
     };
     let mut harness = Harness::builder()
         .with_step_dt(0.02)
         .with_max_steps(200)
         .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, guides_dir(), None));
     settle(&mut harness, "unreachable", |h| shows(h, "svarer ikke"));
+}
+
+#[test]
+fn a_missing_ca_file_is_a_failure_screen_that_names_it() {
+    let world = world();
+    let handle = world.runtime.handle().clone();
+    let target = Target::Server {
+        url: world.service.url.clone(),
+        token: world.service.token(StaffRole::Counter).to_owned(),
+        token_file: "token".into(),
+        data_dir: world.data_dir.path().to_path_buf(),
+        ca_file: Some(world.data_dir.path().join("kommune-ca.pem")),
+    };
+    let mut harness = Harness::builder()
+        .with_step_dt(0.02)
+        .with_max_steps(200)
+        .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, guides_dir(), None));
+    settle(&mut harness, "the CA failure", |h| shows(h, "kommune-ca.pem"));
+    harness.get_by_role_and_label(Role::Button, "Prøv igen");
 }
 
 #[test]

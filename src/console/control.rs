@@ -25,12 +25,14 @@ const PROBE_UP_SECS: f64 = 30.0;
 #[derive(Clone, Debug)]
 pub enum Target {
     Embedded(EmbeddedOptions),
-    /// `data_dir` holds this console's outbox of logged sessions waiting to be sent.
+    /// `data_dir` holds this console's outbox of logged sessions waiting to be sent; `ca_file` (PEM) names
+    /// certificate authorities to trust besides the system's, for a service with a municipal certificate.
     Server {
         url: String,
         token: String,
         token_file: String,
         data_dir: std::path::PathBuf,
+        ca_file: Option<std::path::PathBuf>,
     },
 }
 
@@ -109,7 +111,7 @@ async fn start(
     progress: tokio::sync::mpsc::Sender<Reply>,
     repaint: egui::Context,
 ) -> Result<Box<Started>, StartFailure> {
-    let (url, token, embedded) = match target {
+    let (url, token, ca_file, embedded) = match target {
         Target::Embedded(options) => {
             let report = |done: u32, total: u32| {
                 // Progress is best effort; a full queue only skips a percentage.
@@ -117,11 +119,12 @@ async fn start(
                 repaint.request_repaint();
             };
             let running = embedded::start(&options, report).await.map_err(|e| StartFailure::Embedded(e.to_string()))?;
-            (running.url.clone(), running.token.clone(), Some(running))
+            (running.url.clone(), running.token.clone(), None, Some(running))
         }
-        Target::Server { url, token, .. } => (url, token, None),
+        Target::Server { url, token, ca_file, .. } => (url, token, ca_file, None),
     };
-    let client = HistoryClient::new(&url, &token, crate::history::client::DEFAULT_TIMEOUT)
+    // A missing or broken CA file ends here, on the failure screen with the file named.
+    let client = HistoryClient::with_ca_file(&url, &token, crate::history::client::DEFAULT_TIMEOUT, ca_file.as_deref())
         .map_err(|e| StartFailure::Other(e.to_string()))?;
     let me = client.me().await.map_err(|e| StartFailure::from_client(&url, &e))?;
     let authorities = client.authorities().await.map_err(|e| StartFailure::from_client(&url, &e))?.authorities;

@@ -70,9 +70,16 @@ impl Role {
         match self {
             Self::Counter | Self::Phone => matches!(capability, C::ReadCitizens | C::WriteEvents | C::WriteSessions),
             Self::Trainer => matches!(capability, C::ReadCitizens | C::WriteSessions),
-            Self::Supervisor => {
-                matches!(capability, C::ReadCitizens | C::WriteEvents | C::WriteSessions | C::ReadAudit | C::Export)
-            }
+            Self::Supervisor => matches!(
+                capability,
+                C::ReadCitizens
+                    | C::WriteEvents
+                    | C::WriteSessions
+                    | C::ReadAudit
+                    | C::ReadStats
+                    | C::Export
+                    | C::ResolveIdentity
+            ),
             Self::Admin => matches!(capability, C::WriteCitizens | C::ManageStaff | C::Export),
             Self::Integration => matches!(capability, C::WriteCitizens | C::WriteEvents),
         }
@@ -98,10 +105,14 @@ pub enum Capability {
     WriteSessions,
     /// Read the audit log.
     ReadAudit,
+    /// Counts of sessions across sites (no personal data).
+    ReadStats,
     /// Export everything held about a citizen (a GDPR access request).
     Export,
     /// Add, disable and rotate staff.
     ManageStaff,
+    /// Work the unmatched queue, and merge (or unmerge) two records of one person.
+    ResolveIdentity,
 }
 
 /// A staff member as the service knows them.
@@ -126,6 +137,8 @@ mod tests {
         assert!(Role::Trainer.fictitious_only());
         assert!(!Role::Counter.may(Capability::ReadAudit));
         assert!(Role::Supervisor.may(Capability::ReadAudit));
+        assert!(Role::Supervisor.may(Capability::ResolveIdentity));
+        assert!(!Role::Admin.may(Capability::ResolveIdentity) && !Role::Counter.may(Capability::ResolveIdentity));
         for role in Role::ALL {
             assert_eq!(Role::from_code(role.code()), Some(role));
         }

@@ -13,6 +13,9 @@ use crate::domain::{
     PowerOfAttorney, Purpose, Role,
 };
 
+mod admin;
+pub use admin::{GuideStats, StaffInput, StaffList, StaffToken, Stats, StatsParams};
+
 /// The header that carries the purpose of a read.
 pub const PURPOSE_HEADER: &str = "x-purpose";
 
@@ -310,6 +313,14 @@ pub enum AuditAction {
     ReadSessions,
     Export,
     ReadAudit,
+    /// The queue of contacts that named no single citizen.
+    ReadUnmatched,
+    /// A queued contact stored for the citizen a supervisor chose.
+    LinkEvent,
+    /// Two records of one person merged.
+    MergeCitizens,
+    /// A merge undone.
+    UndoMerge,
 }
 
 impl AuditAction {
@@ -324,6 +335,10 @@ impl AuditAction {
             Self::ReadSessions => "read_sessions",
             Self::Export => "export",
             Self::ReadAudit => "read_audit",
+            Self::ReadUnmatched => "read_unmatched",
+            Self::LinkEvent => "link_event",
+            Self::MergeCitizens => "merge_citizens",
+            Self::UndoMerge => "undo_merge",
         }
     }
 
@@ -338,6 +353,10 @@ impl AuditAction {
             Self::ReadSessions,
             Self::Export,
             Self::ReadAudit,
+            Self::ReadUnmatched,
+            Self::LinkEvent,
+            Self::MergeCitizens,
+            Self::UndoMerge,
         ]
         .into_iter()
         .find(|a| a.code() == code)
@@ -409,4 +428,112 @@ pub struct Me {
     pub name: String,
     pub role: Role,
     pub site: String,
+}
+
+/// Why a contact waits in the unmatched queue instead of in a timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnmatchedReason {
+    /// The CPR number, phone or e-mail given belongs to no citizen.
+    NoMatch,
+    /// It belongs to more than one citizen (a shared phone or e-mail); the candidates are listed.
+    Ambiguous,
+}
+
+impl UnmatchedReason {
+    /// The stored code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoMatch => "no_match",
+            Self::Ambiguous => "ambiguous",
+        }
+    }
+
+    /// Parses a stored code.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::NoMatch, Self::Ambiguous].into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// `POST /v1/events` answered 202: the reference was valid but named no single citizen, so the contact waits in
+/// the unmatched queue for a supervisor (`GET /v1/unmatched`). Sending it again queues nothing new.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EventQueued {
+    pub unmatched_id: Uuid,
+    pub reason: UnmatchedReason,
+    /// `false` when this `(source, source_id)` was already waiting.
+    pub created: bool,
+}
+
+/// What `POST /v1/events` did, as a client reads it: stored (200/201) or queued (202).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum EventOutcome {
+    Stored(Box<EventWrite>),
+    Queued(EventQueued),
+}
+
+/// One contact in the unmatched queue.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnmatchedEvent {
+    pub id: Uuid,
+    pub reason: UnmatchedReason,
+    /// Which identifier the contact named the citizen by: `cpr`, `phone` or `email`.
+    pub named_by: String,
+    /// For `ambiguous`: the citizens the identifier belongs to.
+    pub candidates: Vec<Uuid>,
+    pub received_at: DateTime<Utc>,
+    /// The contact as the channel system sent it.
+    pub event: EventInput,
+}
+
+/// `GET /v1/unmatched`: the queue, oldest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnmatchedList {
+    pub events: Vec<UnmatchedEvent>,
+    /// `true` when more wait than were returned.
+    pub truncated: bool,
+}
+
+/// `POST /v1/unmatched/{id}/link`: whose contact it is.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkInput {
+    pub citizen_id: Uuid,
+}
+
+/// `POST /v1/citizens/{id}/merge`: the record to merge into `{id}`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MergeInput {
+    pub from: Uuid,
+}
+
+/// How many rows of each kind a merge moved (or its undo moved back).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MergeCounts {
+    pub events: u64,
+    pub cases: u64,
+    pub sessions: u64,
+    pub identifiers: u64,
+}
+
+/// The answer to a merge: its id (for `POST /v1/merges/{id}/undo`) and what moved to `into`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MergeWrite {
+    pub merge_id: Uuid,
+    pub into: Uuid,
+    pub from: Uuid,
+    pub moved: MergeCounts,
+}
+
+/// The answer to an undo: what went back to `from`, which is a record of its own again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct MergeUndo {
+    pub merge_id: Uuid,
+    pub into: Uuid,
+    pub from: Uuid,
+    pub moved_back: MergeCounts,
 }

@@ -2,6 +2,7 @@
 //!
 //! Errors are typed and never carry a URL (queries hold CPR numbers and names) or the token.
 
+use std::path::Path;
 use std::time::Duration;
 
 use reqwest::header::{AUTHORIZATION, HeaderValue};
@@ -12,8 +13,8 @@ use uuid::Uuid;
 
 use super::api::{
     AuditList, AuditParams, AuthorityList, CitizenExport, CitizenInput, CitizenMatches, CitizenProfile, CitizenSearch,
-    CitizenWrite, ErrorBody, EventInput, EventPage, EventWrite, Health, Me, PURPOSE_HEADER, RevealedCpr, SessionInput,
-    SessionList, SessionParams, SessionWrite, TimelineParams,
+    CitizenWrite, ErrorBody, EventInput, EventOutcome, EventPage, EventWrite, Health, Me, PURPOSE_HEADER, RevealedCpr,
+    SessionInput, SessionList, SessionParams, SessionWrite, TimelineParams,
 };
 use crate::domain::{CitizenId, Purpose};
 
@@ -28,8 +29,11 @@ pub enum ClientError {
     Api { status: u16, code: String, message: String },
     #[error("the service sent an answer this console does not understand: {0}")]
     Decode(String),
-    #[error("the service address or token is not usable: {0}")]
+    #[error("the connection settings are not usable: {0}")]
     Config(String),
+    /// The TLS handshake failed, most often because the service's certificate is not trusted.
+    #[error("{0}")]
+    Tls(String),
 }
 
 impl ClientError {
@@ -37,7 +41,8 @@ impl ClientError {
     #[must_use]
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Timeout | Self::Network(_) => true,
+            // A certificate is renewed or a CA file fixed without anything sent being wrong.
+            Self::Timeout | Self::Network(_) | Self::Tls(_) => true,
             Self::Api { status, .. } => *status >= 500 || *status == 429,
             Self::Decode(_) | Self::Config(_) => false,
         }
@@ -63,6 +68,15 @@ impl ClientError {
 }
 
 fn from_reqwest(error: reqwest::Error) -> ClientError {
+    if let Some(tls) = tls_cause(&error) {
+        return ClientError::Tls(match tls {
+            rustls::Error::InvalidCertificate(_) => format!(
+                "the service's TLS certificate is not trusted ({tls}); if the municipality issues its own \
+                 certificates, name its CA with --ca-file or MEDBETJENING_CA_FILE"
+            ),
+            other => format!("the TLS connection to the service failed: {other}"),
+        });
+    }
     if error.is_timeout() {
         ClientError::Timeout
     } else if error.is_decode() {
@@ -70,6 +84,55 @@ fn from_reqwest(error: reqwest::Error) -> ClientError {
     } else {
         ClientError::Network(error.without_url().to_string())
     }
+}
+
+/// The rustls error behind a failed request, if any. An `io::Error` skips its inner error in `source()` (the
+/// connector nests them two deep), so those are unwrapped by hand.
+fn tls_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut next = Some(error);
+    while let Some(current) = next {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        next = match current.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    None
+}
+
+/// Every message in an error's chain, for errors whose top line alone says too little.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(current) = next {
+        text.push_str(": ");
+        text.push_str(&current.to_string());
+        next = current.source();
+    }
+    text
+}
+
+/// Root certificates to trust besides the system's, from a PEM file (a municipality's own CA, say).
+fn extra_roots(path: &Path) -> Result<Vec<reqwest::Certificate>, ClientError> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let file = path.display();
+    let bytes = std::fs::read(path).map_err(|e| ClientError::Config(format!("cannot read the CA file {file}: {e}")))?;
+    let mut roots = Vec::new();
+    for cert in CertificateDer::pem_slice_iter(&bytes) {
+        let cert = cert.map_err(|e| ClientError::Config(format!("the CA file {file} is not valid PEM ({e})")))?;
+        let root = reqwest::Certificate::from_der(&cert)
+            .map_err(|e| ClientError::Config(format!("the CA file {file}: {}", chain(&e))))?;
+        roots.push(root);
+    }
+    if roots.is_empty() {
+        return Err(ClientError::Config(format!(
+            "the CA file {file} holds no PEM certificate (a '-----BEGIN CERTIFICATE-----' block)"
+        )));
+    }
+    Ok(roots)
 }
 
 /// A client bound to one service and one staff member's token.
@@ -92,6 +155,17 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 impl HistoryClient {
     /// A client for the service at `base_url` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base_url: &str, token: &str, timeout: Duration) -> Result<Self, ClientError> {
+        Self::with_ca_file(base_url, token, timeout, None)
+    }
+
+    /// [`HistoryClient::new`] that also trusts the certificate authorities in `ca_file` (PEM), for a service
+    /// whose certificate comes from a municipal PKI rather than a public CA.
+    pub fn with_ca_file(
+        base_url: &str,
+        token: &str,
+        timeout: Duration,
+        ca_file: Option<&Path>,
+    ) -> Result<Self, ClientError> {
         let mut base = reqwest::Url::parse(base_url).map_err(|e| ClientError::Config(format!("address: {e}")))?;
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
@@ -99,11 +173,18 @@ impl HistoryClient {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {token}"))
             .map_err(|_| ClientError::Config("the token holds characters a header cannot carry".into()))?;
         authorization.set_sensitive(true);
-        let http = reqwest::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(5)))
-            .build()
-            .map_err(|e| ClientError::Config(e.without_url().to_string()))?;
+        let mut builder =
+            reqwest::Client::builder().timeout(timeout).connect_timeout(timeout.min(Duration::from_secs(5)));
+        if let Some(path) = ca_file {
+            builder = builder.tls_certs_merge(extra_roots(path)?);
+        }
+        let http = builder.build().map_err(|e| {
+            let detail = chain(&e.without_url());
+            ClientError::Config(match ca_file {
+                Some(path) => format!("with the CA file {}: {detail}", path.display()),
+                None => detail,
+            })
+        })?;
         Ok(Self { http, base, authorization })
     }
 
@@ -204,8 +285,24 @@ impl HistoryClient {
         Self::send(self.request(Method::PUT, "v1/citizens")?.json(input)).await
     }
 
-    /// `POST /v1/events`.
+    /// `POST /v1/events`, for a contact that must land in a timeline: a contact the service queued because no
+    /// single citizen matched (202) comes back as [`ClientError::Api`] with status 202 and code `event_queued`.
     pub async fn post_event(&self, input: &EventInput) -> Result<EventWrite, ClientError> {
+        match self.submit_event(input).await? {
+            EventOutcome::Stored(write) => Ok(*write),
+            EventOutcome::Queued(queued) => Err(ClientError::Api {
+                status: 202,
+                code: "event_queued".into(),
+                message: format!(
+                    "no single citizen matches ({}); the contact waits in the unmatched queue",
+                    queued.reason.code()
+                ),
+            }),
+        }
+    }
+
+    /// `POST /v1/events`: stored in a timeline, or queued for a supervisor when no single citizen matches.
+    pub async fn submit_event(&self, input: &EventInput) -> Result<EventOutcome, ClientError> {
         Self::send(self.request(Method::POST, "v1/events")?.json(input)).await
     }
 
@@ -222,6 +319,38 @@ impl HistoryClient {
     /// `GET /v1/sessions/{id}`.
     pub async fn session(&self, id: Uuid, purpose: Purpose) -> Result<crate::domain::AssistedSession, ClientError> {
         self.get(&format!("v1/sessions/{id}"), &(), purpose).await
+    }
+
+    /// `GET /v1/stats` (supervisors).
+    pub async fn stats(
+        &self,
+        params: &crate::history::api::StatsParams,
+    ) -> Result<crate::history::api::Stats, ClientError> {
+        Self::send(self.request(Method::GET, "v1/stats")?.query(params)).await
+    }
+
+    /// `GET /v1/staff` (admins).
+    pub async fn staff(&self) -> Result<crate::history::api::StaffList, ClientError> {
+        Self::send(self.request(Method::GET, "v1/staff")?).await
+    }
+
+    /// `POST /v1/staff` (admins): the new staff member and their token.
+    pub async fn add_staff(
+        &self,
+        input: &crate::history::api::StaffInput,
+    ) -> Result<crate::history::api::StaffToken, ClientError> {
+        Self::send(self.request(Method::POST, "v1/staff")?.json(input)).await
+    }
+
+    /// `POST /v1/staff/{id}/disable` or `/enable` (admins).
+    pub async fn set_staff_active(&self, id: Uuid, active: bool) -> Result<crate::domain::Staff, ClientError> {
+        let action = if active { "enable" } else { "disable" };
+        Self::send(self.request(Method::POST, &format!("v1/staff/{id}/{action}"))?).await
+    }
+
+    /// `POST /v1/staff/{id}/rotate` (admins): a new token; the old one stops working.
+    pub async fn rotate_token(&self, id: Uuid) -> Result<crate::history::api::StaffToken, ClientError> {
+        Self::send(self.request(Method::POST, &format!("v1/staff/{id}/rotate"))?).await
     }
 
     /// `GET /v1/audit`.

@@ -1,16 +1,17 @@
 //! `medbetjening import FILE.jsonl`: citizen records from a registry feed and contacts from channel systems,
 //! one JSON object per line, written straight to the store through the same checks the service applies.
 //!
-//! A bad line is reported with its number and reason and skipped; the rest goes in. Running the same file twice
-//! stores nothing new (citizens match on CPR number, events on `(source, source_id)`). Reasons never quote the
-//! line's values, since they may be personal data.
+//! A bad line is reported with its number and reason and skipped; the rest goes in. A contact whose valid
+//! reference names nobody, or several citizens, goes to the unmatched queue for a supervisor, as through the API,
+//! and is counted apart. Running the same file twice stores nothing new (citizens match on CPR number, events and
+//! queued contacts on `(source, source_id)`). Reasons never quote the line's values, since they may be personal data.
 
 use serde::Deserialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use uuid::Uuid;
 
 use super::api::{CitizenInput, EventInput};
-use super::ingest::{self, InputError};
+use super::ingest::{self, Ingested, InputError};
 use super::store::{EventWriteOutcome, Store, StoreError, UpsertOutcome};
 use crate::domain::AuthorityCatalog;
 
@@ -38,6 +39,8 @@ pub struct ImportReport {
     pub citizens_unchanged: usize,
     pub events_created: usize,
     pub events_existing: usize,
+    /// Contacts in the unmatched queue: queued now, or already waiting from an earlier run.
+    pub events_queued: usize,
     pub errors: Vec<LineError>,
 }
 
@@ -119,13 +122,13 @@ async fn import_line(
                 return Err(invalid("the CPR numbers belong to more than one citizen; merge them first".to_owned()));
             }
         },
-        Record::Event(input) => {
-            let citizen = ingest::resolve_citizen(store, &input.citizen).await?;
-            match store.insert_event(&ingest::event(&input, citizen.id, authorities)?, now).await? {
+        Record::Event(input) => match ingest::ingest_event(store, &input, authorities, now).await? {
+            Ingested::Stored(stored) => match *stored {
                 EventWriteOutcome::Created(_) => report.events_created += 1,
                 EventWriteOutcome::Existing(_) => report.events_existing += 1,
-            }
-        }
+            },
+            Ingested::Queued(_) => report.events_queued += 1,
+        },
     }
     Ok(())
 }

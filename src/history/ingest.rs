@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::api::{CitizenInput, CitizenRef, EventInput, SessionInput};
-use super::store::{CitizenLookup, Store, StoreError};
+use super::api::{CitizenInput, CitizenRef, EventInput, EventQueued, SessionInput, UnmatchedReason};
+use super::store::{CitizenLookup, EventWriteOutcome, NewUnmatched, QueueOutcome, Store, StoreError};
 use crate::domain::citizen::{normalise_email, normalise_phone};
 use crate::domain::{
     AssistedSession, AuthorityCatalog, AuthorityId, Citizen, CitizenId, ContactEvent, Cpr, CprError, KleCatalog,
@@ -18,6 +18,8 @@ const MAX_NAME: usize = 200;
 const MAX_SUMMARY: usize = 2_000;
 const MAX_NOTES: usize = 4_000;
 const MAX_ID: usize = 200;
+/// The most candidates an ambiguous contact keeps for the supervisor to choose from.
+const MAX_CANDIDATES: u32 = 20;
 
 /// Why an input was refused.
 #[derive(Debug, thiserror::Error)]
@@ -28,8 +30,6 @@ pub enum InputError {
     Invalid { field: String, message: String },
     #[error("no citizen matches the {0} given")]
     UnknownCitizen(&'static str),
-    #[error("the {0} given matches more than one citizen; name the citizen by CPR number or id")]
-    AmbiguousCitizen(&'static str),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -114,31 +114,89 @@ pub fn citizen(input: CitizenInput, id: CitizenId) -> Result<Citizen, InputError
     })
 }
 
-/// Finds the one citizen an event names (by id, CPR, phone or e-mail).
-pub async fn resolve_citizen(store: &Store, reference: &CitizenRef) -> Result<Citizen, InputError> {
+/// Whom an event's reference names.
+#[derive(Clone, Debug)]
+pub enum Resolution {
+    One(Citizen),
+    /// The CPR number, phone or e-mail (`named_by`: `cpr`, `phone`, `email`) belongs to nobody.
+    NoMatch {
+        named_by: &'static str,
+    },
+    /// It belongs to several citizens: these (at most 20).
+    Ambiguous {
+        named_by: &'static str,
+        candidates: Vec<CitizenId>,
+    },
+}
+
+/// Finds whom an event names (by id, CPR, phone or e-mail). An id names one record, or is refused: a wrong id is
+/// the sender's mistake, not a question of identity. A merged record's id names the record it was merged into.
+pub async fn resolve_citizen(store: &Store, reference: &CitizenRef) -> Result<Resolution, InputError> {
     let given = [reference.id.is_some(), reference.cpr.is_some(), reference.phone.is_some(), reference.email.is_some()];
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(invalid("citizen", "give exactly one of id, cpr, phone, email"));
     }
     if let Some(id) = reference.id {
-        return store.citizen(id).await?.ok_or(InputError::UnknownCitizen("id"));
+        return store.live_citizen(id).await?.map(Resolution::One).ok_or(InputError::UnknownCitizen("id"));
     }
-    let (what, lookup) = if let Some(value) = &reference.cpr {
-        ("CPR number", CitizenLookup::Cpr(cpr("citizen.cpr", value)?))
+    let (named_by, lookup) = if let Some(value) = &reference.cpr {
+        ("cpr", CitizenLookup::Cpr(cpr("citizen.cpr", value)?))
     } else if let Some(value) = &reference.phone {
         let phone = normalise_phone(value).ok_or_else(|| invalid("citizen.phone", "not a phone number"))?;
-        ("phone number", CitizenLookup::Phone(phone))
+        ("phone", CitizenLookup::Phone(phone))
     } else {
         let value = reference.email.as_deref().unwrap_or_default();
         let email = normalise_email(value).ok_or_else(|| invalid("citizen.email", "not an e-mail address"))?;
-        ("e-mail address", CitizenLookup::Email(email))
+        ("email", CitizenLookup::Email(email))
     };
-    let mut found = store.find_citizens(&lookup, false, 2).await?;
-    match found.len() {
-        0 => Err(InputError::UnknownCitizen(what)),
-        1 => Ok(found.remove(0)),
-        _ => Err(InputError::AmbiguousCitizen(what)),
-    }
+    let mut found = store.find_citizens(&lookup, false, MAX_CANDIDATES).await?;
+    Ok(match found.len() {
+        0 => Resolution::NoMatch { named_by },
+        1 => Resolution::One(found.remove(0)),
+        _ => Resolution::Ambiguous { named_by, candidates: found.iter().map(|c| c.id).collect() },
+    })
+}
+
+/// What ingesting one contact did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ingested {
+    Stored(Box<EventWriteOutcome>),
+    /// No single citizen matched: the contact waits in the unmatched queue.
+    Queued(EventQueued),
+}
+
+/// Checks a channel system's contact and stores it for the citizen it names, or, when its valid reference names
+/// nobody or several citizens, queues it for a supervisor. Shared by `POST /v1/events` and the import.
+pub async fn ingest_event(
+    store: &Store,
+    input: &EventInput,
+    authorities: &AuthorityCatalog,
+    now: DateTime<Utc>,
+) -> Result<Ingested, InputError> {
+    let (reason, named_by, candidates) = match resolve_citizen(store, &input.citizen).await? {
+        Resolution::One(citizen) => {
+            let event = event(input, citizen.id, authorities)?;
+            return Ok(Ingested::Stored(Box::new(store.insert_event(&event, now).await?)));
+        }
+        Resolution::NoMatch { named_by } => (UnmatchedReason::NoMatch, named_by, Vec::new()),
+        Resolution::Ambiguous { named_by, candidates } => (UnmatchedReason::Ambiguous, named_by, candidates),
+    };
+    // Checked in full first: only a contact that could be stored waits for a supervisor.
+    let checked = event(input, Uuid::nil(), authorities)?;
+    let entry = NewUnmatched {
+        source: &checked.source,
+        source_id: &checked.source_id,
+        reason,
+        named_by,
+        candidates: &candidates,
+        input,
+    };
+    Ok(match store.queue_unmatched(&entry, now).await? {
+        QueueOutcome::Queued { id, reason, created } => {
+            Ingested::Queued(EventQueued { unmatched_id: id, reason, created })
+        }
+        QueueOutcome::AlreadyStored(event) => Ingested::Stored(Box::new(EventWriteOutcome::Existing(event))),
+    })
 }
 
 /// A channel system's contact as an event for `citizen`.

@@ -4,9 +4,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod abuse;
+mod audit_chain;
 mod auth;
 mod citizens;
+mod deployment;
 mod errors;
+mod identity;
 mod instances;
+mod roles;
 mod sessions;
 mod timeline;

@@ -120,7 +120,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("dir");
     let (url, token, cpr) = runtime.block_on(serve_demo(dir.path()));
     let handle = runtime.handle().clone();
-    let target = Target::Server { url, token, token_file: String::new(), data_dir: dir.path().to_path_buf() };
+    let target =
+        Target::Server { url, token, token_file: String::new(), data_dir: dir.path().to_path_buf(), ca_file: None };
     let mut harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_step_dt(1.0 / 60.0)

@@ -102,6 +102,7 @@ impl World {
             token: token.to_owned(),
             token_file: "token".into(),
             data_dir: self.data_dir.path().to_path_buf(),
+            ca_file: None,
         };
         let handle = self.runtime.handle().clone();
         Harness::builder()

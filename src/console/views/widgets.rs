@@ -40,7 +40,7 @@ pub fn describe(view: &ViewCtx<'_>, error: &ClientError) -> String {
     let t = view.text;
     match error {
         ClientError::Timeout => t.err_timeout.to_owned(),
-        ClientError::Network(_) => t.err_network.to_owned(),
+        ClientError::Network(_) | ClientError::Tls(_) => t.err_network.to_owned(),
         ClientError::Api { status: 403, .. } => t.err_forbidden.to_owned(),
         ClientError::Api { status: 404, .. } => t.err_not_found.to_owned(),
         ClientError::Api { status, .. } if *status >= 500 => t.err_server.to_owned(),

@@ -287,7 +287,8 @@ impl Outbox {
                 Err(error) if error.is_transient() => {
                     let next_in = *retry_in.get_or_insert_with(|| self.state().failed());
                     let unreachable =
-                        matches!(error, ClientError::Timeout | ClientError::Network(_)) || error.status() == Some(429);
+                        matches!(error, ClientError::Timeout | ClientError::Network(_) | ClientError::Tls(_))
+                            || error.status() == Some(429);
                     report(OutboxEvent::Retrying { id, error, next_in });
                     if unreachable {
                         break;

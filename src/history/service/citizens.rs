@@ -22,6 +22,9 @@ use crate::history::store::{CitizenLookup, SessionFilter, UpsertOutcome};
 
 /// The most citizens one search returns; more means the search should be narrowed.
 const MAX_MATCHES: u32 = 50;
+/// A name search is a few words; anything longer is not a person's name and only costs the database.
+const MAX_NAME_QUERY: usize = 100;
+const MAX_WORDS: usize = 6;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -32,13 +35,20 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Loads a citizen the caller may read. Trainers get 404 for real citizens: to them, real records do not exist.
+/// A record merged into another gets 410 naming the record it went to, so a stale tab or link finds its way.
 pub(super) async fn readable_citizen(state: &AppState, caller: &Caller, id: CitizenId) -> ApiResult<Citizen> {
-    state
-        .store
-        .citizen(id)
-        .await?
-        .filter(|c| c.fictitious || !caller.0.role.fictitious_only())
-        .ok_or_else(|| ApiError::not_found("citizen"))
+    let visible = |fictitious: bool| fictitious || !caller.0.role.fictitious_only();
+    if let Some(citizen) = state.store.citizen(id).await? {
+        return if visible(citizen.fictitious) { Ok(citizen) } else { Err(ApiError::not_found("citizen")) };
+    }
+    match state.store.merged_into(id).await? {
+        Some((target, fictitious)) if visible(fictitious) => Err(ApiError::new(
+            StatusCode::GONE,
+            "citizen_merged",
+            format!("this record was merged into citizen {target}; use that record"),
+        )),
+        _ => Err(ApiError::not_found("citizen")),
+    }
 }
 
 fn summary(citizen: &Citizen, today: chrono::NaiveDate) -> CitizenSummary {
@@ -86,6 +96,12 @@ async fn search_citizens(
             let found =
                 store.find_citizens(&CitizenLookup::Phone(phone.clone()), fictitious_only, MAX_MATCHES + 1).await?;
             (format!("phone:{phone}"), found)
+        }
+        (None, None, Some(q)) if q.chars().count() > MAX_NAME_QUERY || q.split_whitespace().count() > MAX_WORDS => {
+            return Err(ApiError::unprocessable(
+                "query_too_long",
+                format!("q: at most {MAX_NAME_QUERY} characters and {MAX_WORDS} words"),
+            ));
         }
         (None, None, Some(q)) if q.trim().chars().count() >= 2 => {
             let found = store.search_citizens_by_name(q, fictitious_only, MAX_MATCHES + 1).await?;
@@ -141,7 +157,8 @@ async fn put_citizen(
     params(("id" = Uuid, Path), ("X-Purpose" = String, Header, description = "why you read this")),
     security(("bearer" = [])),
     responses((status = 200, body = CitizenProfile), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 410, body = ErrorBody, description = "merged into another record, named in the message"))
 )]
 async fn citizen_profile(
     State(state): State<AppState>,
@@ -184,7 +201,8 @@ async fn citizen_profile(
     params(("id" = Uuid, Path), ("X-Purpose" = String, Header, description = "why you need the full number")),
     security(("bearer" = [])),
     responses((status = 200, body = RevealedCpr), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 410, body = ErrorBody, description = "merged into another record"))
 )]
 async fn reveal_cpr(
     State(state): State<AppState>,
@@ -204,7 +222,8 @@ async fn reveal_cpr(
     params(("id" = Uuid, Path), ("X-Purpose" = String, Header, description = "normally access_request")),
     security(("bearer" = [])),
     responses((status = 200, body = CitizenExport), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 410, body = ErrorBody, description = "merged into another record: export that one"))
 )]
 async fn export_citizen(
     State(state): State<AppState>,

@@ -19,6 +19,8 @@ pub struct ApiError {
     message: String,
     /// Detail for the server log only (internal errors).
     internal: Option<String>,
+    /// Seconds until a refused request may be tried again (429).
+    retry_after: Option<u64>,
 }
 
 /// The code and, for 5xx, the detail, attached to a response for the logging middleware.
@@ -32,7 +34,14 @@ impl ApiError {
     /// An error with a status, a stable code and a message for people.
     #[must_use]
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), internal: None }
+        Self { status, code, message: message.into(), internal: None, retry_after: None }
+    }
+
+    /// 429: this token sent too many requests; `seconds` until the next one is let through.
+    #[must_use]
+    pub fn too_many_requests(seconds: u64) -> Self {
+        let message = format!("too many requests with this token; try again in {seconds} s");
+        Self { retry_after: Some(seconds), ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message) }
     }
 
     #[must_use]
@@ -73,6 +82,7 @@ impl ApiError {
             code: "internal",
             message: "the service could not complete the request; it has been logged".into(),
             internal: Some(detail.into()),
+            retry_after: None,
         }
     }
 
@@ -87,6 +97,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
         let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         response.extensions_mut().insert(ErrorTrace { code: self.code, internal: self.internal });
         response
     }
@@ -105,7 +118,6 @@ impl From<InputError> for ApiError {
             InputError::InvalidCpr { .. } => Self::unprocessable("invalid_cpr", message),
             InputError::Invalid { .. } => Self::unprocessable("invalid_field", message),
             InputError::UnknownCitizen(_) => Self::unprocessable("unknown_citizen", message),
-            InputError::AmbiguousCitizen(_) => Self::unprocessable("ambiguous_citizen", message),
             InputError::Store(store) => store.into(),
         }
     }

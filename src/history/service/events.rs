@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -14,9 +15,9 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{Capability, Channel};
 use crate::history::api::{
-    AuditAction, DEFAULT_PAGE, ErrorBody, EventInput, EventPage, EventWrite, MAX_PAGE, TimelineParams,
+    AuditAction, DEFAULT_PAGE, ErrorBody, EventInput, EventPage, EventQueued, EventWrite, MAX_PAGE, TimelineParams,
 };
-use crate::history::ingest;
+use crate::history::ingest::{self, Ingested};
 use crate::history::store::{Cursor, EventWriteOutcome, TimelineQuery};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -24,29 +25,43 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Report a contact from a channel system. Idempotent on `(source, source_id)`: a repeat returns the stored event.
+///
+/// A valid CPR number, phone or e-mail that belongs to no citizen, or to several (a shared phone), is not guessed:
+/// the contact waits in the unmatched queue for a supervisor (202). An `id` that names no citizen is refused (422).
 #[utoipa::path(
     post, path = "/v1/events", tag = "events", request_body = EventInput, security(("bearer" = [])),
     responses(
         (status = 201, body = EventWrite, description = "stored"),
         (status = 200, body = EventWrite, description = "already stored; nothing changed"),
+        (status = 202, body = EventQueued,
+            description = "no single citizen matches: queued for a supervisor (`GET /v1/unmatched`)"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 413, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "invalid field, or no single citizen matches"),
+        (status = 422, body = ErrorBody, description = "invalid field, or an `id` that names no citizen"),
     )
 )]
 async fn post_event(
     State(state): State<AppState>,
     caller: Caller,
     AppJson(input): AppJson<EventInput>,
-) -> ApiResult<(StatusCode, Json<EventWrite>)> {
+) -> ApiResult<Response> {
     caller.require(Capability::WriteEvents)?;
-    let citizen = ingest::resolve_citizen(&state.store, &input.citizen).await?;
-    let event = ingest::event(&input, citizen.id, &state.authorities)?;
-    Ok(match state.store.insert_event(&event, state.now()).await? {
-        EventWriteOutcome::Created(event) => (StatusCode::CREATED, Json(EventWrite { event, created: true })),
-        EventWriteOutcome::Existing(event) => (StatusCode::OK, Json(EventWrite { event, created: false })),
+    Ok(match ingest::ingest_event(&state.store, &input, &state.authorities, state.now()).await? {
+        Ingested::Stored(stored) => match *stored {
+            EventWriteOutcome::Created(event) => {
+                (StatusCode::CREATED, Json(EventWrite { event, created: true })).into_response()
+            }
+            EventWriteOutcome::Existing(event) => {
+                (StatusCode::OK, Json(EventWrite { event, created: false })).into_response()
+            }
+        },
+        Ingested::Queued(queued) => (StatusCode::ACCEPTED, Json(queued)).into_response(),
     })
 }
+
+/// Each word of a timeline search is a LIKE over the citizen's events; a handful is plenty.
+const MAX_TEXT_QUERY: usize = 200;
+const MAX_TEXT_WORDS: usize = 8;
 
 fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
     let list = |text: &Option<String>| -> Vec<String> {
@@ -60,6 +75,14 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
+    if let Some(q) = &params.q
+        && (q.chars().count() > MAX_TEXT_QUERY || q.split_whitespace().count() > MAX_TEXT_WORDS)
+    {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            format!("q: at most {MAX_TEXT_QUERY} characters and {MAX_TEXT_WORDS} words"),
+        ));
+    }
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::bad_request("invalid_query", format!("limit: must be between 1 and {MAX_PAGE}")));
@@ -102,7 +125,8 @@ fn kle_prefixes(values: &[String]) -> ApiResult<Vec<String>> {
     params(("id" = Uuid, Path), TimelineParams, ("X-Purpose" = String, Header, description = "why you read this")),
     security(("bearer" = [])),
     responses((status = 200, body = EventPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody))
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 410, body = ErrorBody, description = "merged into another record, named in the message"))
 )]
 async fn timeline(
     State(state): State<AppState>,

@@ -45,6 +45,9 @@ impl FromRequestParts<AppState> for Caller {
             .staff_by_token(token)
             .await?
             .ok_or_else(|| ApiError::unauthorized("the token is not valid (unknown, rotated or disabled)"))?;
+        if let Some(limiter) = parts.extensions.get::<super::guard::Limiter>() {
+            limiter.check(staff.id)?;
+        }
         Ok(Self(staff))
     }
 }

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -13,16 +14,21 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(health)).routes(routes!(me)).routes(routes!(authorities))
 }
 
-/// Liveness, version and whether the store answers. Needs no token.
-#[utoipa::path(get, path = "/health", tag = "meta", responses((status = 200, body = Health)))]
-async fn health(State(state): State<AppState>) -> Json<Health> {
+/// Liveness, version and whether the store answers (a real round trip, bounded to a few seconds). Needs no
+/// token. 503 while the store does not answer, so a load balancer takes the instance out of rotation.
+#[utoipa::path(get, path = "/health", tag = "meta", responses(
+    (status = 200, body = Health),
+    (status = 503, description = "The store does not answer", body = Health)))]
+async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let reachable = state.store.ping().await;
-    Json(Health {
+    let status = if reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let health = Health {
         status: if reachable { "ok" } else { "degraded" }.to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         store: state.store.kind().name().to_owned(),
         store_reachable: reachable,
-    })
+    };
+    (status, Json(health))
 }
 
 /// The staff member the token belongs to.

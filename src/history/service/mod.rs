@@ -9,18 +9,23 @@ mod citizens;
 pub mod error;
 mod events;
 pub mod extract;
+pub mod guard;
+mod identity;
 mod meta;
 mod sessions;
+mod staff;
+mod stats;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use tokio::net::TcpListener;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -66,6 +71,8 @@ impl AppState {
         (name = "events", description = "The cross-channel timeline and channel-system ingest"),
         (name = "sessions", description = "Logged assisted sessions"),
         (name = "audit", description = "Who read which citizen's data, when and why"),
+        (name = "identity", description = "Contacts that named no single citizen; merging two records of one person"),
+        (name = "staff", description = "Staff members and their tokens (admins)"),
         (name = "meta", description = "Health, identity, reference data"),
     )
 )]
@@ -88,6 +95,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(events::router())
         .merge(sessions::router())
         .merge(audit::router())
+        .merge(staff::router())
+        .merge(stats::router())
+        .merge(identity::router())
         .split_for_parts()
 }
 
@@ -97,11 +107,35 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api().1
 }
 
+/// Limits of one service instance that are not part of what handlers see.
+#[derive(Clone, Debug)]
+pub struct ServiceOptions {
+    /// Largest request body in bytes; a larger one gets 413 `body_too_large`, naming this limit.
+    pub body_limit: usize,
+    /// Requests per token; `None` lets everything through (tests, the embedded single-user service).
+    pub rate_limit: Option<guard::RateLimit>,
+}
+
+impl Default for ServiceOptions {
+    fn default() -> Self {
+        Self { body_limit: MAX_BODY_BYTES, rate_limit: None }
+    }
+}
+
 /// The whole service as a router, ready for `axum::serve` or `tower::ServiceExt::oneshot`.
 pub fn router(state: AppState) -> Router {
+    router_with(state, &ServiceOptions::default())
+}
+
+/// [`router`] with explicit limits.
+pub fn router_with(state: AppState, options: &ServiceOptions) -> Router {
     let (routes, doc) = api();
     let doc = Arc::new(doc);
-    routes
+    let routes = match options.rate_limit {
+        Some(limit) => routes.layer(axum::Extension(guard::Limiter::new(limit))),
+        None => routes,
+    };
+    let routes = routes
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(doc.as_ref().clone()) }))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; see /openapi.json") })
         .method_not_allowed_fallback(|| async {
@@ -111,9 +145,20 @@ pub fn router(state: AppState) -> Router {
                 "this endpoint does not take that method",
             )
         })
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(log_request))
-        .with_state(state)
+        .layer(DefaultBodyLimit::max(options.body_limit))
+        .layer(middleware::from_fn_with_state(options.body_limit, name_body_limit))
+        .layer(middleware::from_fn(log_request));
+    guard::with_security_headers(routes).with_state(state)
+}
+
+/// Names the configured limit in every 413: the extractor that refuses the body only knows the default.
+async fn name_body_limit(State(limit): State<usize>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE {
+        return response;
+    }
+    let message = format!("the request body is larger than the limit of {limit} bytes");
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", message).into_response()
 }
 
 /// Logs one line per request: method, route template, status, error code, time. Internal error detail only here.
@@ -141,5 +186,19 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    serve_on(listener, router(state), shutdown).await
+}
+
+/// Serves `app` on any listener (plain TCP, or [`tls::TlsListener`] for HTTPS) until `shutdown` completes, then
+/// finishes the requests in flight.
+pub async fn serve_on<L>(
+    listener: L,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

@@ -44,18 +44,23 @@ async fn put_session(
     AppJson(input): AppJson<SessionInput>,
 ) -> ApiResult<(StatusCode, Json<SessionWrite>)> {
     caller.require(Capability::WriteSessions)?;
+    let mut owner = None;
     if let Some(citizen) = input.citizen_id {
-        // A trainer naming a real citizen is told the same as for an unknown one.
-        let visible =
-            state.store.citizen(citizen).await?.is_some_and(|c| c.fictitious || !caller.0.role.fictitious_only());
-        if !visible {
+        // A trainer naming a real citizen is told the same as for an unknown one. A session for a record merged
+        // since the tab was opened is kept for the record it went to, not refused.
+        let live = state.store.live_citizen(citizen).await?;
+        let Some(live) = live.filter(|c| c.fictitious || !caller.0.role.fictitious_only()) else {
             return Err(InputError::UnknownCitizen("id").into());
-        }
+        };
+        owner = Some(live.id);
     }
     let session = ingest::session(id, &input, &caller.0, &state.authorities)?;
     let event = ingest::session_event(&session, &caller.0);
     match state.store.put_session(&session, event.as_ref(), state.now()).await? {
-        SessionPutOutcome::Created => Ok((StatusCode::CREATED, Json(SessionWrite { session, created: true }))),
+        SessionPutOutcome::Created => {
+            let session = AssistedSession { citizen_id: owner, ..session };
+            Ok((StatusCode::CREATED, Json(SessionWrite { session, created: true })))
+        }
         SessionPutOutcome::Same(stored) => {
             Ok((StatusCode::OK, Json(SessionWrite { session: *stored, created: false })))
         }

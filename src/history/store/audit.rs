@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use super::audit_chain::{self, ChainRow};
 use super::sql::{Param, Sql};
 use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
 use crate::domain::{CitizenId, Purpose, StaffId};
@@ -42,26 +43,47 @@ fn purpose_of(row: &AnyRow) -> StoreResult<Purpose> {
 }
 
 impl Store {
-    /// Writes one audit row and its subjects in one transaction.
+    /// Writes one audit row and its subjects in one transaction, as the next link of the audit chain.
     pub async fn record_audit(&self, entry: &NewAudit, now: DateTime<Utc>) -> StoreResult<uuid::Uuid> {
         let id = uuid::Uuid::now_v7();
         let mut tx = self.pool().begin().await?;
-        sqlx::query("INSERT INTO audit (id, at, staff_id, action, purpose, criterion) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(id.to_string())
-            .bind(to_micros(now))
-            .bind(entry.staff_id.to_string())
-            .bind(entry.action.code())
-            .bind(entry.purpose.code())
-            .bind(entry.criterion.clone())
-            .execute(&mut *tx)
-            .await?;
-        for citizen in &entry.citizen_ids {
-            sqlx::query("INSERT INTO audit_subjects (citizen_id, audit_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(citizen.to_string())
-                .bind(id.to_string())
+        // First, before reading anything: the chain's lock, which serialises appends across service instances.
+        let (seq, prev_hash) = audit_chain::claim_next(&mut tx).await?;
+        let row = ChainRow {
+            seq,
+            id: id.to_string(),
+            at: to_micros(now),
+            staff_id: entry.staff_id.to_string(),
+            action: entry.action.code().to_owned(),
+            purpose: entry.purpose.code().to_owned(),
+            criterion: entry.criterion.clone(),
+            subjects: audit_chain::canonical_subjects(entry.citizen_ids.iter().map(ToString::to_string)),
+            prev_hash,
+        };
+        let hash = row.hash();
+        sqlx::query(
+            "INSERT INTO audit (id, at, staff_id, action, purpose, criterion, seq, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&row.id)
+        .bind(row.at)
+        .bind(&row.staff_id)
+        .bind(&row.action)
+        .bind(&row.purpose)
+        .bind(&row.criterion)
+        .bind(seq)
+        .bind(&row.prev_hash)
+        .bind(&hash)
+        .execute(&mut *tx)
+        .await?;
+        for citizen in &row.subjects {
+            sqlx::query("INSERT INTO audit_subjects (citizen_id, audit_id) VALUES ($1, $2)")
+                .bind(citizen)
+                .bind(&row.id)
                 .execute(&mut *tx)
                 .await?;
         }
+        audit_chain::set_head_hash(&mut tx, &hash).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -5,7 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::sql::{Param, Sql, starts_pattern};
-use super::{Store, StoreResult, parse_json, to_micros};
+use super::{Store, StoreError, StoreResult, parse_json, to_micros};
 use crate::domain::citizen::fold_name;
 use crate::domain::{Citizen, CitizenId, Cpr};
 
@@ -56,14 +56,17 @@ fn identifiers(citizen: &Citizen) -> Vec<(&'static str, String)> {
     cprs.chain(phones).chain(emails).collect()
 }
 
+/// Replaces the registry's identifiers of `citizen`. Those a merge brought stay (undoing the merge takes them away);
+/// one the registry now names too becomes the registry's, so an undo leaves it.
 async fn write_identifiers(conn: &mut AnyConnection, citizen: &Citizen) -> StoreResult<()> {
-    sqlx::query("DELETE FROM citizen_identifiers WHERE citizen_id = $1")
+    sqlx::query("DELETE FROM citizen_identifiers WHERE citizen_id = $1 AND merge_id IS NULL")
         .bind(citizen.id.to_string())
         .execute(&mut *conn)
         .await?;
     for (kind, value) in identifiers(citizen) {
         sqlx::query(
-            "INSERT INTO citizen_identifiers (kind, value, citizen_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            "INSERT INTO citizen_identifiers (kind, value, citizen_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (kind, value, citizen_id) DO UPDATE SET merge_id = NULL",
         )
         .bind(kind)
         .bind(value)
@@ -84,6 +87,17 @@ impl Store {
         sql.bind_list(cprs);
         let matches: Vec<String> =
             sql.query().fetch_all(&mut *tx).await?.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?;
+        // A record merged into another keeps its CPR number (so the merge can be undone) but is found by none:
+        // a feed naming that number as current must not silently turn the target into it.
+        let holder = sqlx::query("SELECT id FROM citizens WHERE cpr = $1")
+            .bind(citizen.cpr.compact())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|row| row.try_get::<String, _>(0))
+            .transpose()?;
+        if holder.is_some_and(|holder| !matches.contains(&holder)) {
+            return Ok(UpsertOutcome::IdentityConflict);
+        }
         let mut record = citizen.clone();
         let outcome = match matches.as_slice() {
             [] => {
@@ -123,13 +137,38 @@ impl Store {
         Ok(outcome)
     }
 
-    /// A citizen by id.
+    /// A citizen by id, with the identifiers merges brought; `None` for a record merged into another.
     pub async fn citizen(&self, id: CitizenId) -> StoreResult<Option<Citizen>> {
-        let row = sqlx::query("SELECT record FROM citizens WHERE id = $1")
+        let row = sqlx::query("SELECT record FROM citizens WHERE id = $1 AND merged_into IS NULL")
             .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(citizen_from_row).transpose()
+        let Some(mut citizen) = row.as_ref().map(citizen_from_row).transpose()? else {
+            return Ok(None);
+        };
+        let merged = sqlx::query(
+            "SELECT kind, value FROM citizen_identifiers WHERE citizen_id = $1 AND merge_id IS NOT NULL \
+             ORDER BY kind, value",
+        )
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        for row in &merged {
+            let value: String = row.try_get("value")?;
+            match row.try_get::<String, _>("kind")?.as_str() {
+                "cpr" => {
+                    let cpr = Cpr::parse(&value)
+                        .map_err(|e| StoreError::Corrupt { what: "citizen identifier", detail: e.to_string() })?;
+                    if cpr != citizen.cpr && !citizen.earlier_cprs.contains(&cpr) {
+                        citizen.earlier_cprs.push(cpr);
+                    }
+                }
+                "phone" if !citizen.phones.contains(&value) => citizen.phones.push(value),
+                "email" if !citizen.emails.contains(&value) => citizen.emails.push(value),
+                _ => {}
+            }
+        }
+        Ok(Some(citizen))
     }
 
     /// Citizens with this CPR number, phone or e-mail; at most `limit`, by name.
@@ -141,7 +180,8 @@ impl Store {
     ) -> StoreResult<Vec<Citizen>> {
         let (kind, value) = lookup.key();
         let mut sql = Sql::new(
-            "SELECT c.record FROM citizen_identifiers i JOIN citizens c ON c.id = i.citizen_id WHERE i.kind = ",
+            "SELECT c.record FROM citizen_identifiers i JOIN citizens c ON c.id = i.citizen_id \
+             WHERE c.merged_into IS NULL AND i.kind = ",
         );
         sql.bind(Param::Text(kind.to_owned())).push(" AND i.value = ").bind(Param::Text(value));
         if fictitious_only {
@@ -159,7 +199,7 @@ impl Store {
         fictitious_only: bool,
         limit: u32,
     ) -> StoreResult<Vec<Citizen>> {
-        let mut sql = Sql::new("SELECT record FROM citizens WHERE 1 = 1");
+        let mut sql = Sql::new("SELECT record FROM citizens WHERE merged_into IS NULL");
         for word in fold_name(query).split(' ').filter(|w| !w.is_empty()) {
             sql.push(" AND name_key LIKE ")
                 .bind(Param::Text(format!("% {}", starts_pattern(word))))
@@ -172,7 +212,7 @@ impl Store {
         sql.query().fetch_all(self.pool()).await?.iter().map(citizen_from_row).collect()
     }
 
-    /// How many citizens the store holds.
+    /// How many citizen records the store holds (merged ones too).
     pub async fn count_citizens(&self) -> StoreResult<i64> {
         Ok(sqlx::query("SELECT COUNT(*) FROM citizens").fetch_one(self.pool()).await?.try_get(0)?)
     }

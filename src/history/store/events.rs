@@ -1,15 +1,18 @@
 //! Contact events (the timeline) and the case states they update.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::identity::live_citizen_on;
 use super::sql::{Param, Sql, contains_pattern, escape_like};
 use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
 use crate::domain::citizen::fold_name;
 use crate::domain::{AuthorityId, Case, CaseStatus, Channel, CitizenId, ContactEvent, KleTopic};
 
-const EVENT_COLUMNS: &str = "id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
+pub(super) const EVENT_COLUMNS: &str = "id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
                              source, source_id, staff, abandoned";
 
 /// A position in a timeline: the last event of the previous page. Opaque to clients.
@@ -74,7 +77,7 @@ fn code_of<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
-fn event_from_row(row: &AnyRow) -> StoreResult<ContactEvent> {
+pub(super) fn event_from_row(row: &AnyRow) -> StoreResult<ContactEvent> {
     Ok(ContactEvent {
         id: parse_uuid(&row.try_get::<String, _>("id")?, "event id")?,
         citizen_id: parse_uuid(&row.try_get::<String, _>("citizen_id")?, "citizen id")?,
@@ -115,11 +118,31 @@ fn search_text(event: &ContactEvent) -> String {
     fold_name(&parts.into_iter().flatten().collect::<Vec<_>>().join(" "))
 }
 
+/// Stores one event for its citizen, or for the record that citizen was merged into (see
+/// [`super::identity::live_citizen_on`]); removes a queued copy of it from the unmatched queue.
 pub(super) async fn insert_event_on(
     conn: &mut AnyConnection,
     event: &ContactEvent,
     now: DateTime<Utc>,
 ) -> StoreResult<EventWriteOutcome> {
+    let citizen = live_citizen_on(conn, event.citizen_id).await?;
+    insert_event_for(conn, event, citizen, now).await
+}
+
+/// [`insert_event_on`] for a citizen already made sure of with [`super::identity::live_citizen_on`].
+async fn insert_event_for(
+    conn: &mut AnyConnection,
+    event: &ContactEvent,
+    citizen: CitizenId,
+    now: DateTime<Utc>,
+) -> StoreResult<EventWriteOutcome> {
+    let redirected;
+    let event = if citizen == event.citizen_id {
+        event
+    } else {
+        redirected = ContactEvent { citizen_id: citizen, ..event.clone() };
+        &redirected
+    };
     let inserted = sqlx::query(
         "INSERT INTO events (id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
          search_text, source, source_id, staff, abandoned, recorded_at) \
@@ -149,6 +172,12 @@ pub(super) async fn insert_event_on(
         let row = sqlx::query(&sql).bind(&event.source).bind(&event.source_id).fetch_one(&mut *conn).await?;
         return Ok(EventWriteOutcome::Existing(event_from_row(&row)?));
     }
+    // Sent again once its citizen could be named, a contact no longer waits in the unmatched queue.
+    sqlx::query("DELETE FROM unmatched_events WHERE source = $1 AND source_id = $2")
+        .bind(&event.source)
+        .bind(&event.source_id)
+        .execute(&mut *conn)
+        .await?;
     if let Some(case_ref) = &event.case_ref {
         update_case(conn, event, case_ref).await?;
     }
@@ -156,7 +185,7 @@ pub(super) async fn insert_event_on(
 }
 
 /// Moves the case to the state of `event` if it is the newest contact on it (events may arrive out of order).
-async fn update_case(conn: &mut AnyConnection, event: &ContactEvent, case_ref: &str) -> StoreResult<()> {
+pub(super) async fn update_case(conn: &mut AnyConnection, event: &ContactEvent, case_ref: &str) -> StoreResult<()> {
     let at = to_micros(event.occurred_at);
     sqlx::query(
         "INSERT INTO cases (citizen_id, authority, case_ref, status, kle, owner, summary, opened_at, last_contact_at, last_event_id) \
@@ -202,8 +231,18 @@ impl Store {
     pub async fn insert_events(&self, events: &[ContactEvent], now: DateTime<Utc>) -> StoreResult<usize> {
         let mut tx = self.pool().begin().await?;
         let mut created = 0;
+        // Each citizen is made sure of once per load, not once per event, and in id order, so two loads running at
+        // once take their row locks in the same order and cannot deadlock.
+        let mut citizens: Vec<CitizenId> = events.iter().map(|e| e.citizen_id).collect();
+        citizens.sort_unstable();
+        citizens.dedup();
+        let mut live: HashMap<CitizenId, CitizenId> = HashMap::with_capacity(citizens.len());
+        for citizen in citizens {
+            live.insert(citizen, live_citizen_on(&mut tx, citizen).await?);
+        }
         for event in events {
-            if matches!(insert_event_on(&mut tx, event, now).await?, EventWriteOutcome::Created(_)) {
+            let citizen = live.get(&event.citizen_id).copied().unwrap_or(event.citizen_id);
+            if matches!(insert_event_for(&mut tx, event, citizen, now).await?, EventWriteOutcome::Created(_)) {
                 created += 1;
             }
         }

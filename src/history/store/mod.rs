@@ -5,13 +5,18 @@
 //! knows nothing of HTTP, roles or audit policy; the service decides those.
 
 mod audit;
+mod audit_chain;
+mod audit_prune;
 mod citizens;
 mod events;
+mod identity;
 mod sessions;
 mod sql;
 mod staff;
+mod unmatched;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -19,10 +24,14 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 pub use audit::{AuditFilter, NewAudit};
+pub use audit_chain::{AuditVerification, ChainBreak, ChainProblem, SignatureCheck};
+pub use audit_prune::{AgeError, AuditAge, Checkpoint, CheckpointKey, KEY_BYTES, KeyFileError, PruneOutcome};
 pub use citizens::{CitizenLookup, UpsertOutcome};
 pub use events::{Cursor, EventWriteOutcome, TimelineQuery, status_after};
+pub use identity::{MergeCheck, MergeOutcome, MergeRecord, MergeRefusal, UndoOutcome};
 pub use sessions::{SessionFilter, SessionPutOutcome};
 pub use staff::NewToken;
+pub use unmatched::{NewUnmatched, QueueOutcome};
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,11 +72,34 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub struct StoreOptions {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// Longest one statement may run. PostgreSQL cancels it (`statement_timeout`); SQLite cannot stop a running
+    /// statement, so there it bounds only the wait for a lock (`busy_timeout`, 10 s when unset). Migrations run
+    /// without it.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_connections: 8, acquire_timeout: Duration::from_secs(10) }
+        Self { max_connections: 8, acquire_timeout: Duration::from_secs(10), statement_timeout: None }
+    }
+}
+
+/// How long [`Store::ping`] waits: a health check must answer even when the database does not.
+pub const PING_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// SQLite's wait for a lock when no statement timeout is set, in milliseconds.
+const DEFAULT_BUSY_TIMEOUT_MS: u128 = 10_000;
+
+/// What every new connection runs first.
+fn connection_setup(kind: StoreKind, statement_timeout: Option<Duration>) -> Option<String> {
+    let millis = statement_timeout.map(|t| t.as_millis().max(1));
+    match kind {
+        // WAL lets readers run beside the writer; NORMAL is durable across application crashes.
+        StoreKind::Sqlite => Some(format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {};",
+            millis.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS)
+        )),
+        StoreKind::Postgres => millis.map(|ms| format!("SET statement_timeout = {ms}")),
     }
 }
 
@@ -88,15 +120,15 @@ impl Store {
     pub async fn open_with(url: &str, options: &StoreOptions) -> StoreResult<Self> {
         install_default_drivers();
         let (kind, url) = normalise_url(url)?;
+        let on_connect = Arc::new(connection_setup(kind, options.statement_timeout));
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .after_connect(move |conn, _meta| {
+                let on_connect = Arc::clone(&on_connect);
                 Box::pin(async move {
-                    if kind == StoreKind::Sqlite {
-                        // WAL lets readers run beside the writer; NORMAL is durable across application crashes.
-                        conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;")
-                            .await?;
+                    if let Some(sql) = on_connect.as_deref() {
+                        conn.execute(sql).await?;
                     }
                     Ok(())
                 })
@@ -104,7 +136,20 @@ impl Store {
             .connect(&url)
             .await?;
         let store = Self { pool, kind };
-        store.migrate().await?;
+        // Migrations and the one-off chaining of older audit rows may rewrite whole tables: under a statement
+        // limit meant for requests they get a connection of their own without it.
+        let unlimited = match (kind, options.statement_timeout) {
+            (StoreKind::Postgres, Some(_)) => {
+                Some(Self { pool: AnyPoolOptions::new().max_connections(1).connect(&url).await?, kind })
+            }
+            _ => None,
+        };
+        let setup = unlimited.as_ref().unwrap_or(&store);
+        setup.migrate().await?;
+        setup.chain_legacy_audit().await?;
+        if let Some(unlimited) = unlimited {
+            unlimited.close().await;
+        }
         Ok(store)
     }
 
@@ -124,9 +169,10 @@ impl Store {
         self.kind
     }
 
-    /// Whether the database answers a trivial query.
+    /// Whether the database answers a trivial query within [`PING_TIMEOUT`] (a stopped or unreachable database
+    /// can otherwise hold the caller until the pool's acquire timeout, or longer).
     pub async fn ping(&self) -> bool {
-        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+        matches!(tokio::time::timeout(PING_TIMEOUT, sqlx::query("SELECT 1").execute(&self.pool)).await, Ok(Ok(_)))
     }
 
     /// Closes every connection (so a SQLite file can be checkpointed and copied).
@@ -134,7 +180,11 @@ impl Store {
         self.pool.close().await;
     }
 
-    pub(crate) fn pool(&self) -> &AnyPool {
+    /// The connection pool. Within the crate for the store's own modules; public only so integration tests can
+    /// tamper with rows the way an intruder with database access would.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
 }

@@ -3,10 +3,12 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
+use sqlx::any::AnyRow;
 
 use super::events::insert_event_on;
+use super::identity::live_citizen_on;
 use super::sql::{Param, Sql};
-use super::{Store, StoreResult, parse_json, to_micros};
+use super::{Store, StoreResult, parse_json, parse_uuid, to_micros};
 use uuid::Uuid;
 
 use crate::domain::{AssistedSession, CitizenId, ContactEvent, StaffId};
@@ -36,6 +38,14 @@ pub struct SessionFilter {
     pub limit: u32,
 }
 
+/// A stored session, as the console sent it but with the citizen it belongs to now (a merge may have moved it).
+fn session_from_row(row: &AnyRow) -> StoreResult<AssistedSession> {
+    let mut session: AssistedSession = parse_json(&row.try_get::<String, _>("body")?, "session")?;
+    session.citizen_id =
+        row.try_get::<Option<String>, _>("citizen_id")?.map(|id| parse_uuid(&id, "citizen id")).transpose()?;
+    Ok(session)
+}
+
 impl Store {
     /// Stores a session and, when it has a citizen, its row in the citizen's timeline — both or neither.
     pub async fn put_session(
@@ -47,12 +57,17 @@ impl Store {
         let body = serde_json::to_string(session).unwrap_or_default();
         let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
         let mut tx = self.pool().begin().await?;
+        // The body stays as the console sent it, so a retry still compares equal; the column says whose it is now.
+        let citizen = match session.citizen_id {
+            Some(id) => Some(live_citizen_on(&mut tx, id).await?),
+            None => None,
+        };
         let inserted = sqlx::query(
             "INSERT INTO sessions (id, citizen_id, staff_id, started_at, body, body_hash, received_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
         )
         .bind(session.id.to_string())
-        .bind(session.citizen_id.map(|id| id.to_string()))
+        .bind(citizen.map(|id| id.to_string()))
         .bind(session.staff_id.to_string())
         .bind(to_micros(session.started_at))
         .bind(&body)
@@ -61,15 +76,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         if inserted.rows_affected() == 0 {
-            let row = sqlx::query("SELECT body, body_hash FROM sessions WHERE id = $1")
+            let row = sqlx::query("SELECT body, body_hash, citizen_id FROM sessions WHERE id = $1")
                 .bind(session.id.to_string())
                 .fetch_one(&mut *tx)
                 .await?;
             if row.try_get::<String, _>("body_hash")? != hash {
                 return Ok(SessionPutOutcome::Conflict);
             }
-            let stored: AssistedSession = parse_json(&row.try_get::<String, _>("body")?, "session")?;
-            return Ok(SessionPutOutcome::Same(Box::new(stored)));
+            return Ok(SessionPutOutcome::Same(Box::new(session_from_row(&row)?)));
         }
         if let Some(event) = timeline_event {
             insert_event_on(&mut tx, event, now).await?;
@@ -80,11 +94,11 @@ impl Store {
 
     /// One session by its id.
     pub async fn session(&self, id: Uuid) -> StoreResult<Option<AssistedSession>> {
-        let row = sqlx::query("SELECT body FROM sessions WHERE id = $1")
+        let row = sqlx::query("SELECT body, citizen_id FROM sessions WHERE id = $1")
             .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| parse_json(&row.try_get::<String, _>("body")?, "session")).transpose()
+        row.as_ref().map(session_from_row).transpose()
     }
 
     /// The digital-readiness assessments made in a citizen's sessions, newest first (at most 50).
@@ -105,9 +119,39 @@ impl Store {
         Ok(history)
     }
 
+    /// Sessions started in `[from, to)`, oldest first, each with whether it was training: logged by a trainer or
+    /// for a fictitious citizen. At most `limit`.
+    pub async fn sessions_for_stats(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        limit: u32,
+    ) -> StoreResult<Vec<(AssistedSession, bool)>> {
+        let mut sql = Sql::new(
+            "SELECT s.body, s.citizen_id, st.role, c.fictitious FROM sessions s \
+             LEFT JOIN staff st ON st.id = s.staff_id LEFT JOIN citizens c ON c.id = s.citizen_id WHERE 1 = 1",
+        );
+        if let Some(from) = from {
+            sql.push(" AND s.started_at >= ").bind(Param::Int(to_micros(from)));
+        }
+        if let Some(to) = to {
+            sql.push(" AND s.started_at < ").bind(Param::Int(to_micros(to)));
+        }
+        sql.push(" ORDER BY s.started_at, s.id LIMIT ").bind(Param::Int(i64::from(limit)));
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                let session = session_from_row(row)?;
+                let by_trainer = row.try_get::<Option<String>, _>("role")?.as_deref() == Some("trainer");
+                let fictitious = row.try_get::<Option<i64>, _>("fictitious")?.is_some_and(|f| f != 0);
+                Ok((session, by_trainer || fictitious))
+            })
+            .collect()
+    }
+
     /// Sessions matching the filter, newest first.
     pub async fn sessions(&self, filter: &SessionFilter) -> StoreResult<Vec<AssistedSession>> {
-        let mut sql = Sql::new("SELECT body FROM sessions WHERE 1 = 1");
+        let mut sql = Sql::new("SELECT body, citizen_id FROM sessions WHERE 1 = 1");
         if let Some(citizen) = filter.citizen {
             sql.push(" AND citizen_id = ").bind(Param::Text(citizen.to_string()));
         }
@@ -125,6 +169,6 @@ impl Store {
         }
         sql.push(" ORDER BY started_at DESC, id DESC LIMIT ").bind(Param::Int(i64::from(filter.limit)));
         let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter().map(|row| parse_json(&row.try_get::<String, _>("body")?, "session")).collect()
+        rows.iter().map(session_from_row).collect()
     }
 }

@@ -86,6 +86,40 @@ impl Store {
         row.as_ref().map(staff_from_row).transpose()
     }
 
+    /// Turns a staff member's access on or off; a disabled token is refused at once. Returns the updated record,
+    /// or `None` for an unknown id.
+    pub async fn set_staff_active(&self, id: StaffId, active: bool) -> StoreResult<Option<Staff>> {
+        sqlx::query("UPDATE staff SET active = $1 WHERE id = $2")
+            .bind(i64::from(active))
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await?;
+        self.staff(id).await
+    }
+
+    /// Gives a staff member a new token; the old one stops working at once. `None` for an unknown id.
+    pub async fn rotate_token(&self, id: StaffId) -> StoreResult<Option<(Staff, NewToken)>> {
+        let token = generate_token()?;
+        let updated = sqlx::query("UPDATE staff SET token_hash = $1 WHERE id = $2")
+            .bind(hash_token(&token.0))
+            .bind(id.to_string())
+            .execute(self.pool())
+            .await?;
+        if updated.rows_affected() == 0 {
+            return Ok(None);
+        }
+        Ok(self.staff(id).await?.map(|staff| (staff, token)))
+    }
+
+    /// How many active staff members have this role.
+    pub async fn count_active(&self, role: Role) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM staff WHERE role = $1 AND active = 1")
+            .bind(role.code())
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
     /// Every staff member, by name.
     pub async fn all_staff(&self) -> StoreResult<Vec<Staff>> {
         let rows = sqlx::query("SELECT id, name, role, site, active FROM staff ORDER BY name, id")

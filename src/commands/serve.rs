@@ -1,0 +1,102 @@
+//! `serve`: the shared contact-history service, with its transport security and limits.
+
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use medbetjening::domain::AuthorityCatalog;
+use medbetjening::history::api::MAX_BODY_BYTES;
+use medbetjening::history::service::guard::RateLimit;
+use medbetjening::history::service::tls::{self, TlsListener};
+use medbetjening::history::service::{self, AppState, ServiceOptions};
+use medbetjening::history::store::{Store, StoreOptions};
+
+use super::{CommandResult, interrupted};
+
+/// `serve`'s transport security and limits.
+#[derive(Debug, clap::Args)]
+pub struct ServeOptions {
+    /// Serve HTTPS with this certificate chain (PEM: the server's certificate first, then intermediates).
+    #[arg(long, env = "MEDBETJENING_TLS_CERT", value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "MEDBETJENING_TLS_KEY", value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on a non-loopback address: only behind a proxy that encrypts, on a network you trust.
+    #[arg(long, conflicts_with = "tls_cert")]
+    pub allow_plain_http: bool,
+    /// Most database connections this instance holds at once.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Longest one SQL statement may run (PostgreSQL); on SQLite, the longest wait for a lock.
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub statement_timeout: Option<u64>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = MAX_BODY_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_limit: u64,
+    /// Requests per second one token may make (a short burst of 4× that is allowed); 0 turns the limit off.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub rate_limit: u32,
+}
+
+/// Why `serve` will not speak plain HTTP on `bind`, and what to do instead.
+fn plain_http_refused(bind: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "refusing to serve plain HTTP on {bind}: it is not a loopback address, so staff tokens and citizens' \
+         personal data would cross the network unencrypted. Serve HTTPS with --tls-cert CERT.pem --tls-key KEY.pem, \
+         or bind to 127.0.0.1 behind a reverse proxy that terminates TLS. Only if a proxy on a network you trust \
+         must reach this address, pass --allow-plain-http."
+    )
+}
+
+/// `serve`: the shared contact-history service.
+pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, options: ServeOptions) -> CommandResult {
+    // Everything that can be wrong with the command line fails here, before the database is touched.
+    let tls = match (&options.tls_cert, &options.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::server_config(cert, key)?),
+        _ => None,
+    };
+    if tls.is_none() && !options.allow_plain_http && !tls::is_loopback_bind(bind) {
+        return Err(plain_http_refused(bind));
+    }
+    let body_limit = usize::try_from(options.body_limit).context("--body-limit is too large for this machine")?;
+    let store_options = StoreOptions {
+        max_connections: options.max_connections,
+        statement_timeout: options.statement_timeout.map(Duration::from_secs),
+        ..StoreOptions::default()
+    };
+    let store = Store::open_with(database, &store_options).await.context("opening the database")?;
+    let mut state = AppState::new(store);
+    if let Some(path) = authorities {
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        let catalog = AuthorityCatalog::parse(&text).with_context(|| format!("in {}", path.display()))?;
+        state.authorities = Arc::new(catalog);
+    }
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("listening on {bind}"))?;
+    let address = listener.local_addr()?;
+    // A name such as `localhost` passed the check above; what it resolved to decides.
+    if tls.is_none() && !options.allow_plain_http && !tls::is_loopback(address.ip()) {
+        return Err(plain_http_refused(bind));
+    }
+    if tls.is_none() && !tls::is_loopback(address.ip()) {
+        tracing::warn!(%address, "serving plain HTTP on a network address (--allow-plain-http)");
+    }
+    let store_kind = state.store.kind().name();
+    let rate_limit = NonZeroU32::new(options.rate_limit).map(|per_second| RateLimit {
+        per_second,
+        burst: per_second.saturating_mul(NonZeroU32::new(4).unwrap_or(NonZeroU32::MIN)),
+    });
+    let app = service::router_with(state, &ServiceOptions { body_limit, rate_limit });
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%address, store = store_kind, scheme, "contact-history service listening");
+    eprintln!("Serving the contact-history API on {scheme}://{address} (Ctrl+C stops).");
+    match tls {
+        Some(config) => service::serve_on(TlsListener::new(listener, config)?, app, interrupted()).await,
+        None => service::serve_on(listener, app, interrupted()).await,
+    }
+    .context("serving")?;
+    Ok(ExitCode::SUCCESS)
+}
