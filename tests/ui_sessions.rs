@@ -236,3 +236,37 @@ fn a_conflicting_session_id_is_shown_to_the_staff_member_and_can_be_logged_anew(
     assert!(summaries.contains(&"Vejledning om Digital Post"), "the stored one is untouched");
     assert!(summaries.contains(&"Hjælp til boligstøtte"), "the other is stored under a new id");
 }
+
+#[test]
+fn a_supervisor_links_an_unmatched_contact_to_the_open_citizen() {
+    let world = world();
+    // A phone system reports a call from a number no citizen has.
+    let soren = soren_id(&world);
+    let mut event = common::event_input(
+        soren,
+        "tlf-9001",
+        chrono::Utc::now() - chrono::Duration::hours(2),
+        medbetjening::domain::Channel::Phone,
+        "borgerservice",
+        "Opkald om flytning fra ukendt nummer",
+    );
+    event.citizen = medbetjening::history::api::CitizenRef { phone: Some("99887766".into()), ..Default::default() };
+    let queued = world.runtime.block_on(world.service.client(StaffRole::Integration).submit_event(&event));
+    assert!(matches!(queued, Ok(medbetjening::history::api::EventOutcome::Queued(_))), "{queued:?}");
+
+    let mut harness = world.harness(world.service.token(StaffRole::Supervisor));
+    settle(&mut harness, "connected", |h| h.state().is_ready());
+    click(&mut harness, Role::Button, "🔗 Uafklarede (1)");
+    settle(&mut harness, "the queue", |h| shows(h, "Opkald om flytning fra ukendt nummer"));
+    assert!(shows(&harness, "Ingen borger har det oplyste · Oplyst: 99887766"), "{:?}", texts(&harness));
+    assert!(shows(&harness, "Åbn den rigtige borger"), "no citizen open yet");
+    open_soren(&mut harness);
+    click(&mut harness, Role::Button, &format!("Knyt til {SOREN}"));
+    settle(&mut harness, "linked", |h| shows(h, "Ingen henvendelser venter"));
+    assert!(timeline_rows(&harness).iter().any(|r| r.contains("Opkald om flytning fra ukendt nummer")));
+    harness.get_by_role_and_label(Role::Button, "🔗 Uafklarede (0)");
+
+    // Counter staff never see the queue.
+    let counter = world.console();
+    assert!(!texts(&counter).iter().any(|t| t.contains("Uafklarede")));
+}

@@ -67,6 +67,7 @@ pub struct ConsoleApp {
     pub(super) theme_dirty: bool,
     pub(super) guides: GuidesState,
     pub(super) sessions: SessionsState,
+    pub(super) unmatched: super::unmatched::UnmatchedState,
     title: String,
     screenshot: Option<Screenshot>,
 }
@@ -103,6 +104,7 @@ impl ConsoleApp {
             theme_dirty: false,
             guides: GuidesState::default(),
             sessions: SessionsState::default(),
+            unmatched: super::unmatched::UnmatchedState::default(),
             title: String::new(),
             screenshot,
         };
@@ -119,6 +121,8 @@ impl ConsoleApp {
             || matches!(self.guides.library, GuideLibrary::Loading)
             || (self.is_ready() && self.sessions.outbox.outbox.is_none() && self.sessions.outbox.open_error.is_none())
             || !self.sessions.outbox.saving.is_empty()
+            || self.unmatched.list.is_pending()
+            || self.unmatched.linking.is_some()
             || self.sessions.active.as_ref().is_some_and(|s| s.repeat.is_pending())
             || self.lookup.results.is_pending()
             || self
@@ -345,13 +349,28 @@ impl eframe::App for ConsoleApp {
         let pending = self.sessions.outbox.pending_ids();
         let library = self.guides.library().cloned();
         let receipt = if self.sessions.receipt_preview { self.receipt() } else { None };
-        let Self { phase, prefs, privacy, lookup, tabs, recent, active, target, guides, sessions, now, .. } = self;
+        let may_resolve = self.may_resolve_identity();
+        let Self {
+            phase, prefs, privacy, lookup, tabs, recent, active, target, guides, sessions, now, unmatched, ..
+        } = self;
         let view = view_ctx(prefs, *privacy, phase, library.as_deref(), &pending);
         match &*phase {
             Phase::Starting { progress } => views::startup::starting_ui(&view, target, *progress, ui),
             Phase::Failed(failure) => views::startup::failed_ui(&view, target, failure, ui, &mut commands),
             Phase::Ready(connection) => {
-                let bar = views::top_bar::Bar { connection, prefs, guides_open: guides.open, sessions, now: *now };
+                let unmatched_count = if may_resolve {
+                    views::top_bar::QueueButton::Shown { waiting: unmatched.list.value().map(|l| l.events.len()) }
+                } else {
+                    views::top_bar::QueueButton::Hidden
+                };
+                let bar = views::top_bar::Bar {
+                    connection,
+                    prefs,
+                    guides_open: guides.open,
+                    sessions,
+                    now: *now,
+                    unmatched: unmatched_count,
+                };
                 views::top_bar::ui(&view, &bar, ui, &mut commands);
                 if !view.privacy && !guides.mitid_step() {
                     views::session::strip_ui(&view, sessions, tabs.get(*active), *now, ui, &mut commands);
@@ -394,6 +413,9 @@ impl eframe::App for ConsoleApp {
             && !view.privacy
         {
             views::session::receipt_window(&view, receipt, ui.ctx(), &mut commands);
+        }
+        if unmatched.open && !view.privacy {
+            views::unmatched::window(&view, unmatched, tabs.get(*active), ui.ctx(), &mut commands);
         }
         if sessions.outbox.show_problems && !view.privacy {
             views::outbox::problems_window(&view, sessions, ui.ctx(), &mut commands);

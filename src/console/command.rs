@@ -79,6 +79,11 @@ pub enum Command {
     ToggleOutboxProblems,
     /// Seconds of wrap-up time after a phone call.
     SetWrapSeconds(u32),
+    /// Show or hide the unmatched queue (supervisors).
+    ToggleUnmatched,
+    RefreshUnmatched,
+    /// Link a queued contact to the citizen in the active tab.
+    LinkUnmatched(Uuid),
 }
 
 impl Command {

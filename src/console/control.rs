@@ -96,6 +96,9 @@ pub enum Reply {
         session: uuid::Uuid,
         result: Result<crate::domain::AssistedSession, ClientError>,
     },
+    Unmatched(Result<crate::history::api::UnmatchedList, ClientError>),
+    /// A queued contact was linked to this citizen (or not).
+    Linked(Result<crate::domain::CitizenId, ClientError>),
 }
 
 /// What a successful start hands over.
@@ -214,6 +217,9 @@ impl ConsoleApp {
             | Command::GuideChoose(_)
             | Command::GuideSkip => self.apply_guide(command),
             Command::SetWrapSeconds(seconds) => self.prefs.wrap_seconds = seconds,
+            Command::ToggleUnmatched | Command::RefreshUnmatched | Command::LinkUnmatched(_) => {
+                self.apply_unmatched(command);
+            }
             command if command.is_session() => self.apply_session(command),
             _ => {}
         }
@@ -420,6 +426,7 @@ impl ConsoleApp {
                     tab.session_details.insert(session, result);
                 }
             }
+            Reply::Unmatched(_) | Reply::Linked(_) => self.receive_unmatched(reply),
             Reply::Search { .. } => {} // An answer to a search that a newer one replaced.
             other => self.receive_session(other),
         }
@@ -443,6 +450,9 @@ impl ConsoleApp {
                     embedded,
                 }));
                 self.open_outbox();
+                if self.may_resolve_identity() {
+                    self.fetch_unmatched();
+                }
             }
             Err(failure) => self.phase = Phase::Failed(failure),
         }

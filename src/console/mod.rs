@@ -17,6 +17,7 @@ mod state;
 mod tasks;
 mod theme;
 mod timeline;
+mod unmatched;
 mod views;
 
 use std::path::PathBuf;

@@ -306,6 +306,23 @@ impl HistoryClient {
         Self::send(self.request(Method::POST, "v1/events")?.json(input)).await
     }
 
+    /// `GET /v1/unmatched` (supervisors): contacts that name no single citizen.
+    pub async fn unmatched(&self, purpose: Purpose) -> Result<crate::history::api::UnmatchedList, ClientError> {
+        self.get("v1/unmatched", &(), purpose).await
+    }
+
+    /// `POST /v1/unmatched/{id}/link` (supervisors): the queued contact is this citizen's.
+    pub async fn link_unmatched(
+        &self,
+        id: Uuid,
+        citizen: CitizenId,
+        purpose: Purpose,
+    ) -> Result<EventWrite, ClientError> {
+        let body = crate::history::api::LinkInput { citizen_id: citizen };
+        let request = self.request(Method::POST, &format!("v1/unmatched/{id}/link"))?;
+        Self::send(request.header(PURPOSE_HEADER, purpose.code()).json(&body)).await
+    }
+
     /// `PUT /v1/sessions/{id}`.
     pub async fn put_session(&self, id: Uuid, input: &SessionInput) -> Result<SessionWrite, ClientError> {
         Self::send(self.request(Method::PUT, &format!("v1/sessions/{id}"))?.json(input)).await

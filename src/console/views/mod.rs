@@ -11,5 +11,6 @@ pub mod startup;
 pub mod tabs;
 pub mod timeline;
 pub mod top_bar;
+pub mod unmatched;
 pub mod widgets;
 pub mod wrapup;

@@ -17,11 +17,19 @@ pub struct Bar<'a> {
     pub guides_open: bool,
     pub sessions: &'a SessionsState,
     pub now: f64,
+    pub unmatched: QueueButton,
+}
+
+/// The unmatched-queue button: only for staff who may resolve identities, with the count once it is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueueButton {
+    Hidden,
+    Shown { waiting: Option<usize> },
 }
 
 /// Draws the bars around the work area.
 pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Vec<Command>) {
-    let Bar { connection, prefs, guides_open, sessions, now } = *bar;
+    let Bar { connection, prefs, guides_open, sessions, now, unmatched } = *bar;
     let t = view.text;
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -50,6 +58,13 @@ pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Vec<Com
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(t.privacy_button).on_hover_text("Ctrl+L").clicked() {
                     commands.push(Command::TogglePrivacy);
+                }
+                if let QueueButton::Shown { waiting } = unmatched {
+                    let u = super::unmatched::unmatched_text(view.lang);
+                    let label = waiting.map_or_else(|| u.button.to_owned(), |n| format!("{} ({n})", u.button));
+                    if ui.button(label).on_hover_text(u.title).clicked() {
+                        commands.push(Command::ToggleUnmatched);
+                    }
                 }
                 if ui.add(egui::Button::selectable(guides_open, t.guides_title)).on_hover_text("Ctrl+G").clicked() {
                     commands.push(Command::ToggleGuides);

@@ -1,0 +1,164 @@
+//! The unmatched queue window (supervisors): each waiting contact with what it named the citizen by and why it
+//! waits, a button to link it to the citizen in the active tab, and the candidates of an ambiguous one.
+
+use egui::RichText;
+
+use super::super::app::ViewCtx;
+use super::super::command::Command;
+use super::super::i18n::fill;
+use super::super::state::CitizenTab;
+use super::super::timeline::local_date_time;
+use super::super::unmatched::UnmatchedState;
+use super::timeline::channel_icon;
+use super::widgets::{describe, loadable_status};
+use crate::domain::Language;
+use crate::history::api::{UnmatchedEvent, UnmatchedReason};
+
+/// The queue's strings in one language.
+pub struct UnmatchedText {
+    pub title: &'static str,
+    pub button: &'static str,
+    pub empty: &'static str,
+    pub no_match: &'static str,
+    pub ambiguous: &'static str,
+    pub named_by: &'static str,
+    pub link_to: &'static str,
+    pub open_a_citizen: &'static str,
+    pub candidate: &'static str,
+    pub refresh: &'static str,
+    pub close: &'static str,
+}
+
+const DA: UnmatchedText = UnmatchedText {
+    title: "Uafklarede henvendelser",
+    button: "🔗 Uafklarede",
+    empty: "Ingen henvendelser venter på at blive knyttet til en borger.",
+    no_match: "Ingen borger har det oplyste",
+    ambiguous: "Flere borgere ({}) har det oplyste",
+    named_by: "Oplyst: {}",
+    link_to: "Knyt til {}",
+    open_a_citizen: "Åbn den rigtige borger for at knytte henvendelsen til vedkommende.",
+    candidate: "Åbn kandidat {}",
+    refresh: "⟳ Opdatér",
+    close: "Luk",
+};
+
+const EN: UnmatchedText = UnmatchedText {
+    title: "Unmatched contacts",
+    button: "🔗 Unmatched",
+    empty: "No contacts are waiting to be linked to a citizen.",
+    no_match: "No citizen has the identifier given",
+    ambiguous: "Several citizens ({}) have the identifier given",
+    named_by: "Given: {}",
+    link_to: "Link to {}",
+    open_a_citizen: "Open the right citizen to link the contact to them.",
+    candidate: "Open candidate {}",
+    refresh: "⟳ Refresh",
+    close: "Close",
+};
+
+/// The queue's strings for a language.
+#[must_use]
+pub fn unmatched_text(lang: Language) -> &'static UnmatchedText {
+    match lang {
+        Language::Da => &DA,
+        Language::En => &EN,
+    }
+}
+
+/// Draws the queue window.
+pub fn window(
+    view: &ViewCtx<'_>,
+    state: &UnmatchedState,
+    tab: Option<&CitizenTab>,
+    ctx: &egui::Context,
+    commands: &mut Vec<Command>,
+) {
+    let u = unmatched_text(view.lang);
+    let mut open = true;
+    egui::Window::new(u.title).open(&mut open).default_width(560.0).show(ctx, |ui| {
+        ui.horizontal(|ui| {
+            if ui.button(u.refresh).clicked() {
+                commands.push(Command::RefreshUnmatched);
+            }
+            if ui.button(u.close).clicked() {
+                commands.push(Command::ToggleUnmatched);
+            }
+        });
+        if let Some(error) = &state.error {
+            ui.label(RichText::new(format!("⚠ {}", describe(view, error))).color(view.palette.error_fg));
+        }
+        if !loadable_status(view, &state.list, Command::RefreshUnmatched, ui, commands) {
+            return;
+        }
+        let Some(list) = state.list.value() else { return };
+        if list.events.is_empty() {
+            ui.label(u.empty);
+        }
+        let target = tab.and_then(|t| t.name().map(|name| (name, t)));
+        egui::ScrollArea::vertical().max_height(480.0).show(ui, |ui| {
+            for entry in &list.events {
+                ui.separator();
+                entry_ui(view, u, entry, target.map(|(name, _)| name), state.linking == Some(entry.id), ui, commands);
+            }
+        });
+    });
+    if !open {
+        commands.push(Command::ToggleUnmatched);
+    }
+}
+
+fn entry_ui(
+    view: &ViewCtx<'_>,
+    u: &UnmatchedText,
+    entry: &UnmatchedEvent,
+    target: Option<&str>,
+    linking: bool,
+    ui: &mut egui::Ui,
+    commands: &mut Vec<Command>,
+) {
+    let event = &entry.event;
+    let head = format!(
+        "{} · {} {} · {}",
+        local_date_time(event.occurred_at),
+        channel_icon(event.channel),
+        event.channel.label(view.lang),
+        view.authority_name(&event.authority)
+    );
+    ui.label(RichText::new(head).strong());
+    ui.label(&event.summary);
+    let reason = match entry.reason {
+        UnmatchedReason::NoMatch => u.no_match.to_owned(),
+        UnmatchedReason::Ambiguous => fill(u.ambiguous, &[&entry.candidates.len().to_string()]),
+    };
+    let given = named(entry);
+    ui.label(RichText::new(format!("{reason} · {}", fill(u.named_by, &[&given]))).color(view.palette.waiting_fg));
+    ui.horizontal_wrapped(|ui| {
+        match target {
+            Some(name) if !view.privacy => {
+                if linking {
+                    ui.spinner();
+                } else if ui.button(fill(u.link_to, &[name])).clicked() {
+                    commands.push(Command::LinkUnmatched(entry.id));
+                }
+            }
+            _ => {
+                ui.label(RichText::new(u.open_a_citizen).color(view.palette.muted_fg));
+            }
+        }
+        for (index, candidate) in entry.candidates.iter().enumerate() {
+            if ui.button(fill(u.candidate, &[&(index + 1).to_string()])).clicked() {
+                commands.push(Command::OpenCitizen(*candidate));
+            }
+        }
+    });
+}
+
+/// What the contact named the citizen by, as a supervisor needs to see it: a CPR number stays masked.
+fn named(entry: &UnmatchedEvent) -> String {
+    let reference = &entry.event.citizen;
+    if let Some(cpr) = &reference.cpr {
+        return crate::domain::Cpr::parse(cpr).map_or_else(|_| "CPR".to_owned(), |c| c.masked());
+    }
+    reference.phone.clone().or_else(|| reference.email.clone()).unwrap_or_else(|| entry.named_by.clone())
+}
