@@ -201,10 +201,10 @@ pub async fn staff_rotate(database: &str, id: uuid::Uuid) -> CommandResult {
 }
 
 /// `demo-data`.
-pub async fn demo_data(database: &str, citizens: u32, heavy: u32, seed: u64) -> CommandResult {
+pub async fn demo_data(database: &str, citizens: u32, heavy: u32, seed: u64, max_events: usize) -> CommandResult {
     let store = open(database).await?;
     let started = Instant::now();
-    let options = DemoOptions { citizens, heavy: heavy.min(citizens), seed, anchor: Utc::now() };
+    let options = DemoOptions { citizens, heavy: heavy.min(citizens), seed, anchor: Utc::now(), max_events };
     let mut progress = progress_line("citizens", Some(citizens.into()));
     let report = demo::generate(&store, &options, |done, _| progress(done.into())).await?;
     eprintln!();

@@ -83,6 +83,9 @@ enum Command {
         /// Random seed; the same seed gives the same citizens.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The most contacts an ordinary citizen gets (4 or more; about half that on average).
+        #[arg(long, default_value_t = medbetjening::history::demo::DEFAULT_MAX_EVENTS)]
+        max_events: usize,
     },
     /// Import citizen records and channel contacts from a JSON Lines file.
     Import {
@@ -313,8 +316,8 @@ fn main() -> ExitCode {
             Some(Command::Staff { command: StaffCommand::Rotate { id, database } }) => {
                 commands::staff_rotate(&database, id).await
             }
-            Some(Command::DemoData { database, citizens, heavy, seed }) => {
-                commands::demo_data(&database, citizens, heavy, seed).await
+            Some(Command::DemoData { database, citizens, heavy, seed, max_events }) => {
+                commands::demo_data(&database, citizens, heavy, seed, max_events).await
             }
             Some(Command::Import { file, database }) => commands::import(&file, &database).await,
             Some(Command::Openapi) => commands::openapi(),

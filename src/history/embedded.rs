@@ -107,8 +107,13 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
     let database = dir.join(DEMO_DATABASE);
     let store = Store::open(&format!("sqlite:{}", database.display())).await?;
     let seeded = if store.count_citizens().await? == 0 {
-        let demo =
-            DemoOptions { citizens: options.demo_citizens, heavy: options.heavy_citizens, seed: 1, anchor: Utc::now() };
+        let demo = DemoOptions {
+            citizens: options.demo_citizens,
+            heavy: options.heavy_citizens,
+            seed: 1,
+            anchor: Utc::now(),
+            max_events: demo::DEFAULT_MAX_EVENTS,
+        };
         Some(demo::generate(&store, &demo, progress).await?)
     } else {
         None

@@ -57,7 +57,7 @@ impl Stats {
 async fn serve_demo(dir: &std::path::Path) -> (String, String, String) {
     let store = Store::open(&format!("sqlite:{}", dir.join("bench.sqlite").display())).await.expect("store");
     let anchor = DateTime::parse_from_rfc3339("2026-11-01T12:00:00Z").expect("time").with_timezone(&Utc);
-    let options = DemoOptions { citizens: 20, heavy: 1, seed: 7, anchor };
+    let options = DemoOptions { citizens: 20, heavy: 1, seed: 7, anchor, max_events: demo::DEFAULT_MAX_EVENTS };
     demo::generate(&store, &options, |_, _| {}).await.expect("demo data");
     let (_, token) = store.add_staff("Benchmark", StaffRole::Counter, "Bench", anchor).await.expect("staff");
     let everyone = store.search_citizens_by_name("", false, 100).await.expect("citizens");

@@ -31,7 +31,12 @@ pub struct DemoOptions {
     pub seed: u64,
     /// "Now" for the histories: events fall before it.
     pub anchor: DateTime<Utc>,
+    /// The most contacts an ordinary citizen gets (at least 4); raise it to fill a store for load tests.
+    pub max_events: usize,
 }
+
+/// The most contacts an ordinary demo citizen gets unless asked otherwise.
+pub const DEFAULT_MAX_EVENTS: usize = 40;
 
 /// Events a heavy citizen gets at least.
 pub const HEAVY_EVENTS: usize = 10_000;
@@ -62,7 +67,8 @@ pub async fn generate(
             UpsertOutcome::Created(_) => report.citizens_created += 1,
             _ => report.citizens_unchanged += 1,
         }
-        let (target, years) = if index < options.heavy { (HEAVY_EVENTS, 10) } else { (rng.usize(4..=40), 3) };
+        let (target, years) =
+            if index < options.heavy { (HEAVY_EVENTS, 10) } else { (rng.usize(4..=options.max_events.max(4)), 3) };
         let source_prefix = format!("demo-{}-{index}", options.seed);
         pending.extend(History::new(&mut rng, &citizen, options.anchor, years, &source_prefix).build(target));
         if pending.len() >= BATCH {
