@@ -207,7 +207,7 @@ impl ConsoleApp {
             Action::StartSession => self.apply(Command::StartSession { anonymous: false }),
             Action::WrapUp => self.apply(Command::OpenWrapUp),
             Action::Log => self.apply(Command::LogSession),
-            Action::Receipt => self.sessions.receipt_preview = true,
+            Action::Receipt => self.toggle_receipt_preview(),
         }
     }
 
@@ -348,7 +348,6 @@ impl eframe::App for ConsoleApp {
         let mut commands = Vec::new();
         let pending = self.sessions.outbox.pending_ids();
         let library = self.guides.library().cloned();
-        let receipt = if self.sessions.receipt_preview { self.receipt() } else { None };
         let may_resolve = self.may_resolve_identity();
         let Self {
             phase, prefs, privacy, lookup, tabs, recent, active, target, guides, sessions, now, unmatched, ..
@@ -409,7 +408,7 @@ impl eframe::App for ConsoleApp {
             }
             views::runner::citizen_view(ui.ctx(), &guides.citizen);
         }
-        if let Some(receipt) = &receipt
+        if let Some(receipt) = &sessions.receipt_preview
             && !view.privacy
         {
             views::session::receipt_window(&view, receipt, ui.ctx(), &mut commands);

@@ -45,11 +45,11 @@ impl ConsoleApp {
             Command::SessionReasonChanged => self.fetch_repeat(),
             Command::MarkPerformer(performer) => self.mark(performer, None),
             Command::MarkAttorney(attorney) => self.mark(Performer::StaffOnBehalf, attorney),
-            Command::ShowReceipt => self.sessions.receipt_preview = !self.sessions.receipt_preview,
+            Command::ShowReceipt => self.toggle_receipt_preview(),
             Command::SaveReceipt => self.save_receipt(),
             Command::CloseReceipt => {
                 self.sessions.logged = None;
-                self.sessions.receipt_preview = false;
+                self.sessions.receipt_preview = None;
                 self.sessions.receipt_status = None;
             }
             Command::RetryOutbox => {
@@ -239,6 +239,7 @@ impl ConsoleApp {
         self.sessions.logged =
             Some(Logged { session: assisted(id, staff, &input), citizen: session.citizen, language });
         self.sessions.receipt_status = None;
+        self.sessions.receipt_preview = None;
         self.sessions.logged_count += 1;
         self.guides.walk = None;
         self.guides.citizen_view = false;
@@ -394,6 +395,10 @@ impl ConsoleApp {
                 .and_then(|r| r.map_err(|e| e.to_string()));
             Reply::ReceiptSaved(saved.map(|()| Some(name)))
         });
+    }
+
+    pub(in crate::console) fn toggle_receipt_preview(&mut self) {
+        self.sessions.receipt_preview = if self.sessions.receipt_preview.is_some() { None } else { self.receipt() };
     }
 
     /// The receipt of the last logged session.

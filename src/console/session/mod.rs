@@ -228,7 +228,8 @@ pub struct SessionsState {
     pub outbox: OutboxState,
     /// The last session logged, for its receipt.
     pub logged: Option<Logged>,
-    pub receipt_preview: bool,
+    /// The receipt shown in the print preview, built once when the preview opens rather than every frame.
+    pub receipt_preview: Option<crate::receipt::Receipt>,
     /// What happened to the last "Save as PDF": the file name, or why it failed.
     pub receipt_status: Option<Result<String, String>>,
     /// Sessions logged since the console started (for the status line).
