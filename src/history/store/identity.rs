@@ -140,45 +140,38 @@ impl CaseRow {
         }
     }
 
+    /// Binds the case columns, in `CASE_COLUMNS` order, after whatever the query bound before them.
+    fn bind_columns<'q>(
+        &'q self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        query
+            .bind(&self.authority)
+            .bind(&self.case_ref)
+            .bind(&self.status)
+            .bind(self.kle.clone())
+            .bind(self.owner.clone())
+            .bind(&self.summary)
+            .bind(self.opened_at)
+            .bind(self.last_contact_at)
+            .bind(&self.last_event_id)
+    }
+
     /// Writes the row as `citizen`'s case.
     async fn insert(&self, conn: &mut AnyConnection, citizen: &str) -> StoreResult<()> {
-        sqlx::query(&format!(
-            "INSERT INTO cases (citizen_id, {CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-        ))
-        .bind(citizen)
-        .bind(&self.authority)
-        .bind(&self.case_ref)
-        .bind(&self.status)
-        .bind(self.kle.clone())
-        .bind(self.owner.clone())
-        .bind(&self.summary)
-        .bind(self.opened_at)
-        .bind(self.last_contact_at)
-        .bind(&self.last_event_id)
-        .execute(&mut *conn)
-        .await?;
+        let sql =
+            format!("INSERT INTO cases (citizen_id, {CASE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        self.bind_columns(sqlx::query(&sql).bind(citizen)).execute(&mut *conn).await?;
         Ok(())
     }
 
     /// Keeps the row in the merge's record under `side` (`from`, `into` or `after`).
     async fn keep(&self, conn: &mut AnyConnection, merge: &str, side: &str) -> StoreResult<()> {
-        sqlx::query(&format!(
+        let sql = format!(
             "INSERT INTO merge_cases (merge_id, side, {CASE_COLUMNS}) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-        ))
-        .bind(merge)
-        .bind(side)
-        .bind(&self.authority)
-        .bind(&self.case_ref)
-        .bind(&self.status)
-        .bind(self.kle.clone())
-        .bind(self.owner.clone())
-        .bind(&self.summary)
-        .bind(self.opened_at)
-        .bind(self.last_contact_at)
-        .bind(&self.last_event_id)
-        .execute(&mut *conn)
-        .await?;
+        );
+        self.bind_columns(sqlx::query(&sql).bind(merge).bind(side)).execute(&mut *conn).await?;
         Ok(())
     }
 }
