@@ -63,14 +63,21 @@ pub async fn generate(
     let mut pending: Vec<ContactEvent> = Vec::new();
     for index in 0..options.citizens {
         let citizen = citizen(&mut rng, &mut used_cprs, index);
-        match store.upsert_citizen(&citizen, options.anchor).await? {
-            UpsertOutcome::Created(_) => report.citizens_created += 1,
-            _ => report.citizens_unchanged += 1,
+        let created = matches!(store.upsert_citizen(&citizen, options.anchor).await?, UpsertOutcome::Created(_));
+        if created {
+            report.citizens_created += 1;
+        } else {
+            report.citizens_unchanged += 1;
         }
         let (target, years) =
             if index < options.heavy { (HEAVY_EVENTS, 10) } else { (rng.usize(4..=options.max_events.max(4)), 3) };
         let source_prefix = format!("demo-{}-{index}", options.seed);
-        pending.extend(History::new(&mut rng, &citizen, options.anchor, years, &source_prefix).build(target));
+        // Built either way, so the generator stays in step; only a record this run stored gets a history, so a
+        // rerun adds nothing twice and a record refused as an identity conflict gets no contacts.
+        let history = History::new(&mut rng, &citizen, options.anchor, years, &source_prefix).build(target);
+        if created {
+            pending.extend(history);
+        }
         if pending.len() >= BATCH {
             report.events_created += store.insert_events(&pending, options.anchor).await?;
             pending.clear();

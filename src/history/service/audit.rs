@@ -6,7 +6,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::extract::{AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{Capability, CitizenId, Purpose};
 use crate::history::api::{AuditAction, AuditList, AuditParams};
@@ -28,8 +28,7 @@ pub(super) async fn record(
     citizen_ids: Vec<CitizenId>,
 ) -> ApiResult<()> {
     let entry = NewAudit { staff_id: caller.0.id, action, purpose, criterion, citizen_ids };
-    state.store.record_audit(&entry, state.now()).await?;
-    Ok(())
+    state.audit.record(&state.store, entry, state.now()).await.map_err(ApiError::internal)
 }
 
 /// Who read which citizen's data, when and why (supervisors).

@@ -5,6 +5,7 @@
 //! route template, status and error code, never a URI (queries hold CPR numbers and names) or a body.
 
 mod audit;
+mod audit_writer;
 mod citizens;
 pub mod error;
 mod events;
@@ -46,13 +47,20 @@ pub struct AppState {
     pub store: Store,
     pub authorities: Arc<AuthorityCatalog>,
     pub clock: Clock,
+    /// Appends audit rows for every handler, many to a transaction.
+    pub audit: audit_writer::AuditWriter,
 }
 
 impl AppState {
     /// State over a store with the shipped authority catalogue and the system clock.
     #[must_use]
     pub fn new(store: Store) -> Self {
-        Self { store, authorities: Arc::new(AuthorityCatalog::builtin()), clock: Arc::new(Utc::now) }
+        Self {
+            store,
+            authorities: Arc::new(AuthorityCatalog::builtin()),
+            clock: Arc::new(Utc::now),
+            audit: audit_writer::AuditWriter::default(),
+        }
     }
 
     /// The current time from the state's clock.

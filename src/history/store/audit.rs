@@ -45,47 +45,41 @@ fn purpose_of(row: &AnyRow) -> StoreResult<Purpose> {
 impl Store {
     /// Writes one audit row and its subjects in one transaction, as the next link of the audit chain.
     pub async fn record_audit(&self, entry: &NewAudit, now: DateTime<Utc>) -> StoreResult<uuid::Uuid> {
-        let id = uuid::Uuid::now_v7();
+        let ids = self.record_audits(std::slice::from_ref(&(entry.clone(), now))).await?;
+        Ok(ids[0])
+    }
+
+    /// Writes several audit rows in one transaction, as consecutive links of the chain, in the order given. One
+    /// commit for many rows is what lets a busy service audit every read without queueing on the chain's lock.
+    pub async fn record_audits(&self, entries: &[(NewAudit, DateTime<Utc>)]) -> StoreResult<Vec<uuid::Uuid>> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.pool().begin().await?;
         // First, before reading anything: the chain's lock, which serialises appends across service instances.
-        let (seq, prev_hash) = audit_chain::claim_next(&mut tx).await?;
-        let row = ChainRow {
-            seq,
-            id: id.to_string(),
-            at: to_micros(now),
-            staff_id: entry.staff_id.to_string(),
-            action: entry.action.code().to_owned(),
-            purpose: entry.purpose.code().to_owned(),
-            criterion: entry.criterion.clone(),
-            subjects: audit_chain::canonical_subjects(entry.citizen_ids.iter().map(ToString::to_string)),
-            prev_hash,
-        };
-        let hash = row.hash();
-        sqlx::query(
-            "INSERT INTO audit (id, at, staff_id, action, purpose, criterion, seq, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&row.id)
-        .bind(row.at)
-        .bind(&row.staff_id)
-        .bind(&row.action)
-        .bind(&row.purpose)
-        .bind(&row.criterion)
-        .bind(seq)
-        .bind(&row.prev_hash)
-        .bind(&hash)
-        .execute(&mut *tx)
-        .await?;
-        for citizen in &row.subjects {
-            sqlx::query("INSERT INTO audit_subjects (citizen_id, audit_id) VALUES ($1, $2)")
-                .bind(citizen)
-                .bind(&row.id)
-                .execute(&mut *tx)
-                .await?;
+        let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
+        let (last_seq, mut prev_hash) = audit_chain::claim_many(&mut tx, count).await?;
+        let mut ids = Vec::with_capacity(entries.len());
+        for (offset, (entry, now)) in (0..count).rev().zip(entries) {
+            let id = uuid::Uuid::now_v7();
+            let row = ChainRow {
+                seq: last_seq - offset,
+                id: id.to_string(),
+                at: to_micros(*now),
+                staff_id: entry.staff_id.to_string(),
+                action: entry.action.code().to_owned(),
+                purpose: entry.purpose.code().to_owned(),
+                criterion: entry.criterion.clone(),
+                subjects: audit_chain::canonical_subjects(entry.citizen_ids.iter().map(ToString::to_string)),
+                prev_hash,
+            };
+            prev_hash = row.hash();
+            insert_row(&mut tx, &row, &prev_hash).await?;
+            ids.push(id);
         }
-        audit_chain::set_head_hash(&mut tx, &hash).await?;
+        audit_chain::set_head_hash(&mut tx, &prev_hash).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// Audit rows, newest first, with the staff member's name and every subject.
@@ -159,4 +153,31 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// One chained row and its subjects, inside the appending transaction.
+async fn insert_row(conn: &mut sqlx::AnyConnection, row: &ChainRow, hash: &str) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO audit (id, at, staff_id, action, purpose, criterion, seq, prev_hash, hash) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&row.id)
+    .bind(row.at)
+    .bind(&row.staff_id)
+    .bind(&row.action)
+    .bind(&row.purpose)
+    .bind(&row.criterion)
+    .bind(row.seq)
+    .bind(&row.prev_hash)
+    .bind(hash)
+    .execute(&mut *conn)
+    .await?;
+    for citizen in &row.subjects {
+        sqlx::query("INSERT INTO audit_subjects (citizen_id, audit_id) VALUES ($1, $2)")
+            .bind(citizen)
+            .bind(&row.id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
 }

@@ -96,10 +96,11 @@ pub(crate) fn canonical_subjects(ids: impl IntoIterator<Item = String>) -> Vec<S
     ids
 }
 
-/// Takes the chain's lock and the next place in it, returning that seq and the hash to link to. Must be the first
-/// statement of the transaction (see the module documentation).
-pub(crate) async fn claim_next(conn: &mut AnyConnection) -> StoreResult<(i64, String)> {
-    let row = sqlx::query("UPDATE audit_chain_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
+/// Takes the chain's lock and the next `count` places in it, returning the last of those seqs and the hash the
+/// first must link to. Must be the first statement of the transaction (see the module documentation).
+pub(crate) async fn claim_many(conn: &mut AnyConnection, count: i64) -> StoreResult<(i64, String)> {
+    let row = sqlx::query("UPDATE audit_chain_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash")
+        .bind(count)
         .fetch_one(conn)
         .await?;
     Ok((row.try_get("seq")?, row.try_get("hash")?))
