@@ -55,7 +55,7 @@ impl Store {
         if entries.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // First, before reading anything: the chain's lock, which serialises appends across service instances.
         let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
         let (last_seq, mut prev_hash) = audit_chain::claim_many(&mut tx, count).await?;

@@ -341,7 +341,7 @@ impl Store {
         if pending == 0 {
             return Ok(());
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let (mut seq, mut prev_hash, pending) = lock_head(&mut tx).await?;
         if pending == 0 {
             // Another instance chained them while this one waited for the lock.

@@ -242,7 +242,7 @@ impl Store {
         if let Some(broken) = self.verify_audit(Some(key)).await?.broken {
             return Ok(PruneOutcome::Refused(broken));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The appends' lock, so no row is added to the chain while its start is cut off.
         lock_head(&mut tx).await?;
         let start = newest_checkpoint(&mut tx).await?.map_or(0, |c| c.seq);

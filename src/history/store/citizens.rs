@@ -81,7 +81,7 @@ impl Store {
     /// Creates or updates a citizen, matched on any of their CPR numbers (current or earlier).
     /// `citizen.id` is used only when the citizen is new.
     pub async fn upsert_citizen(&self, citizen: &Citizen, now: DateTime<Utc>) -> StoreResult<UpsertOutcome> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let cprs = std::iter::once(&citizen.cpr).chain(&citizen.earlier_cprs).map(|c| Param::Text(c.compact()));
         let mut sql = Sql::new("SELECT DISTINCT citizen_id FROM citizen_identifiers WHERE kind = 'cpr' AND value IN ");
         sql.bind_list(cprs);

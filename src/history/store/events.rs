@@ -221,7 +221,7 @@ pub(super) async fn update_case(conn: &mut AnyConnection, event: &ContactEvent, 
 impl Store {
     /// Stores one event unless `(source, source_id)` is already stored, and updates its case.
     pub async fn insert_event(&self, event: &ContactEvent, now: DateTime<Utc>) -> StoreResult<EventWriteOutcome> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let outcome = insert_event_on(&mut tx, event, now).await?;
         tx.commit().await?;
         Ok(outcome)
@@ -229,7 +229,7 @@ impl Store {
 
     /// Stores many events in one transaction (bulk loads); returns how many were new.
     pub async fn insert_events(&self, events: &[ContactEvent], now: DateTime<Utc>) -> StoreResult<usize> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut created = 0;
         // Each citizen is made sure of once per load, not once per event, and in id order, so two loads running at
         // once take their row locks in the same order and cannot deadlock.

@@ -316,7 +316,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<MergeOutcome> {
         let (merge, into_text, from_text) = (id.to_string(), into.to_string(), from.to_string());
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Both rows locked in one order, so two merges of the same pair cannot deadlock.
         let mut ids = [into_text.as_str(), from_text.as_str()];
         ids.sort_unstable();
@@ -403,7 +403,7 @@ impl Store {
     /// Undoes merge `id` in one transaction: moves back exactly the rows it moved and makes `from` a record again.
     pub async fn undo_merge(&self, id: Uuid, staff: StaffId, now: DateTime<Utc>) -> StoreResult<UndoOutcome> {
         let merge = id.to_string();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // Claiming the merge first serialises two undos of it: the second finds it undone.
         let claimed =
             sqlx::query("UPDATE merges SET undone_at = $2, undone_by = $3 WHERE id = $1 AND undone_at IS NULL")

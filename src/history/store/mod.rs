@@ -108,6 +108,40 @@ fn connection_setup(kind: StoreKind, statement_timeout: Option<Duration>) -> Opt
 pub struct Store {
     pool: AnyPool,
     kind: StoreKind,
+    /// SQLite has one writer. Writers of this process queue here, in order, instead of meeting at the file lock,
+    /// where a loser sleeps in SQLite's busy handler for up to tens of milliseconds before it tries again.
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction; on SQLite it also holds the process's write gate until it ends.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _gate: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub(crate) async fn rollback(self) -> StoreResult<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 impl Store {
@@ -135,13 +169,15 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        let store = Self { pool, kind };
+        let store = Self { pool, kind, write_gate: Arc::default() };
         // Migrations and the one-off chaining of older audit rows may rewrite whole tables: under a statement
         // limit meant for requests they get a connection of their own without it.
         let unlimited = match (kind, options.statement_timeout) {
-            (StoreKind::Postgres, Some(_)) => {
-                Some(Self { pool: AnyPoolOptions::new().max_connections(1).connect(&url).await?, kind })
-            }
+            (StoreKind::Postgres, Some(_)) => Some(Self {
+                pool: AnyPoolOptions::new().max_connections(1).connect(&url).await?,
+                kind,
+                write_gate: Arc::default(),
+            }),
             _ => None,
         };
         let setup = unlimited.as_ref().unwrap_or(&store);
@@ -186,6 +222,15 @@ impl Store {
     #[must_use]
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Begins a transaction that will write. Every writing transaction starts here (see `write_gate`).
+    pub(crate) async fn begin_write(&self) -> StoreResult<WriteTx> {
+        let gate = match self.kind {
+            StoreKind::Sqlite => Some(Arc::clone(&self.write_gate).lock_owned().await),
+            StoreKind::Postgres => None,
+        };
+        Ok(WriteTx { tx: self.pool.begin().await?, _gate: gate })
     }
 }
 

@@ -56,7 +56,7 @@ fn unmatched_from_row(row: &AnyRow) -> StoreResult<UnmatchedEvent> {
 impl Store {
     /// Queues a contact unless `(source, source_id)` is already queued or already stored as an event.
     pub async fn queue_unmatched(&self, entry: &NewUnmatched<'_>, now: DateTime<Utc>) -> StoreResult<QueueOutcome> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = Uuid::now_v7();
         let candidates: Vec<String> = entry.candidates.iter().map(ToString::to_string).collect();
         // The write comes first, so SQLite takes its write lock before anything is read.
@@ -122,7 +122,7 @@ impl Store {
         event: &ContactEvent,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<EventWriteOutcome>> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken =
             sqlx::query("DELETE FROM unmatched_events WHERE id = $1").bind(id.to_string()).execute(&mut *tx).await?;
         if taken.rows_affected() == 0 {
