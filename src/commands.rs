@@ -21,7 +21,9 @@ use uuid::Uuid;
 
 type CommandResult = anyhow::Result<ExitCode>;
 
+mod scenarios;
 mod serve;
+pub use scenarios::CastSource;
 pub use serve::{ServeOptions, serve};
 
 async fn open(database: &str) -> anyhow::Result<Store> {
@@ -63,6 +65,7 @@ pub fn console(
     server: Option<String>,
     token: Option<String>,
     ca_file: Option<PathBuf>,
+    training: bool,
     screenshot: Option<PathBuf>,
     script: Vec<medbetjening::console::screenshot::Action>,
 ) -> ExitCode {
@@ -74,7 +77,7 @@ pub fn console(
                 token.or_else(|| std::fs::read_to_string(&token_file).ok()).unwrap_or_default().trim().to_owned();
             Target::Server { url, token, token_file: token_file.display().to_string(), data_dir, ca_file }
         }
-        None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3 }),
+        None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3, training }),
     };
     let options =
         ConsoleOptions { target, guides_dir: guides_dir(), screenshot: screenshot.map(|path| (path, script)) };
@@ -96,13 +99,14 @@ pub fn screenshot_script(
     citizen_view: bool,
     session: bool,
     then: Option<&str>,
+    present: bool,
 ) -> Vec<medbetjening::console::screenshot::Action> {
     use medbetjening::console::screenshot::Action;
     let mut script: Vec<Action> = lookup.into_iter().map(Action::Lookup).collect();
     if session {
         script.push(Action::StartSession);
     }
-    script.extend(guide.map(Action::StartGuide));
+    script.extend(guide.map(if present { Action::Present } else { Action::StartGuide }));
     script.extend((0..advance).map(|_| Action::Advance));
     if citizen_view {
         script.push(Action::CitizenView);
@@ -128,7 +132,8 @@ fn guides_dir() -> PathBuf {
 /// No arguments and no console built in: the embedded service over the local demo store.
 #[cfg_attr(feature = "console", allow(dead_code))] // Used by builds without the console.
 pub async fn embedded_demo(data_dir: PathBuf) -> CommandResult {
-    let options = EmbeddedOptions { data_dir: data_dir.clone(), demo_citizens: 200, heavy_citizens: 3 };
+    let options =
+        EmbeddedOptions { data_dir: data_dir.clone(), demo_citizens: 200, heavy_citizens: 3, training: false };
     let mut progress = progress_line("creating demo citizens", Some(options.demo_citizens.into()));
     let running = embedded::start(&options, |done, _| progress(done.into()))
         .await
@@ -200,8 +205,20 @@ pub async fn staff_rotate(database: &str, id: uuid::Uuid) -> CommandResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `demo-data`.
-pub async fn demo_data(database: &str, citizens: u32, heavy: u32, seed: u64, max_events: usize) -> CommandResult {
+/// `demo-data`; with `scenarios`, also the practice scenarios' cast (from `DIR/citizens.toml`, or built in).
+pub async fn demo_data(
+    database: &str,
+    citizens: u32,
+    heavy: u32,
+    seed: u64,
+    max_events: usize,
+    scenarios: Option<CastSource>,
+) -> CommandResult {
+    // A broken cast file is refused before anything is stored.
+    let cast = match scenarios.as_ref().map(scenarios::cast).transpose()? {
+        Some(None) => return Ok(ExitCode::FAILURE),
+        cast => cast.flatten(),
+    };
     let store = open(database).await?;
     let started = Instant::now();
     let options = DemoOptions { citizens, heavy: heavy.min(citizens), seed, anchor: Utc::now(), max_events };
@@ -215,6 +232,9 @@ pub async fn demo_data(database: &str, citizens: u32, heavy: u32, seed: u64, max
         report.events_created,
         started.elapsed().as_secs_f64()
     );
+    if let Some(cast) = &cast {
+        scenarios::seed(&store, cast).await?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -252,8 +272,9 @@ pub fn openapi() -> CommandResult {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `guides check [DIR]`: every problem, then a summary; exit code 1 when any guide has an error.
-pub fn guides_check(dir: &Path) -> CommandResult {
+/// `guides check [DIR]`: every problem, then a summary; exit code 1 when any guide or practice scenario (in
+/// `scenarios`, else `DIR/scenarios` when there is one) has an error.
+pub fn guides_check(dir: &Path, scenarios: Option<&Path>) -> CommandResult {
     let today = chrono::Local::now().date_naive();
     let library = medbetjening::guides::library::Library::load(dir, &AuthorityCatalog::builtin(), today)
         .with_context(|| format!("reading {}", dir.display()))?;
@@ -263,7 +284,10 @@ pub fn guides_check(dir: &Path) -> CommandResult {
     let errors = library.errors().count();
     let warnings = library.problems.len() - errors;
     println!("{} guides loaded; {errors} errors, {warnings} warnings.", library.guides.len());
-    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    let scenario_dir = scenarios.map_or_else(|| dir.join("scenarios"), Path::to_path_buf);
+    let scenario_errors =
+        if scenarios.is_some() || scenario_dir.is_dir() { scenarios::check(&scenario_dir, &library)? } else { 0 };
+    Ok(if errors + scenario_errors == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// Where `session log` gets its sessions.

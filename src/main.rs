@@ -11,6 +11,7 @@ use tracing_subscriber::EnvFilter;
 /// Medbetjening — console and contact-history service for assisted digital self-service.
 #[derive(Debug, Parser)]
 #[command(version, about)]
+#[allow(clippy::struct_excessive_bools)] // Independent command-line switches, not a state machine in disguise.
 struct Cli {
     /// Where the embedded demo store and local settings live (default: the platform data directory).
     #[arg(long, env = "MEDBETJENING_DATA_DIR", global = true)]
@@ -24,6 +25,10 @@ struct Cli {
     /// With --server: also trust the certificate authorities in this PEM file (e.g. the municipality's own CA).
     #[arg(long, env = "MEDBETJENING_CA_FILE", value_name = "PATH")]
     ca_file: Option<PathBuf>,
+    /// Training mode on the local demo: signed in as the local trainer, fictitious citizens only, and nothing
+    /// counted in the statistics. To leave it, start the console again without the flag.
+    #[arg(long, conflicts_with = "server")]
+    training: bool,
     /// Open the window, wait until the first screen has settled, write it as PNG to this path and exit.
     #[arg(long)]
     screenshot: Option<PathBuf>,
@@ -39,6 +44,10 @@ struct Cli {
     /// With --screenshot: also open and capture the citizen view (saved as NAME-citizen.png).
     #[arg(long, requires = "guide")]
     citizen_view: bool,
+    /// With --screenshot: show the guide in presentation mode instead of starting it (--advance then moves through
+    /// its steps in file order).
+    #[arg(long, requires = "guide", conflicts_with = "citizen_view")]
+    present: bool,
     /// With --screenshot: start a session for the citizen looked up, before the guide.
     #[arg(long, requires = "screenshot")]
     session: bool,
@@ -86,6 +95,12 @@ enum Command {
         /// The most contacts an ordinary citizen gets (4 or more; about half that on average).
         #[arg(long, default_value_t = medbetjening::history::demo::DEFAULT_MAX_EVENTS)]
         max_events: usize,
+        /// Also store the practice scenarios' fictitious citizens and their history: from DIR/citizens.toml, or
+        /// without DIR the cast built into the program. Running it again stores nothing twice.
+        #[arg(long, value_name = "DIR", num_args = 0..=1)]
+        // clap's shape for a flag with an optional value: absent, bare, or with DIR.
+        #[allow(clippy::option_option)]
+        scenarios: Option<Option<PathBuf>>,
     },
     /// Import citizen records and channel contacts from a JSON Lines file.
     Import {
@@ -219,10 +234,14 @@ struct OutboxArgs {
 
 #[derive(Debug, Subcommand)]
 enum GuidesCommand {
-    /// Check every guide in DIR (default: guides) and report all problems with file, line and field.
+    /// Check every guide in DIR (default: guides), and the practice scenarios in DIR/scenarios, and report all
+    /// problems with file, line and field.
     Check {
         #[arg(default_value = "guides")]
         dir: PathBuf,
+        /// Check the practice scenarios in this directory instead of DIR/scenarios.
+        #[arg(long, value_name = "DIR")]
+        scenarios: Option<PathBuf>,
     },
 }
 
@@ -291,8 +310,9 @@ fn main() -> ExitCode {
             cli.citizen_view,
             cli.session,
             cli.then.as_deref(),
+            cli.present,
         );
-        return commands::console(data_dir, cli.server, cli.token, cli.ca_file, cli.screenshot, script);
+        return commands::console(data_dir, cli.server, cli.token, cli.ca_file, cli.training, cli.screenshot, script);
     }
     let result = runtime.block_on(async move {
         match cli.command {
@@ -316,12 +336,15 @@ fn main() -> ExitCode {
             Some(Command::Staff { command: StaffCommand::Rotate { id, database } }) => {
                 commands::staff_rotate(&database, id).await
             }
-            Some(Command::DemoData { database, citizens, heavy, seed, max_events }) => {
-                commands::demo_data(&database, citizens, heavy, seed, max_events).await
+            Some(Command::DemoData { database, citizens, heavy, seed, max_events, scenarios }) => {
+                let cast = scenarios.map(|dir| dir.map_or(commands::CastSource::Builtin, commands::CastSource::Dir));
+                commands::demo_data(&database, citizens, heavy, seed, max_events, cast).await
             }
             Some(Command::Import { file, database }) => commands::import(&file, &database).await,
             Some(Command::Openapi) => commands::openapi(),
-            Some(Command::Guides { command: GuidesCommand::Check { dir } }) => commands::guides_check(&dir),
+            Some(Command::Guides { command: GuidesCommand::Check { dir, scenarios } }) => {
+                commands::guides_check(&dir, scenarios.as_deref())
+            }
             Some(Command::Session { command: SessionCommand::Log { service, outbox, files, demo_count, citizen } }) => {
                 let sessions = match demo_count {
                     Some(count) => commands::Sessions::Demo { count, citizen },

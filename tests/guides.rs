@@ -339,3 +339,23 @@ fn runner_marks_who_did_a_step_and_resumes_from_json() {
     assert_eq!(citizen.marked(), (Some(Performer::CitizenWithGuidance), None), "an attorney only when staff act");
     assert!(Walkthrough::start(&library, "findes-ikke", 0.0).is_err());
 }
+
+#[test]
+fn a_practice_run_keeps_a_trainees_mark_on_a_mitid_step_and_an_ordinary_run_does_not() {
+    let library = fixture();
+    for practice in [false, true] {
+        let mut run = Walkthrough::start(&library, "hoved", 0.0).expect("start");
+        run.set_practice(practice);
+        run.mark(Performer::StaffOnBehalf, None);
+        run.choose(&library, 0, 5.0).expect("logged in");
+        let marked = run.runs(5.0)[0].steps[0].performed_by;
+        let expected = if practice { Performer::StaffOnBehalf } else { Performer::CitizenAlone };
+        assert_eq!(marked, Some(expected), "practice: {practice}");
+        let resumed: Walkthrough = serde_json::from_str(&serde_json::to_string(&run).expect("json")).expect("back");
+        assert_eq!(resumed.is_practice(), practice, "a parked practice run stays one");
+    }
+    let mut unmarked = Walkthrough::start(&library, "hoved", 0.0).expect("start");
+    unmarked.set_practice(true);
+    unmarked.choose(&library, 0, 5.0).expect("logged in");
+    assert_eq!(unmarked.runs(5.0)[0].steps[0].performed_by, Some(Performer::CitizenAlone), "unmarked: the citizen");
+}

@@ -8,6 +8,7 @@ use super::control::{Reply, Target};
 use super::guides::{self, GuideLibrary, GuidesState};
 use super::i18n::{self, Text};
 use super::prefs::{self, Prefs};
+use super::presentation::{self, Presentation};
 use super::screenshot::Screenshot;
 use super::session::SessionsState;
 use super::state::{CitizenTab, LookupState, Phase, RecentCitizen};
@@ -27,6 +28,7 @@ const PARK_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND,
 const WRAP_UP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
 const END_CALL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::H);
 const LOG_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
+const GROUP_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::U);
 
 /// What a view needs to draw, borrowed for one frame.
 pub struct ViewCtx<'a> {
@@ -68,6 +70,10 @@ pub struct ConsoleApp {
     pub(super) guides: GuidesState,
     pub(super) sessions: SessionsState,
     pub(super) unmatched: super::unmatched::UnmatchedState,
+    pub(super) scenario: super::scenario::ScenarioState,
+    pub(super) group: super::group::GroupState,
+    /// A guide on the projector; while it is shown nothing else is drawn.
+    pub(super) presentation: Option<Presentation>,
     title: String,
     screenshot: Option<Screenshot>,
 }
@@ -105,13 +111,25 @@ impl ConsoleApp {
             guides: GuidesState::default(),
             sessions: SessionsState::default(),
             unmatched: super::unmatched::UnmatchedState::default(),
+            scenario: super::scenario::ScenarioState::default(),
+            group: super::group::GroupState::default(),
+            presentation: None,
             title: String::new(),
             screenshot,
         };
         app.connect();
         app.guides.root = guides_dir.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        app.scenario.dir = guides_dir.join("scenarios");
         app.tasks.spawn(guides::load(guides_dir));
         app
+    }
+
+    /// Training mode: signed in as a trainer, or the local demo started with `--training`. There is no way out
+    /// but signing in again, so a trainee cannot drift into real work with practice habits, or the reverse.
+    #[must_use]
+    pub fn training(&self) -> bool {
+        let trainer = matches!(&self.phase, Phase::Ready(c) if c.me.role == crate::domain::Role::Trainer);
+        trainer || matches!(&self.target, Target::Embedded(options) if options.training)
     }
 
     /// Whether anything is being fetched (for tests and the screenshot mode).
@@ -123,6 +141,7 @@ impl ConsoleApp {
             || !self.sessions.outbox.saving.is_empty()
             || self.unmatched.list.is_pending()
             || self.unmatched.linking.is_some()
+            || self.group.is_busy()
             || self.sessions.active.as_ref().is_some_and(|s| s.repeat.is_pending())
             || self.lookup.results.is_pending()
             || self
@@ -194,6 +213,15 @@ impl ConsoleApp {
                     self.apply(Command::StartGuide(index));
                 }
             }
+            Action::Present(id) => {
+                let index = self.guides.library().and_then(|l| l.guides.iter().position(|g| g.id == id));
+                if let Some(guide) = index {
+                    self.apply(Command::Present { guide, step: 0 });
+                }
+            }
+            Action::Advance if self.presentation.is_some() => {
+                self.apply(Command::PresentGo(presentation::Go::Next));
+            }
             Action::Advance => {
                 let first_option =
                     self.guides.library().cloned().zip(self.guides.walk.as_ref()).is_some_and(|(library, walk)| {
@@ -212,8 +240,16 @@ impl ConsoleApp {
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        if self.presentation.is_some() {
+            return ctx.input_mut(presentation::keys);
+        }
         let mut commands = Vec::new();
         ctx.input_mut(|input| {
+            if input.consume_shortcut(&presentation::PRESENT)
+                && let Some(command) = self.present_shortcut()
+            {
+                commands.push(command);
+            }
             if input.consume_shortcut(&PRIVACY) {
                 commands.push(Command::TogglePrivacy);
             }
@@ -227,6 +263,9 @@ impl ConsoleApp {
             }
             if input.consume_shortcut(&GUIDES) {
                 commands.push(Command::ToggleGuides);
+            }
+            if input.consume_shortcut(&GROUP_SESSION) && self.is_ready() {
+                commands.push(Command::ToggleGroupSession);
             }
             if input.consume_shortcut(&CITIZEN_VIEW) && self.guides.walk.is_some() {
                 commands.push(Command::ToggleCitizenView);
@@ -316,6 +355,7 @@ impl eframe::App for ConsoleApp {
         }
         self.tick();
         self.refresh_suggestions();
+        self.scenario_tick();
         if self.guides.citizen.closed.swap(false, std::sync::atomic::Ordering::Relaxed) {
             self.guides.citizen_view = false;
         }
@@ -345,12 +385,33 @@ impl eframe::App for ConsoleApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if self.presentation_ui(ui) {
+            return;
+        }
+        if self.training() {
+            views::training::band_ui(i18n::text(self.prefs.language), ui);
+        }
         let mut commands = Vec::new();
         let pending = self.sessions.outbox.pending_ids();
         let library = self.guides.library().cloned();
         let may_resolve = self.may_resolve_identity();
+        let training = self.training();
         let Self {
-            phase, prefs, privacy, lookup, tabs, recent, active, target, guides, sessions, now, unmatched, ..
+            phase,
+            prefs,
+            privacy,
+            lookup,
+            tabs,
+            recent,
+            active,
+            target,
+            guides,
+            sessions,
+            now,
+            unmatched,
+            scenario,
+            group,
+            ..
         } = self;
         let view = view_ctx(prefs, *privacy, phase, library.as_deref(), &pending);
         match &*phase {
@@ -371,6 +432,9 @@ impl eframe::App for ConsoleApp {
                     unmatched: unmatched_count,
                 };
                 views::top_bar::ui(&view, &bar, ui, &mut commands);
+                if training && !view.privacy && !guides.mitid_step() {
+                    views::scenario::ui(&view, scenario, ui, &mut commands);
+                }
                 if !view.privacy && !guides.mitid_step() {
                     views::session::strip_ui(&view, sessions, tabs.get(*active), *now, ui, &mut commands);
                 }
@@ -416,6 +480,7 @@ impl eframe::App for ConsoleApp {
         if unmatched.open && !view.privacy {
             views::unmatched::window(&view, unmatched, tabs.get(*active), ui.ctx(), &mut commands);
         }
+        views::group::window(&view, group, ui.ctx(), &mut commands);
         if sessions.outbox.show_problems && !view.privacy {
             views::outbox::problems_window(&view, sessions, ui.ctx(), &mut commands);
         }

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use crate::domain::{AttorneyKind, CitizenId, Language, Performer};
 
+use super::presentation::Go;
 use super::state::TabId;
 use super::theme::ThemeChoice;
 
@@ -84,9 +85,66 @@ pub enum Command {
     RefreshUnmatched,
     /// Link a queued contact to the citizen in the active tab.
     LinkUnmatched(Uuid),
+    /// Show or hide the group-session window.
+    ToggleGroupSession,
+    /// Look up the CPR number typed in the group-session window and add the participant.
+    GroupAddCpr,
+    /// Stop identifying this participant (they stay counted).
+    GroupRemoveParticipant(CitizenId),
+    /// The guides ticked changed: the topic may follow them.
+    GroupGuidesChanged,
+    /// Choose a participant list (CSV) to import.
+    GroupImportCsv,
+    LogGroupSession,
+    /// Show the guide at this index of the library across the whole window for a projector, from this step (an
+    /// index into its steps as the file orders them).
+    Present {
+        guide: usize,
+        step: usize,
+    },
+    PresentGo(Go),
+    /// Switch the presentation between Danish and English.
+    PresentLanguage,
+    StopPresenting,
+    /// Show or hide the practice scenarios (training mode).
+    ToggleScenarios,
+    /// Start the practice scenario at this index: look its citizen up, open the tab, start the session.
+    StartScenario(usize),
+    /// Start the scenario whose feedback is shown again.
+    RetryScenario,
+    /// Stop following the scenario; the session stays as it is.
+    StopScenario,
+    CloseFeedback,
 }
 
 impl Command {
+    /// Whether the group-session window applies this command.
+    #[must_use]
+    pub fn is_group(&self) -> bool {
+        matches!(
+            self,
+            Self::ToggleGroupSession
+                | Self::GroupAddCpr
+                | Self::GroupRemoveParticipant(_)
+                | Self::GroupGuidesChanged
+                | Self::GroupImportCsv
+                | Self::LogGroupSession
+        )
+    }
+
+    /// Whether the practice scenarios apply this command.
+    #[must_use]
+    pub fn is_scenario(&self) -> bool {
+        matches!(
+            self,
+            Self::ToggleScenarios
+                | Self::StartScenario(_)
+                | Self::RetryScenario
+                | Self::StopScenario
+                | Self::CloseFeedback
+        )
+    }
+
     /// Whether the session layer applies this command.
     #[must_use]
     pub fn is_session(&self) -> bool {

@@ -99,6 +99,9 @@ pub enum Reply {
     Unmatched(Result<crate::history::api::UnmatchedList, ClientError>),
     /// A queued contact was linked to this citizen (or not).
     Linked(Result<crate::domain::CitizenId, ClientError>),
+    Group(super::group::GroupReply),
+    /// The practice scenarios, checked against the guide library.
+    Scenarios(Result<Box<crate::guides::scenario::Corpus>, String>),
 }
 
 /// What a successful start hands over.
@@ -220,6 +223,11 @@ impl ConsoleApp {
             Command::ToggleUnmatched | Command::RefreshUnmatched | Command::LinkUnmatched(_) => {
                 self.apply_unmatched(command);
             }
+            Command::Present { .. } | Command::PresentGo(_) | Command::PresentLanguage | Command::StopPresenting => {
+                self.apply_presentation(command);
+            }
+            command if command.is_group() => self.apply_group(command),
+            command if command.is_scenario() => self.apply_scenario(command),
             command if command.is_session() => self.apply_session(command),
             _ => {}
         }
@@ -301,11 +309,8 @@ impl ConsoleApp {
         let pending = |source_id: &str| self.sessions.outbox.is_pending(source_id);
         let Some(tab) = self.tabs.iter().find(|t| t.id == id) else { return };
         let Some(event) = tab.timeline.selected.and_then(|i| tab.timeline.data.events.get(i)) else { return };
-        let Ok(session) = event.source_id.parse::<uuid::Uuid>() else { return };
-        if event.source != crate::history::ingest::SESSION_SOURCE
-            || pending(&event.source_id)
-            || tab.session_details.get(&session).is_some_and(Result::is_ok)
-        {
+        let Some(session) = crate::history::ingest::session_of(event) else { return };
+        if pending(&event.source_id) || tab.session_details.get(&session).is_some_and(Result::is_ok) {
             return;
         }
         let purpose = tab.purpose;
@@ -427,6 +432,8 @@ impl ConsoleApp {
                 }
             }
             Reply::Unmatched(_) | Reply::Linked(_) => self.receive_unmatched(reply),
+            Reply::Group(reply) => self.receive_group(reply),
+            Reply::Scenarios(result) => self.receive_scenarios(result),
             Reply::Search { .. } => {} // An answer to a search that a newer one replaced.
             other => self.receive_session(other),
         }

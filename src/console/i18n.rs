@@ -10,6 +10,8 @@ use crate::domain::Language;
 #[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
 pub struct Text {
     pub app_name: &'static str,
+    pub training_band: &'static str,
+    pub training_band_detail: &'static str,
     pub demo_badge: &'static str,
     pub demo_banner: &'static str,
     pub window_title_demo: &'static str,
@@ -164,6 +166,18 @@ pub struct Text {
     pub login_booking: &'static str,
     pub login_in_person: &'static str,
     pub login_none: &'static str,
+    pub present: &'static str,
+    pub present_step_of: &'static str,
+    pub present_on_screen: &'static str,
+    pub present_explanation: &'static str,
+    pub present_previous: &'static str,
+    pub present_previous_name: &'static str,
+    pub present_next: &'static str,
+    pub present_next_name: &'static str,
+    pub present_exit: &'static str,
+    pub present_other_language: &'static str,
+    pub present_other_language_name: &'static str,
+    pub present_keys: &'static str,
     pub weekdays: [&'static str; 7],
     pub months: [&'static str; 12],
     pub day_format: &'static str,
@@ -171,6 +185,8 @@ pub struct Text {
 
 /// Danish.
 pub const DA: Text = Text {
+    training_band: "⚠ TRÆNING / TRAINING",
+    training_band_detail: "Kun fiktive borgere. Intet herfra tæller i statistikken. Log ind igen for at forlade træning.",
     app_name: "Medbetjening",
     demo_badge: "DEMO",
     demo_banner: "DEMODATA — kun fiktive borgere. Intet her vedrører rigtige personer.",
@@ -282,7 +298,7 @@ pub const DA: Text = Text {
     source: "Kilde",
     staff: "Medarbejder",
     summary: "Resumé",
-    shortcuts: "Ctrl+F find borger · Ctrl+L privatlivsskærm · Ctrl+W luk fane · Ctrl+Tab næste fane · Ctrl +/− tekststørrelse",
+    shortcuts: "Ctrl+F find borger · Ctrl+L privatlivsskærm · Ctrl+W luk fane · Ctrl+Tab næste fane · Ctrl+U gruppeforløb · Ctrl +/− tekststørrelse",
     guides_title: "📖 Vejledninger",
     guides_search: "Søg i vejledninger",
     guides_search_hint: "fx flytning eller MitID",
@@ -326,6 +342,18 @@ pub const DA: Text = Text {
     login_booking: "Tidsbestilling",
     login_in_person: "Personligt fremmøde",
     login_none: "Intet login",
+    present: "Præsentér",
+    present_step_of: "Trin {} af {}",
+    present_on_screen: "På skærmen",
+    present_explanation: "Forklaring",
+    present_previous: "◀ Forrige",
+    present_previous_name: "Forrige trin",
+    present_next: "Næste ▶",
+    present_next_name: "Næste trin",
+    present_exit: "Afslut præsentation",
+    present_other_language: "🌐 English",
+    present_other_language_name: "Vis på engelsk",
+    present_keys: "PageDown, pil højre eller mellemrum: næste · PageUp eller pil venstre: forrige · L: English · Esc: afslut",
     weekdays: ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"],
     months: crate::domain::language::MONTHS_DA,
     day_format: "{} {}. {} {}",
@@ -333,6 +361,8 @@ pub const DA: Text = Text {
 
 /// English.
 pub const EN: Text = Text {
+    training_band: "⚠ TRÆNING / TRAINING",
+    training_band_detail: "Fictitious citizens only. Nothing here counts in the statistics. Sign in again to leave training.",
     app_name: "Medbetjening",
     demo_badge: "DEMO",
     demo_banner: "DEMO DATA — fictitious citizens only. Nothing here concerns real people.",
@@ -444,7 +474,7 @@ pub const EN: Text = Text {
     source: "Source",
     staff: "Staff",
     summary: "Summary",
-    shortcuts: "Ctrl+F find citizen · Ctrl+L privacy screen · Ctrl+W close tab · Ctrl+Tab next tab · Ctrl +/− text size",
+    shortcuts: "Ctrl+F find citizen · Ctrl+L privacy screen · Ctrl+W close tab · Ctrl+Tab next tab · Ctrl+U group session · Ctrl +/− text size",
     guides_title: "📖 Guides",
     guides_search: "Search guides",
     guides_search_hint: "e.g. moving or MitID",
@@ -488,6 +518,18 @@ pub const EN: Text = Text {
     login_booking: "Booking",
     login_in_person: "In person",
     login_none: "No login",
+    present: "Present",
+    present_step_of: "Step {} of {}",
+    present_on_screen: "On the screen",
+    present_explanation: "Explanation",
+    present_previous: "◀ Previous",
+    present_previous_name: "Previous step",
+    present_next: "Next ▶",
+    present_next_name: "Next step",
+    present_exit: "End presentation",
+    present_other_language: "🌐 Dansk",
+    present_other_language_name: "Show in Danish",
+    present_keys: "PageDown, right arrow or space: next · PageUp or left arrow: previous · L: dansk · Esc: end",
     weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     months: crate::domain::language::MONTHS_EN,
     day_format: "{} {} {} {}",
@@ -502,6 +544,8 @@ pub fn text(lang: Language) -> &'static Text {
     }
 }
 
+pub use super::group::text::{GroupText, group_text};
+pub use super::scenario::text::{ScenarioText, scenario_text};
 pub use crate::domain::language::fill;
 
 /// A calendar day in the language's long form ("torsdag 26. november 2026" / "Thursday 26 November 2026").

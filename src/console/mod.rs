@@ -7,10 +7,13 @@
 pub mod app;
 mod command;
 pub mod control;
+pub mod group;
 mod guides;
 mod i18n;
 mod lookup;
 mod prefs;
+mod presentation;
+mod scenario;
 pub mod screenshot;
 mod session;
 mod state;

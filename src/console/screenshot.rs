@@ -1,5 +1,5 @@
-//! `medbetjening --screenshot PATH`: open the real window, play a short script (look up, open a guide, go a few
-//! steps, open the citizen view), let the screen settle after each action, write PNGs, exit.
+//! `medbetjening --screenshot PATH`: open the real window, play a short script (look up, open a guide or present
+//! it, go a few steps, open the citizen view), let the screen settle after each action, write PNGs, exit.
 //! Used for the README's pictures and as CI's smoke test of the real binary; a blank image is a failure.
 
 use std::path::{Path, PathBuf};
@@ -21,7 +21,9 @@ pub enum Action {
     Lookup(String),
     /// Open the guide panel and start the guide with this id.
     StartGuide(String),
-    /// Go one step on in the guide (its first option on a question).
+    /// Show the guide with this id in presentation mode, from its first step.
+    Present(String),
+    /// Go one step on in the guide (its first option on a question), or in the presentation.
     Advance,
     /// Open the citizen view; it is captured too, beside PATH as `NAME-citizen.png`.
     CitizenView,

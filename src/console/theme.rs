@@ -87,6 +87,18 @@ pub const DETAILS_WIDTH: f32 = 340.0;
 pub const TIMELINE_COLUMNS: [f32; 5] = [52.0, 150.0, 190.0, 200.0, 90.0];
 /// The smallest and largest UI scale.
 pub const ZOOM_RANGE: (f32, f32) = (0.75, 2.5);
+/// Presentation mode, on a projector: black on white whatever the theme (21:1, far past WCAG AAA's 7:1).
+pub const PRESENT_BG: Color32 = Color32::WHITE;
+pub const PRESENT_FG: Color32 = Color32::BLACK;
+/// Text sizes in presentation mode in a window of `PRESENT_REFERENCE` points, two to five times the console's body
+/// text, to be read from the back of a room; like a slide's, they grow and shrink with the window. egui's font is a
+/// light weight, so size carries the legibility.
+pub const PRESENT_REFERENCE: [f32; 2] = [1400.0, 900.0];
+pub const PRESENT_TITLE_SIZE: f32 = 64.0;
+pub const PRESENT_TEXT_SIZE: f32 = 40.0;
+pub const PRESENT_META_SIZE: f32 = 30.0;
+pub const PRESENT_BUTTON_SIZE: f32 = 26.0;
+pub const PRESENT_HINT_SIZE: f32 = 20.0;
 
 impl ThemeChoice {
     /// The palette of this theme.
@@ -114,6 +126,12 @@ impl ThemeChoice {
             style.spacing.button_padding = egui::vec2(8.0, 4.0);
         });
     }
+}
+
+/// egui's visuals in presentation mode: the high-contrast theme, whichever theme the staff member chose.
+#[must_use]
+pub fn presentation_visuals() -> Visuals {
+    high_contrast_visuals()
 }
 
 fn high_contrast_visuals() -> Visuals {

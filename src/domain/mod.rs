@@ -22,5 +22,7 @@ pub use cpr::{Cpr, CprError, CprKind, CprWarning, Gender};
 pub use kle::{KleCatalog, KleError, KleTopic};
 pub use language::Language;
 pub use purpose::Purpose;
-pub use session::{AssistedSession, ContactKind, GuideRun, NextStep, Outcome, Performer, StepRecord, StepState};
+pub use session::{
+    AssistedSession, ContactKind, GroupPart, GuideRun, NextStep, Outcome, Performer, StepRecord, StepState,
+};
 pub use staff::{Capability, Role, Staff, StaffId};

@@ -149,4 +149,43 @@ pub struct AssistedSession {
     pub notes: String,
     pub digital_readiness_after: Option<DigitalReadiness>,
     pub referral: Option<String>,
+    /// Present when several citizens were helped at once (channel `group_training`, no `citizen_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupPart>,
+}
+
+impl AssistedSession {
+    /// Every citizen whose history the session is in: its citizen, or a group's identified participants.
+    #[must_use]
+    pub fn citizens(&self) -> Vec<Uuid> {
+        self.citizen_id.into_iter().chain(self.group.iter().flat_map(|g| g.linked.iter().copied())).collect()
+    }
+}
+
+/// Who took part in a group session (e.g. seniors learning the MitID app at a library). Only participants who
+/// agreed to be identified are named, by citizen id; everyone else is only counted.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupPart {
+    /// Everyone who took part, identified or not: 1 to 500.
+    #[schema(minimum = 1, maximum = 500)]
+    pub participants: u32,
+    /// Citizen ids of the participants who agreed to have the session in their history: unique, at most 100.
+    #[serde(default)]
+    #[schema(max_items = 100)]
+    pub linked: Vec<Uuid>,
+}
+
+impl GroupPart {
+    /// More than a room holds is a typing error, not a group. (The schema of `participants` says it too.)
+    pub const MAX_PARTICIPANTS: u32 = 500;
+    /// Each link is written and audited while the console waits for the answer. (The schema of `linked` says it
+    /// too.)
+    pub const MAX_LINKED: usize = 100;
+
+    /// Participants who are only counted.
+    #[must_use]
+    pub fn anonymous(&self) -> u32 {
+        self.participants.saturating_sub(u32::try_from(self.linked.len()).unwrap_or(u32::MAX))
+    }
 }

@@ -68,13 +68,7 @@ impl Library {
         let mut problems = Vec::new();
         let mut results: Vec<(Guide, Vec<GuideRef>, bool, PathBuf, usize)> = Vec::new();
         for source in sources {
-            let mut checker = Checker {
-                file: &source.path,
-                text: &source.text,
-                problems: Vec::new(),
-                refs: Vec::new(),
-                broken_links: false,
-            };
+            let mut checker = Checker::new(&source.path, &source.text);
             let guide = checker.guide(context);
             let clean = !checker.problems.iter().any(|p| p.severity == Severity::Error);
             problems.append(&mut checker.problems);
@@ -157,7 +151,9 @@ struct GuideRef {
     field: String,
 }
 
-struct Checker<'a> {
+/// Checks one file: every problem with its line and field. Practice scenarios (`super::scenario`) are checked with
+/// the same helpers, so both report alike.
+pub(super) struct Checker<'a> {
     file: &'a Path,
     text: &'a str,
     problems: Vec<Problem>,
@@ -172,16 +168,55 @@ struct StepContext<'a> {
     context: &'a CheckContext<'a>,
 }
 
-fn valid_id(id: &str) -> bool {
+pub(super) fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-impl Checker<'_> {
-    fn line(&self, span: &Range<usize>) -> usize {
+impl<'a> Checker<'a> {
+    pub(super) fn new(file: &'a Path, text: &'a str) -> Self {
+        Self { file, text, problems: Vec::new(), refs: Vec::new(), broken_links: false }
+    }
+
+    /// The problems found so far.
+    pub(super) fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+
+    /// The file's name without `.toml`: what its id must be.
+    pub(super) fn file_stem(&self) -> String {
+        self.file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned()
+    }
+
+    /// Where a table's `[name]` header is: a key missing from the table is reported there, since the table's own
+    /// span starts at its first key.
+    pub(super) fn header(&self, name: &str, table: &Range<usize>) -> Range<usize> {
+        let header = format!("[{name}]");
+        self.text[..table.start.min(self.text.len())].rfind(&header).map_or_else(|| table.clone(), |at| at..at)
+    }
+
+    /// How many errors were found so far.
+    pub(super) fn error_count(&self) -> usize {
+        self.problems.iter().filter(|p| p.severity == Severity::Error).count()
+    }
+
+    /// The file as written, or `None` with the parser's complaint (bad TOML, an unknown field) reported.
+    pub(super) fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+        match toml::from_str(self.text) {
+            Ok(raw) => Some(raw),
+            Err(error) => {
+                let span = error.span().unwrap_or(0..0);
+                let message = error.message().replace('\n', " ");
+                self.fail(&span, "(file)", message.trim().to_owned());
+                None
+            }
+        }
+    }
+
+    pub(super) fn line(&self, span: &Range<usize>) -> usize {
         self.text[..span.start.min(self.text.len())].bytes().filter(|b| *b == b'\n').count() + 1
     }
 
-    fn report(&mut self, span: &Range<usize>, field: &str, message: impl Into<String>, severity: Severity) {
+    pub(super) fn report(&mut self, span: &Range<usize>, field: &str, message: impl Into<String>, severity: Severity) {
         let line = self.line(span);
         self.problems.push(Problem {
             file: self.file.to_path_buf(),
@@ -192,11 +227,11 @@ impl Checker<'_> {
         });
     }
 
-    fn fail(&mut self, span: &Range<usize>, field: &str, message: impl Into<String>) {
+    pub(super) fn fail(&mut self, span: &Range<usize>, field: &str, message: impl Into<String>) {
         self.report(span, field, message, Severity::Error);
     }
 
-    fn required<'v, T>(
+    pub(super) fn required<'v, T>(
         &mut self,
         value: Option<&'v Spanned<T>>,
         parent: &Range<usize>,
@@ -208,12 +243,12 @@ impl Checker<'_> {
         value
     }
 
-    fn text(&mut self, value: Option<&Spanned<raw::Text>>, parent: &Range<usize>, field: &str) -> Bilingual {
+    pub(super) fn text(&mut self, value: Option<&Spanned<raw::Text>>, parent: &Range<usize>, field: &str) -> Bilingual {
         let Some(value) = self.required(value, parent, field) else { return Bilingual::default() };
         self.bilingual(value, field)
     }
 
-    fn bilingual(&mut self, value: &Spanned<raw::Text>, field: &str) -> Bilingual {
+    pub(super) fn bilingual(&mut self, value: &Spanned<raw::Text>, field: &str) -> Bilingual {
         let mut pick = |text: Option<&Spanned<String>>, lang: &str| match text {
             Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_owned(),
             Some(t) => {
@@ -230,7 +265,7 @@ impl Checker<'_> {
         Bilingual { da: pick(raw.da.as_ref(), "da"), en: pick(raw.en.as_ref(), "en") }
     }
 
-    fn texts(&mut self, values: &[Spanned<raw::Text>], field: &str) -> Vec<Bilingual> {
+    pub(super) fn texts(&mut self, values: &[Spanned<raw::Text>], field: &str) -> Vec<Bilingual> {
         values.iter().enumerate().map(|(i, v)| self.bilingual(v, &format!("{field}[{i}]"))).collect()
     }
 
@@ -245,15 +280,7 @@ impl Checker<'_> {
 
     /// Checks a whole file; returns the guide (even with errors, for library-level checks) and its id's line.
     fn guide(&mut self, context: &CheckContext<'_>) -> Option<(Guide, usize)> {
-        let raw: raw::Guide = match toml::from_str(self.text) {
-            Ok(raw) => raw,
-            Err(error) => {
-                let span = error.span().unwrap_or(0..0);
-                let message = error.message().replace('\n', " ");
-                self.fail(&span, "(file)", message.trim().to_owned());
-                return None;
-            }
-        };
+        let raw: raw::Guide = self.parse()?;
         let whole = 0..0;
         let id_value = self.required(raw.id.as_ref(), &whole, "id");
         let id = id_value.map(|v| v.get_ref().clone()).unwrap_or_default();

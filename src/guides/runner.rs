@@ -97,6 +97,9 @@ pub struct Walkthrough {
     linked_endings: Vec<Ending>,
     /// The main guide's end, once reached.
     finished: Option<Ending>,
+    /// A practice run: who did a MitID step is kept as marked, so the feedback can name a mistake.
+    #[serde(default)]
+    practice: bool,
 }
 
 fn guide<'g, G: Guides + ?Sized>(guides: &'g G, id: &str) -> Result<&'g Guide, RunError> {
@@ -113,7 +116,7 @@ impl Walkthrough {
         let guide = guide(guides, guide_id)?;
         step(guide, &guide.start)?;
         let frame = Frame { guide: guide.id.clone(), version: guide.version, return_to: None };
-        let mut walkthrough = Self { visits: Vec::new(), linked_endings: Vec::new(), finished: None };
+        let mut walkthrough = Self { visits: Vec::new(), linked_endings: Vec::new(), finished: None, practice: false };
         walkthrough.enter(vec![frame], guide.start.clone(), now);
         Ok(walkthrough)
     }
@@ -172,12 +175,25 @@ impl Walkthrough {
         self.finished.as_ref()
     }
 
+    /// Makes this a practice run (training), or an ordinary one.
+    pub fn set_practice(&mut self, practice: bool) {
+        self.practice = practice;
+    }
+
+    /// Whether this is a practice run.
+    #[must_use]
+    pub fn is_practice(&self) -> bool {
+        self.practice
+    }
+
     fn leave(&mut self, exit: Exit, now: f64, mitid: bool) {
+        let practice = self.practice;
         let visit = self.visit_mut();
         visit.left = Some(now);
         visit.exit = Some(exit);
-        if mitid {
-            // Staff look away on MitID steps: the citizen did it alone, whatever else was marked.
+        if mitid && !(practice && visit.performed_by.is_some()) {
+            // Staff look away on MitID steps: the citizen did it alone, whatever else was marked. A practice run
+            // keeps a trainee's own mark, so the mistake can be shown to them.
             visit.performed_by = Some(Performer::CitizenAlone);
             visit.attorney = None;
         }

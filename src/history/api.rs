@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::{
     AssistedSession, Authority, Case, CaseStatus, Channel, Citizen, ContactEvent, ContactKind, CprWarning,
-    DigitalPostStatus, DigitalReadiness, Direction, Gender, GuideRun, Language, MitidStatus, NextStep, Outcome,
-    PowerOfAttorney, Purpose, Role,
+    DigitalPostStatus, DigitalReadiness, Direction, Gender, GroupPart, GuideRun, Language, MitidStatus, NextStep,
+    Outcome, PowerOfAttorney, Purpose, Role,
 };
 
 mod admin;
@@ -275,6 +275,18 @@ pub struct SessionInput {
     pub digital_readiness_after: Option<DigitalReadiness>,
     #[serde(default)]
     pub referral: Option<String>,
+    /// For a group session: how many took part and who agreed to be identified. `citizen_id` is then `null` and
+    /// `channel` is `group_training`; each linked citizen gets the session in their timeline, audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupPart>,
+}
+
+impl SessionInput {
+    /// Every citizen whose history the session goes into: its citizen, or a group's identified participants.
+    #[must_use]
+    pub fn citizens(&self) -> Vec<Uuid> {
+        self.citizen_id.into_iter().chain(self.group.iter().flat_map(|g| g.linked.iter().copied())).collect()
+    }
 }
 
 /// The answer to a session write.
@@ -321,6 +333,8 @@ pub enum AuditAction {
     MergeCitizens,
     /// A merge undone.
     UndoMerge,
+    /// A group session put in the history of a participant who agreed to be identified.
+    LinkGroupSession,
 }
 
 impl AuditAction {
@@ -339,6 +353,7 @@ impl AuditAction {
             Self::LinkEvent => "link_event",
             Self::MergeCitizens => "merge_citizens",
             Self::UndoMerge => "undo_merge",
+            Self::LinkGroupSession => "link_group_session",
         }
     }
 
@@ -357,6 +372,7 @@ impl AuditAction {
             Self::LinkEvent,
             Self::MergeCitizens,
             Self::UndoMerge,
+            Self::LinkGroupSession,
         ]
         .into_iter()
         .find(|a| a.code() == code)

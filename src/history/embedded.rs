@@ -22,6 +22,9 @@ pub const DEMO_DATABASE: &str = "demo.sqlite";
 /// File holding the local demo staff member's token (readable by the owner only).
 pub const TOKEN_FILE: &str = "local-staff.token";
 
+/// The local trainer's token, for `--training`.
+pub const TRAINER_TOKEN_FILE: &str = "local-trainer.token";
+
 /// What to start.
 #[derive(Clone, Debug)]
 pub struct EmbeddedOptions {
@@ -30,6 +33,8 @@ pub struct EmbeddedOptions {
     pub demo_citizens: u32,
     /// Of those, how many get ten thousand events.
     pub heavy_citizens: u32,
+    /// Sign the console in as the local trainer instead of the local counter clerk: training mode.
+    pub training: bool,
 }
 
 /// Why the embedded service could not start.
@@ -118,7 +123,9 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
     } else {
         None
     };
-    let token = local_token(&store, dir).await?;
+    // The practice scenarios' cast, on every start: an older demo store gains it, and nothing is stored twice.
+    super::cast::seed(&store, &crate::guides::scenario::cast::Cast::builtin().cast, Utc::now()).await?;
+    let token = local_token(&store, dir, options.training).await?;
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.map_err(EmbeddedError::Bind)?;
     let url = format!("http://{}", listener.local_addr().map_err(EmbeddedError::Bind)?);
@@ -130,16 +137,19 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
     Ok(Embedded { url, token, database, seeded, shutdown: Some(shutdown), task: Some(task) })
 }
 
-/// The local demo staff member's token: read from the data directory, or created (with a new staff member).
-async fn local_token(store: &Store, dir: &Path) -> Result<String, EmbeddedError> {
-    let path = dir.join(TOKEN_FILE);
+/// The local demo staff member's token — the trainer's when `training` — read from the data directory, or created
+/// with a new staff member. The trainer is a separate staff member, so the service keeps them to fictitious
+/// citizens and their sessions out of the statistics, as for any trainer.
+async fn local_token(store: &Store, dir: &Path, training: bool) -> Result<String, EmbeddedError> {
+    let path = dir.join(if training { TRAINER_TOKEN_FILE } else { TOKEN_FILE });
     if let Ok(token) = std::fs::read_to_string(&path) {
         let token = token.trim().to_owned();
         if store.staff_by_token(&token).await?.is_some() {
             return Ok(token);
         }
     }
-    let (_, token) = store.add_staff("Demo-medarbejder", Role::Counter, "Borgerservice (demo)", Utc::now()).await?;
+    let (name, role) = if training { ("Demo-underviser", Role::Trainer) } else { ("Demo-medarbejder", Role::Counter) };
+    let (_, token) = store.add_staff(name, role, "Borgerservice (demo)", Utc::now()).await?;
     write_private(&path, &token.0).map_err(EmbeddedError::Token)?;
     Ok(token.0)
 }
@@ -151,4 +161,36 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     std::io::Write::write_all(&mut options.open(path)?, contents.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn training_signs_in_as_a_separate_trainer_and_the_clerk_stays_a_clerk() {
+        let dir = tempfile::tempdir().expect("data dir");
+        let options = |training| EmbeddedOptions {
+            data_dir: dir.path().to_path_buf(),
+            demo_citizens: 2,
+            heavy_citizens: 0,
+            training,
+        };
+        let trainer = start(&options(true), |_, _| {}).await.expect("training start");
+        let store = Store::open(&format!("sqlite:{}", trainer.database.display())).await.expect("store");
+        let role = |token: String| {
+            let store = store.clone();
+            async move { store.staff_by_token(&token).await.expect("lookup").expect("known").role }
+        };
+        let trainer_token = trainer.token.clone();
+        assert_eq!(role(trainer_token.clone()).await, Role::Trainer);
+        trainer.stop().await;
+        let clerk = start(&options(false), |_, _| {}).await.expect("normal start");
+        assert_eq!(role(clerk.token.clone()).await, Role::Counter);
+        assert_ne!(clerk.token, trainer_token);
+        clerk.stop().await;
+        let again = start(&options(true), |_, _| {}).await.expect("training again");
+        assert_eq!(again.token, trainer_token, "the trainer's token is kept between runs");
+        again.stop().await;
+    }
 }

@@ -10,8 +10,8 @@ use super::api::{CitizenInput, CitizenRef, EventInput, EventQueued, SessionInput
 use super::store::{CitizenLookup, EventWriteOutcome, NewUnmatched, QueueOutcome, Store, StoreError};
 use crate::domain::citizen::{normalise_email, normalise_phone};
 use crate::domain::{
-    AssistedSession, AuthorityCatalog, AuthorityId, Citizen, CitizenId, ContactEvent, Cpr, CprError, KleCatalog,
-    KleTopic, Staff,
+    AssistedSession, AuthorityCatalog, AuthorityId, Channel, Citizen, CitizenId, ContactEvent, Cpr, CprError,
+    GroupPart, KleCatalog, KleTopic, Staff,
 };
 
 const MAX_NAME: usize = 200;
@@ -236,6 +236,9 @@ pub fn session(
     if input.notes.chars().count() > MAX_NOTES {
         return Err(invalid("notes", format!("must be at most {MAX_NOTES} characters")));
     }
+    if let Some(group) = &input.group {
+        group_part(input, group)?;
+    }
     Ok(AssistedSession {
         id,
         citizen_id: input.citizen_id,
@@ -254,7 +257,33 @@ pub fn session(
         notes: input.notes.clone(),
         digital_readiness_after: input.digital_readiness_after,
         referral: optional_text("referral", input.referral.as_deref(), MAX_NAME)?,
+        group: input.group.clone(),
     })
+}
+
+/// Checks a group session's shape: on the group channel, for no single citizen, with a count that covers
+/// everyone identified, and each participant identified at most once.
+fn group_part(input: &SessionInput, group: &GroupPart) -> Result<(), InputError> {
+    if input.channel != Channel::GroupTraining {
+        return Err(invalid("channel", "a group session must be on the channel group_training"));
+    }
+    if input.citizen_id.is_some() {
+        return Err(invalid("citizen_id", "must be null for a group session; name participants in group.linked"));
+    }
+    if !(1..=GroupPart::MAX_PARTICIPANTS).contains(&group.participants) {
+        return Err(invalid("group.participants", format!("must be 1 to {}", GroupPart::MAX_PARTICIPANTS)));
+    }
+    if group.linked.len() > GroupPart::MAX_LINKED {
+        return Err(invalid("group.linked", format!("must name at most {} citizens", GroupPart::MAX_LINKED)));
+    }
+    if u32::try_from(group.linked.len()).map_or(true, |linked| linked > group.participants) {
+        return Err(invalid("group.linked", "names more citizens than group.participants counts"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(index) = group.linked.iter().position(|id| !seen.insert(*id)) {
+        return Err(invalid(format!("group.linked[{index}]"), "names a citizen already linked"));
+    }
+    Ok(())
 }
 
 /// The row a session adds to its citizen's timeline, so the next person the citizen meets sees it.
@@ -276,6 +305,49 @@ pub fn session_event(session: &AssistedSession, staff: &Staff) -> Option<Contact
         staff: Some(format!("{} ({})", staff.name, staff.site)),
         abandoned: false,
     })
+}
+
+/// The rows a group session adds: one in the timeline of each identified participant (`citizens`, after merges),
+/// saying what the group worked on and how many took part, and naming nobody. Each row's `source_id` is
+/// `<session id>/<citizen id>`, so every participant's row is unique and a retry adds none.
+#[must_use]
+pub fn group_events(session: &AssistedSession, staff: &Staff, citizens: &[CitizenId]) -> Vec<ContactEvent> {
+    let Some(group) = &session.group else { return Vec::new() };
+    let count =
+        if group.participants == 1 { "1 deltager".to_owned() } else { format!("{} deltagere", group.participants) };
+    let summary = match &session.kle {
+        Some(kle) => format!("Gruppeforløb om {} ({}) med {count}", KleCatalog::builtin().title(kle), kle.as_str()),
+        None => format!("Gruppeforløb med {count}"),
+    };
+    citizens
+        .iter()
+        .map(|citizen| ContactEvent {
+            id: Uuid::now_v7(),
+            citizen_id: *citizen,
+            occurred_at: session.started_at,
+            channel: Channel::GroupTraining,
+            direction: crate::domain::Direction::Inbound,
+            authority: session.authority.clone(),
+            kle: session.kle.clone(),
+            case_ref: None,
+            status: super::store::status_after(session.outcome),
+            summary: summary.clone(),
+            source: SESSION_SOURCE.to_owned(),
+            source_id: format!("{}/{citizen}", session.id),
+            staff: Some(format!("{} ({})", staff.name, staff.site)),
+            abandoned: false,
+        })
+        .collect()
+}
+
+/// The logged session a timeline row comes from, if it does: the row's `source_id` is the session's id, or
+/// `<session id>/<citizen id>` for a group session's row.
+#[must_use]
+pub fn session_of(event: &ContactEvent) -> Option<Uuid> {
+    if event.source != SESSION_SOURCE {
+        return None;
+    }
+    event.source_id.split('/').next()?.parse().ok()
 }
 
 /// The `source` of timeline rows that come from logged assisted sessions.

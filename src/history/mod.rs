@@ -1,8 +1,10 @@
 //! The shared contact history: its wire types, store, HTTP service and HTTP client.
 //!
-//! Depends only on [`crate::domain`]; never on the console.
+//! Depends on [`crate::domain`], and on [`crate::guides`] only for the practice scenarios' cast; never on the
+//! console.
 
 pub mod api;
+pub mod cast;
 pub mod client;
 pub mod demo;
 pub mod embedded;

@@ -336,9 +336,9 @@ impl ConsoleApp {
             OutboxEvent::Confirmed { id, .. } => {
                 self.sessions.outbox.last_error = None;
                 // The service's own row replaces the pending one.
-                let citizen = self.sessions.outbox.entry(*id).and_then(|e| e.input.citizen_id);
+                let citizens = self.sessions.outbox.entry(*id).map(|e| e.input.citizens()).unwrap_or_default();
                 self.refresh_outbox();
-                let tabs: Vec<_> = self.tabs.iter().filter(|t| Some(t.citizen) == citizen).map(|t| t.id).collect();
+                let tabs: Vec<_> = self.tabs.iter().filter(|t| citizens.contains(&t.citizen)).map(|t| t.id).collect();
                 for tab in tabs {
                     self.apply(Command::ReloadProfile(tab));
                     self.apply(Command::FilterChanged(tab));
@@ -432,5 +432,6 @@ fn assisted(id: Uuid, staff: Uuid, input: &SessionInput) -> AssistedSession {
         notes: input.notes.clone(),
         digital_readiness_after: input.digital_readiness_after,
         referral: input.referral.clone(),
+        group: input.group.clone(),
     }
 }

@@ -127,6 +127,7 @@ impl WrapUp {
             notes: self.notes.trim().to_owned(),
             digital_readiness_after: Some(self.readiness).filter(|r| *r != DigitalReadiness::Unknown),
             referral,
+            group: None,
         })
     }
 }

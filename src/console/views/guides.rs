@@ -118,6 +118,11 @@ fn guide_card(view: &ViewCtx<'_>, library: &Library, guide: &Guide, ui: &mut Ui,
                 if start.clicked() {
                     commands.push(Command::StartGuide(index));
                 }
+                let present = ui.button(view.text.present).on_hover_text("F5");
+                let present = present.accessible_name(format!("{} {}", view.text.present, guide.title.get(view.lang)));
+                if present.clicked() {
+                    commands.push(Command::Present { guide: index, step: 0 });
+                }
             });
         });
         ui.label(guide.summary.get(view.lang));

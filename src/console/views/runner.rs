@@ -26,7 +26,8 @@ fn keyboard(step: &Step, walk: &ActiveWalk, finished: bool, ui: &mut Ui, command
         if finished {
             return;
         }
-        if !step.mitid {
+        // A practice run lets a trainee mark even a MitID step, so the feedback can show them the mistake.
+        if !step.mitid || walk.run.is_practice() {
             performer_keys(walk, input, commands);
         }
         match &step.then {
@@ -75,6 +76,11 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
         let label = if guides.citizen_view { format!("{} ✔", t.citizen_view) } else { t.citizen_view.to_owned() };
         if ui.button(label).on_hover_text("Ctrl+B").clicked() {
             commands.push(Command::ToggleCitizenView);
+        }
+        if let Some((guide, step)) = super::super::presentation::walk_position(walk, library)
+            && ui.button(t.present).on_hover_text("F5").clicked()
+        {
+            commands.push(Command::Present { guide, step });
         }
     });
     let mut progress = fill(t.step_n, &[&walk.run.steps_taken().to_string()]);
@@ -190,7 +196,7 @@ fn step_ui(
             }
         }
     }
-    if !step.mitid {
+    if !step.mitid || walk.run.is_practice() {
         performer_ui(view, walk, ui, commands);
     }
     ui.separator();

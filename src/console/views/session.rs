@@ -13,7 +13,7 @@ use super::super::tasks::Loadable;
 use super::super::timeline::local_date_time;
 use super::timeline::channel_icon;
 use super::widgets::heading;
-use crate::domain::{Channel, KleCatalog};
+use crate::domain::{Channel, KleCatalog, KleTopic};
 use crate::receipt::Receipt;
 
 /// Channels a session can be on.
@@ -118,32 +118,41 @@ fn active_ui(
 
 /// The reason: a KLE topic picked from a searchable list.
 fn reason_ui(s: &SessionText, session: &mut ActiveSession, ui: &mut Ui, commands: &mut Vec<Command>) {
-    let catalog = KleCatalog::builtin();
-    let shown = session
-        .kle
-        .as_ref()
-        .map_or_else(|| s.reason_none.to_owned(), |k| format!("{} {}", k.as_str(), catalog.title(k)));
     let label = ui.label(s.reason);
-    let before = session.kle.clone();
-    egui::ComboBox::from_id_salt("session-reason")
+    if kle_picker_ui(s, "session-reason", label.id, &mut session.kle, &mut session.kle_query, ui) {
+        session.kle_chosen = true;
+        commands.push(Command::SessionReasonChanged);
+    }
+}
+
+/// A KLE topic picked from a searchable list, named by the label `label`; returns whether the choice changed.
+pub fn kle_picker_ui(
+    s: &SessionText,
+    id_salt: &str,
+    label: egui::Id,
+    kle: &mut Option<KleTopic>,
+    query: &mut String,
+    ui: &mut Ui,
+) -> bool {
+    let catalog = KleCatalog::builtin();
+    let shown =
+        kle.as_ref().map_or_else(|| s.reason_none.to_owned(), |k| format!("{} {}", k.as_str(), catalog.title(k)));
+    let before = kle.clone();
+    egui::ComboBox::from_id_salt(id_salt)
         .selected_text(shown)
         .width(280.0)
         .height(320.0)
         .show_ui(ui, |ui| {
             let search_label = ui.label(s.reason_search);
-            ui.add(egui::TextEdit::singleline(&mut session.kle_query).desired_width(260.0))
-                .labelled_by(search_label.id);
-            for (topic, title) in catalog.search(&session.kle_query).take(40) {
+            ui.add(egui::TextEdit::singleline(query).desired_width(260.0)).labelled_by(search_label.id);
+            for (topic, title) in catalog.search(query).take(40) {
                 let text = format!("{} {title}", topic.as_str());
-                ui.selectable_value(&mut session.kle, Some(topic), text);
+                ui.selectable_value(kle, Some(topic), text);
             }
         })
         .response
-        .labelled_by(label.id);
-    if before != session.kle {
-        session.kle_chosen = true;
-        commands.push(Command::SessionReasonChanged);
-    }
+        .labelled_by(label);
+    before != *kle
 }
 
 /// The repeat-contact banner: contacts on the same topic in the last fortnight, on any channel.

@@ -47,7 +47,7 @@ pub fn ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &mut 
     if let Some(index) = tab.timeline.selected
         && let Some(event) = tab.timeline.data.events.get(index)
     {
-        let session = event.source_id.parse::<uuid::Uuid>().ok().and_then(|id| tab.session_details.get(&id));
+        let session = crate::history::ingest::session_of(event).and_then(|id| tab.session_details.get(&id));
         egui::Panel::right(("details", tab.id)).resizable(true).default_size(DETAILS_WIDTH).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 details_ui(view, tab.id, event, ui, commands);

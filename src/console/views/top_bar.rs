@@ -69,6 +69,10 @@ pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Vec<Com
                 if ui.add(egui::Button::selectable(guides_open, t.guides_title)).on_hover_text("Ctrl+G").clicked() {
                     commands.push(Command::ToggleGuides);
                 }
+                let group = super::super::i18n::group_text(view.lang);
+                if ui.button(group.open_button).on_hover_text("Ctrl+U").clicked() {
+                    commands.push(Command::ToggleGroupSession);
+                }
                 ui.menu_button(t.settings, |ui| {
                     let label = ui.label(t.idle_privacy);
                     let mut minutes = prefs.idle_privacy_minutes;

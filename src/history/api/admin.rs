@@ -68,4 +68,10 @@ pub struct Stats {
     pub guides: Vec<GuideStats>,
     /// Median session length in whole minutes.
     pub median_minutes: Option<u64>,
+    /// Group sessions among `sessions` (each counts once there, whatever its size).
+    #[serde(default)]
+    pub group_sessions: u64,
+    /// Everyone who took part in those group sessions, identified or not.
+    #[serde(default)]
+    pub group_participants: u64,
 }

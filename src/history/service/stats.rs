@@ -21,7 +21,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stats))
 }
 
-/// Sessions in a period by outcome, channel, kind of contact and guide, with where guides stop. Training is left out.
+/// Sessions in a period by outcome, channel, kind of contact and guide, with where guides stop, and how many took
+/// part in group sessions. Training is left out.
 #[utoipa::path(get, path = "/v1/stats", tag = "sessions", params(StatsParams), security(("bearer" = [])),
     responses((status = 200, body = Stats), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)))]
@@ -48,6 +49,8 @@ pub fn count(sessions: &[(AssistedSession, bool)]) -> Stats {
         by_contact_kind: BTreeMap::new(),
         guides: Vec::new(),
         median_minutes: None,
+        group_sessions: 0,
+        group_participants: 0,
     };
     let mut guides: BTreeMap<String, GuideStats> = BTreeMap::new();
     let mut minutes = Vec::new();
@@ -57,6 +60,10 @@ pub fn count(sessions: &[(AssistedSession, bool)]) -> Stats {
             continue;
         }
         stats.sessions += 1;
+        if let Some(group) = &session.group {
+            stats.group_sessions += 1;
+            stats.group_participants += u64::from(group.participants);
+        }
         *stats.by_outcome.entry(code(&session.outcome)).or_default() += 1;
         *stats.by_channel.entry(session.channel.code().to_owned()).or_default() += 1;
         *stats.by_contact_kind.entry(code(&session.contact_kind)).or_default() += 1;

@@ -345,7 +345,7 @@ impl Store {
         let (mut seq, mut prev_hash, pending) = lock_head(&mut tx).await?;
         if pending == 0 {
             // Another instance chained them while this one waited for the lock.
-            return Ok(tx.rollback().await?);
+            return tx.rollback().await;
         }
         let mut sql = Sql::new(SELECT_ROWS);
         sql.push("seq IS NULL ORDER BY at, id LIMIT ").bind(Param::Int(PAGE));

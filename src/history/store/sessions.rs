@@ -1,5 +1,7 @@
 //! Logged assisted sessions, stored exactly once per client-generated id.
 
+use std::collections::BTreeSet;
+
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -47,16 +49,17 @@ fn session_from_row(row: &AnyRow) -> StoreResult<AssistedSession> {
 }
 
 impl Store {
-    /// Stores a session and, when it has a citizen, its row in the citizen's timeline — both or neither.
+    /// Stores a session and its rows in timelines (its citizen's, or each identified participant's of a group
+    /// session) — all or nothing. Rows already stored under their `(source, source_id)` are left as they are.
     pub async fn put_session(
         &self,
         session: &AssistedSession,
-        timeline_event: Option<&ContactEvent>,
+        timeline_events: &[ContactEvent],
         now: DateTime<Utc>,
     ) -> StoreResult<SessionPutOutcome> {
         let body = serde_json::to_string(session).unwrap_or_default();
         let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The body stays as the console sent it, so a retry still compares equal; the column says whose it is now.
         let citizen = match session.citizen_id {
             Some(id) => Some(live_citizen_on(&mut tx, id).await?),
@@ -85,7 +88,7 @@ impl Store {
             }
             return Ok(SessionPutOutcome::Same(Box::new(session_from_row(&row)?)));
         }
-        if let Some(event) = timeline_event {
+        for event in timeline_events {
             insert_event_on(&mut tx, event, now).await?;
         }
         tx.commit().await?;
@@ -139,14 +142,40 @@ impl Store {
         }
         sql.push(" ORDER BY s.started_at, s.id LIMIT ").bind(Param::Int(i64::from(limit)));
         let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter()
+        let mut sessions = rows
+            .iter()
             .map(|row| {
                 let session = session_from_row(row)?;
                 let by_trainer = row.try_get::<Option<String>, _>("role")?.as_deref() == Some("trainer");
                 let fictitious = row.try_get::<Option<i64>, _>("fictitious")?.is_some_and(|f| f != 0);
                 Ok((session, by_trainer || fictitious))
             })
-            .collect()
+            .collect::<StoreResult<Vec<_>>>()?;
+        // A group session has no citizen of its own: it is training when it names a fictitious participant.
+        let linked: BTreeSet<CitizenId> =
+            sessions.iter().flat_map(|(s, _)| s.group.iter().flat_map(|g| g.linked.iter().copied())).collect();
+        if !linked.is_empty() {
+            let fictitious = self.fictitious_among(&linked).await?;
+            for (session, training) in &mut sessions {
+                *training |= session.group.as_ref().is_some_and(|g| g.linked.iter().any(|id| fictitious.contains(id)));
+            }
+        }
+        Ok(sessions)
+    }
+
+    /// Which of these citizens are fictitious.
+    async fn fictitious_among(&self, ids: &BTreeSet<CitizenId>) -> StoreResult<BTreeSet<CitizenId>> {
+        let ids: Vec<CitizenId> = ids.iter().copied().collect();
+        let mut fictitious = BTreeSet::new();
+        // Bounded lists keep every statement within what both databases accept as parameters.
+        for chunk in ids.chunks(500) {
+            let mut sql = Sql::new("SELECT id FROM citizens WHERE fictitious = 1 AND id IN ");
+            sql.bind_list(chunk.iter().map(|id| Param::Text(id.to_string())));
+            for row in sql.query().fetch_all(self.pool()).await? {
+                fictitious.insert(parse_uuid(&row.try_get::<String, _>("id")?, "citizen id")?);
+            }
+        }
+        Ok(fictitious)
     }
 
     /// Sessions matching the filter, newest first.

@@ -1,0 +1,557 @@
+//! Group sessions in the console: a trainer or staff member logs a session held for several citizens at once
+//! (seniors learning the MitID app at a library, say) — topic, guides used, site, duration, how many took part,
+//! and the participants who agreed to be identified, added one at a time by CPR number or from a CSV list.
+//!
+//! The session goes through the same durable outbox as any other; the service puts it in each identified
+//! participant's history and audits every link. A participant who did not agree is only ever a number here: their
+//! row in an imported list is dropped as it is read. A CPR number is kept only until its lookup answers; what
+//! stays is the citizen id, the name and the masked number, and only in memory.
+
+pub mod csv;
+pub mod text;
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use uuid::Uuid;
+
+use self::csv::{ImportError, ParticipantList, RowProblem};
+use super::app::ConsoleApp;
+use super::command::Command;
+use super::control::Reply;
+use super::state::Phase;
+use crate::domain::{
+    Channel, CitizenId, ContactKind, Cpr, CprError, GroupPart, GuideRun, KleCatalog, KleTopic, Language, Outcome,
+};
+use crate::guides::library::Library;
+use crate::history::api::{CitizenMatches, CitizenSearch, SessionInput};
+use crate::history::client::ClientError;
+
+/// Group sessions are held by Borgerservice, whichever building hosts them.
+const AUTHORITY: &str = "borgerservice";
+
+/// The length a group session usually has, as the form suggests it.
+const DEFAULT_MINUTES: u32 = 60;
+
+/// A participant who agreed to be identified, as the registry knows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupParticipant {
+    pub id: CitizenId,
+    pub name: String,
+    pub masked_cpr: String,
+}
+
+/// Why a participant could not be added.
+#[derive(Clone, Debug)]
+pub enum GroupProblem {
+    /// A row of an imported list that could not be read.
+    Row(RowProblem),
+    InvalidCpr(CprError),
+    NotFound,
+    Ambiguous,
+    /// The list's name for the participant shares no word with the registry's: likely a mistyped number.
+    NameMismatch,
+    AlreadyAdded,
+    TooMany,
+    Lookup(ClientError),
+}
+
+/// A problem with the line of the imported list it came from (`None` for a number typed in the window).
+#[derive(Clone, Debug)]
+pub struct Noted {
+    pub line: Option<usize>,
+    pub problem: GroupProblem,
+}
+
+/// Why the form cannot be logged yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormProblem {
+    NoTopic,
+    NoSite,
+    NoDuration,
+    NoParticipants,
+    TooFewParticipants,
+    TooManyIdentified,
+    StillLooking,
+    OutboxUnavailable(String),
+    /// The journal could not be written.
+    Journal(String),
+}
+
+/// The group session being put together.
+pub struct GroupForm {
+    /// Generated here, so a retried write is the same session to the service.
+    pub id: Uuid,
+    /// Lookups answered for an earlier form are dropped.
+    pub generation: u64,
+    pub kle: Option<KleTopic>,
+    /// Whether staff picked the topic themselves; otherwise the first guide ticked gives it.
+    pub kle_chosen: bool,
+    pub kle_query: String,
+    /// Ids of the guides used.
+    pub guides: BTreeSet<String>,
+    pub site: String,
+    pub minutes: u32,
+    /// Everyone who took part; raised (never lowered) as participants are added or imported.
+    pub participants: u32,
+    pub identified: Vec<GroupParticipant>,
+    /// Participants an imported list only counted.
+    pub imported_anonymous: u32,
+    /// The CPR number typed to add one participant; cleared as soon as it is sent.
+    pub cpr_text: String,
+    pub problems: Vec<Noted>,
+    pub import_error: Option<ImportError>,
+    /// The last list read: (with consent, only counted).
+    pub imported: Option<(usize, u32)>,
+    /// Lookups on their way.
+    pub looking_up: usize,
+    pub importing: bool,
+    pub saving: bool,
+    pub check: Option<FormProblem>,
+}
+
+impl GroupForm {
+    /// An empty form at `site`.
+    #[must_use]
+    pub fn new(site: String, generation: u64) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            generation,
+            kle: None,
+            kle_chosen: false,
+            kle_query: String::new(),
+            guides: BTreeSet::new(),
+            site,
+            minutes: DEFAULT_MINUTES,
+            participants: 0,
+            identified: Vec::new(),
+            imported_anonymous: 0,
+            cpr_text: String::new(),
+            problems: Vec::new(),
+            import_error: None,
+            imported: None,
+            looking_up: 0,
+            importing: false,
+            saving: false,
+            check: None,
+        }
+    }
+
+    /// Participants who are only counted.
+    #[must_use]
+    pub fn anonymous(&self) -> u32 {
+        self.participants.saturating_sub(u32::try_from(self.identified.len()).unwrap_or(u32::MAX))
+    }
+
+    /// Makes the count cover everyone identified, being looked up, or counted by an imported list.
+    fn raise_count(&mut self) {
+        let known = self.identified.len().saturating_add(self.looking_up);
+        let floor = u32::try_from(known).unwrap_or(u32::MAX).saturating_add(self.imported_anonymous);
+        self.participants = self.participants.max(floor);
+    }
+
+    /// Takes in the answer to one participant's lookup.
+    fn found(&mut self, line: Option<usize>, name_in_list: &str, result: Result<CitizenMatches, ClientError>) {
+        self.looking_up = self.looking_up.saturating_sub(1);
+        let problem = match result {
+            Err(error) => Some(GroupProblem::Lookup(error)),
+            Ok(matches) => match matches.citizens.as_slice() {
+                [] => Some(GroupProblem::NotFound),
+                [one] if !names_agree(name_in_list, &one.name) => Some(GroupProblem::NameMismatch),
+                // A list imported again after a fix names the people it named before: that is no mistake.
+                [one] if self.identified.iter().any(|p| p.id == one.id) => {
+                    line.is_none().then_some(GroupProblem::AlreadyAdded)
+                }
+                [_] if self.identified.len() >= GroupPart::MAX_LINKED => Some(GroupProblem::TooMany),
+                [one] => {
+                    let (id, name, masked_cpr) = (one.id, one.name.clone(), one.masked_cpr.clone());
+                    self.identified.push(GroupParticipant { id, name, masked_cpr });
+                    None
+                }
+                _ => Some(GroupProblem::Ambiguous),
+            },
+        };
+        if let Some(problem) = problem {
+            self.note(line, problem);
+        }
+        self.raise_count();
+    }
+
+    fn note(&mut self, line: Option<usize>, problem: GroupProblem) {
+        self.problems.push(Noted { line, problem });
+        // Typed numbers first, then the list's lines in order, however the lookups were answered.
+        self.problems.sort_by_key(|n| n.line);
+    }
+
+    /// The session to log, or what must be fixed first.
+    pub fn to_input(&self, library: Option<&Library>, lang: Language) -> Result<SessionInput, FormProblem> {
+        let Some(kle) = &self.kle else { return Err(FormProblem::NoTopic) };
+        if self.site.trim().is_empty() {
+            return Err(FormProblem::NoSite);
+        }
+        if self.minutes == 0 {
+            return Err(FormProblem::NoDuration);
+        }
+        if !(1..=GroupPart::MAX_PARTICIPANTS).contains(&self.participants) {
+            return Err(FormProblem::NoParticipants);
+        }
+        if self.identified.len() > GroupPart::MAX_LINKED {
+            return Err(FormProblem::TooManyIdentified);
+        }
+        if u32::try_from(self.identified.len()).map_or(true, |n| n > self.participants) {
+            return Err(FormProblem::TooFewParticipants);
+        }
+        if self.looking_up > 0 {
+            return Err(FormProblem::StillLooking);
+        }
+        let guides = self
+            .guides
+            .iter()
+            .map(|id| GuideRun {
+                guide: id.clone(),
+                guide_version: library.and_then(|l| l.guide(id)).map_or(0, |g| g.version),
+                steps: Vec::new(),
+                outcome: None,
+            })
+            .collect();
+        let g = text::group_text(lang);
+        let topic = KleCatalog::builtin().title(kle);
+        let ended_at = Utc::now();
+        Ok(SessionInput {
+            citizen_id: None,
+            channel: Channel::GroupTraining,
+            authority: AUTHORITY.to_owned(),
+            site: self.site.trim().to_owned(),
+            started_at: ended_at - chrono::Duration::minutes(i64::from(self.minutes)),
+            ended_at,
+            kle: Some(kle.as_str().to_owned()),
+            guides,
+            outcome: Outcome::Completed,
+            contact_kind: ContactKind::Information,
+            summary: super::i18n::fill(g.summary, &[topic, &self.participants.to_string()]),
+            next_steps: Vec::new(),
+            notes: String::new(),
+            digital_readiness_after: None,
+            referral: None,
+            group: Some(GroupPart {
+                participants: self.participants,
+                linked: self.identified.iter().map(|p| p.id).collect(),
+            }),
+        })
+    }
+}
+
+/// Whether a list's name can be the registry's: some word in common, ignoring case. An empty name says nothing.
+fn names_agree(in_list: &str, in_registry: &str) -> bool {
+    let words = |name: &str| -> BTreeSet<String> {
+        name.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let listed = words(in_list);
+    listed.is_empty() || !listed.is_disjoint(&words(in_registry))
+}
+
+/// The group-session window's state.
+#[derive(Default)]
+pub struct GroupState {
+    pub open: bool,
+    /// Made when the window first opens, with the staff member's site.
+    pub form: Option<GroupForm>,
+    /// The last group session logged: (participants, identified).
+    pub logged: Option<(u32, usize)>,
+    generation: u64,
+}
+
+impl GroupState {
+    /// Whether a lookup or a journal write is on its way.
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.looking_up > 0 || f.saving)
+    }
+}
+
+/// Answers to the group window's background work.
+pub enum GroupReply {
+    /// One participant looked up by CPR number. `name` is the list's name for them, for the check, or empty.
+    Found {
+        generation: u64,
+        line: Option<usize>,
+        name: String,
+        result: Result<CitizenMatches, ClientError>,
+    },
+    /// A participant file was read; `None` when the dialog was cancelled.
+    Imported(Option<Result<ParticipantList, ImportError>>),
+    Journaled {
+        id: Uuid,
+        result: Result<(), String>,
+    },
+}
+
+impl ConsoleApp {
+    /// Applies a group-session command.
+    pub(super) fn apply_group(&mut self, command: Command) {
+        match command {
+            Command::ToggleGroupSession => {
+                self.group.open = !self.group.open;
+                if self.group.open {
+                    self.group_form();
+                }
+            }
+            Command::GroupAddCpr => self.add_typed_participant(),
+            Command::GroupRemoveParticipant(id) => {
+                if let Some(form) = &mut self.group.form {
+                    // Still there, now only counted.
+                    form.identified.retain(|p| p.id != id);
+                }
+            }
+            Command::GroupGuidesChanged => self.topic_from_guides(),
+            Command::GroupImportCsv => self.pick_participant_file(),
+            Command::LogGroupSession => self.log_group(),
+            _ => {}
+        }
+    }
+
+    /// The form, made with the staff member's site if there is none yet.
+    fn group_form(&mut self) -> Option<&mut GroupForm> {
+        let Phase::Ready(connection) = &self.phase else { return None };
+        if self.group.form.is_none() {
+            self.group.generation += 1;
+            self.group.form = Some(GroupForm::new(connection.me.site.clone(), self.group.generation));
+        }
+        self.group.form.as_mut()
+    }
+
+    /// Until staff pick a topic, the first guide ticked gives it.
+    fn topic_from_guides(&mut self) {
+        let library = self.guides.library().cloned();
+        let Some(form) = self.group.form.as_mut().filter(|f| !f.kle_chosen) else { return };
+        form.kle = form
+            .guides
+            .iter()
+            .find_map(|id| library.as_ref().and_then(|l| l.guide(id)).and_then(|g| g.kle.first().cloned()));
+    }
+
+    fn add_typed_participant(&mut self) {
+        let purpose = self.lookup.purpose;
+        let Phase::Ready(connection) = &self.phase else { return };
+        let client = connection.client.clone();
+        let Some(form) = self.group.form.as_mut() else { return };
+        // The number has served its purpose once read: it must not linger on screen.
+        let typed = std::mem::take(&mut form.cpr_text);
+        let cpr = match Cpr::parse(typed.trim()) {
+            Ok(cpr) => cpr,
+            Err(error) => {
+                form.note(None, GroupProblem::InvalidCpr(error));
+                return;
+            }
+        };
+        form.looking_up += 1;
+        let generation = form.generation;
+        let search = CitizenSearch { cpr: Some(cpr.compact()), ..CitizenSearch::default() };
+        self.tasks.spawn(async move {
+            let result = client.search_citizens(&search, purpose).await;
+            Reply::Group(GroupReply::Found { generation, line: None, name: String::new(), result })
+        });
+    }
+
+    fn pick_participant_file(&mut self) {
+        let title = text::group_text(self.prefs.language).import_title;
+        let Some(form) = self.group_form() else { return };
+        if form.importing {
+            return;
+        }
+        form.importing = true;
+        self.tasks.spawn(async move {
+            let picked =
+                rfd::AsyncFileDialog::new().set_title(title).add_filter("CSV", &["csv", "txt"]).pick_file().await;
+            let Some(file) = picked else { return Reply::Group(GroupReply::Imported(None)) };
+            let path = file.path().to_path_buf();
+            let read = tokio::task::spawn_blocking(move || csv::read_participants(&path))
+                .await
+                .map_err(|e| ImportError::Io(e.to_string()))
+                .and_then(|r| r);
+            Reply::Group(GroupReply::Imported(Some(read)))
+        });
+    }
+
+    /// Takes in a participant list as the import does once the file is read: the rows that were only counted
+    /// raise the count, each participant with consent is looked up by CPR number (one after another, so a long
+    /// list does not trip the service's rate limit), and the rows left out are listed by line.
+    pub fn import_participants(&mut self, read: Result<ParticipantList, ImportError>) {
+        let purpose = self.lookup.purpose;
+        let Phase::Ready(connection) = &self.phase else { return };
+        let client = connection.client.clone();
+        let Some(form) = self.group_form() else { return };
+        form.importing = false;
+        let list = match read {
+            Ok(list) => list,
+            Err(error) => {
+                form.import_error = Some(error);
+                return;
+            }
+        };
+        // A list is imported again after its bad rows are fixed: it replaces what the last one said.
+        form.import_error = None;
+        form.problems.retain(|n| n.line.is_none());
+        form.imported = Some((list.consenting.len(), list.anonymous));
+        form.imported_anonymous = list.anonymous;
+        for problem in &list.problems {
+            form.note(Some(problem.line), GroupProblem::Row(problem.problem.clone()));
+        }
+        form.looking_up += list.consenting.len();
+        form.raise_count();
+        let generation = form.generation;
+        let (sender, repaint) = self.tasks.sender();
+        self.tasks.runtime().spawn(async move {
+            for participant in list.consenting {
+                let search = CitizenSearch { cpr: Some(participant.cpr.compact()), ..CitizenSearch::default() };
+                let result = client.search_citizens(&search, purpose).await;
+                let (line, name) = (Some(participant.line), participant.name);
+                // The UI side only goes away when the console closes; then the answers have nowhere to go.
+                if sender.send(Reply::Group(GroupReply::Found { generation, line, name, result })).await.is_err() {
+                    return;
+                }
+                repaint.request_repaint();
+            }
+        });
+    }
+
+    /// Journals the group session; it counts as logged once the journal write is on disk.
+    fn log_group(&mut self) {
+        let library = self.guides.library().cloned();
+        let lang = self.prefs.language;
+        let outbox = self.sessions.outbox.outbox.clone();
+        let open_error = self.sessions.outbox.open_error.clone().unwrap_or_default();
+        let Some(form) = self.group.form.as_mut() else { return };
+        if form.saving {
+            return;
+        }
+        let Some(outbox) = outbox else {
+            form.check = Some(FormProblem::OutboxUnavailable(open_error));
+            return;
+        };
+        let input = match form.to_input(library.as_deref(), lang) {
+            Ok(input) => input,
+            Err(problem) => {
+                form.check = Some(problem);
+                return;
+            }
+        };
+        form.saving = true;
+        form.check = None;
+        let id = form.id;
+        self.sessions.outbox.saving.push(id);
+        self.tasks.spawn(async move {
+            let result = tokio::task::spawn_blocking(move || outbox.append(id, &input))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            Reply::Group(GroupReply::Journaled { id, result })
+        });
+    }
+
+    /// Applies an answer to the group window's background work.
+    pub(super) fn receive_group(&mut self, reply: GroupReply) {
+        match reply {
+            GroupReply::Found { generation, line, name, result } => {
+                if let Some(form) = self.group.form.as_mut().filter(|f| f.generation == generation) {
+                    form.found(line, &name, result);
+                }
+            }
+            GroupReply::Imported(Some(read)) => self.import_participants(read),
+            GroupReply::Imported(None) => {
+                if let Some(form) = &mut self.group.form {
+                    form.importing = false;
+                }
+            }
+            GroupReply::Journaled { id, result } => self.group_journaled(id, result),
+        }
+    }
+
+    fn group_journaled(&mut self, id: Uuid, result: Result<(), String>) {
+        self.sessions.outbox.saving.retain(|s| *s != id);
+        if let Some(outbox) = &self.sessions.outbox.outbox {
+            self.sessions.outbox.entries = outbox.entries();
+        }
+        let Some(form) = self.group.form.as_mut().filter(|f| f.id == id) else { return };
+        match result {
+            Ok(()) => {
+                self.group.logged = Some((form.participants, form.identified.len()));
+                self.sessions.logged_count += 1;
+                // A fresh form at the same site: the next group is another session.
+                let site = form.site.clone();
+                self.group.generation += 1;
+                self.group.form = Some(GroupForm::new(site, self.group.generation));
+            }
+            Err(error) => {
+                // Not journaled means not logged: the form stays with the reason.
+                form.saving = false;
+                form.check = Some(FormProblem::Journal(error.clone()));
+                self.sessions.outbox.local_error = Some(error);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::api::CitizenSummary;
+
+    fn matches(name: &str) -> CitizenMatches {
+        let citizen = CitizenSummary {
+            id: Uuid::from_u128(7),
+            name: name.to_owned(),
+            masked_cpr: "070761-XXXX".to_owned(),
+            age: 65,
+            district: None,
+            fictitious: true,
+        };
+        CitizenMatches { citizens: vec![citizen], truncated: false }
+    }
+
+    #[test]
+    fn the_count_covers_everyone_added_and_is_never_lowered() {
+        let mut form = GroupForm::new("Hovedbiblioteket".into(), 1);
+        form.imported_anonymous = 5;
+        form.looking_up = 1;
+        form.raise_count();
+        assert_eq!(form.participants, 6);
+        form.found(Some(2), "Søren Østergaard", Ok(matches("Søren Østergaard")));
+        assert_eq!((form.participants, form.identified.len(), form.anonymous()), (6, 1, 5));
+        form.identified.clear();
+        form.raise_count();
+        assert_eq!((form.participants, form.anonymous()), (6, 6), "a removed participant is still counted");
+    }
+
+    #[test]
+    fn a_name_that_does_not_fit_the_number_is_not_linked_and_nobody_is_linked_twice() {
+        let mut form = GroupForm::new("Hovedbiblioteket".into(), 1);
+        form.looking_up = 4;
+        form.found(Some(4), "Karen Abildgaard", Ok(matches("Søren Østergaard")));
+        form.found(Some(2), "søren", Ok(matches("Søren Østergaard")));
+        form.found(Some(2), "Søren", Ok(matches("Søren Østergaard")));
+        form.found(None, "", Ok(matches("Søren Østergaard")));
+        assert_eq!(form.identified.len(), 1);
+        let noted: Vec<_> = form.problems.iter().map(|n| (n.line, format!("{:?}", n.problem))).collect();
+        assert_eq!(noted, [(None, "AlreadyAdded".to_owned()), (Some(4), "NameMismatch".to_owned())]);
+    }
+
+    #[test]
+    fn the_input_is_a_group_session_on_the_group_channel() {
+        let mut form = GroupForm::new("Hovedbiblioteket".into(), 1);
+        assert_eq!(form.to_input(None, Language::Da).err(), Some(FormProblem::NoTopic));
+        form.kle = KleCatalog::builtin().topic("23.15.25").ok();
+        assert_eq!(form.to_input(None, Language::Da).err(), Some(FormProblem::NoParticipants));
+        form.participants = 8;
+        form.looking_up = 1;
+        form.found(None, "", Ok(matches("Søren Østergaard")));
+        let input = form.to_input(None, Language::Da).expect("a session");
+        assert_eq!((input.channel, input.citizen_id), (Channel::GroupTraining, None));
+        assert_eq!(input.group, Some(GroupPart { participants: 8, linked: vec![Uuid::from_u128(7)] }));
+        assert_eq!((input.ended_at - input.started_at).num_minutes(), 60);
+        assert!(input.summary.contains("8 deltagere"), "{}", input.summary);
+    }
+}

@@ -1,0 +1,317 @@
+//! Reading a group session's participant list from a CSV file, as a library or a volunteer organisation keeps
+//! it: a header row naming the columns `navn`/`name`, `cpr` (optional) and `samtykke`/`consent` (ja/nej,
+//! yes/no), separated by `;` (as Danish spreadsheets write it) or `,`.
+//!
+//! Only a participant who said yes keeps their CPR number and name, and only until the console has looked them
+//! up. Everyone else is counted and nothing else: their row is dropped as it is read. A row that cannot be read
+//! is reported by its line and left out. Problems name the line and the rule, never a value from the file.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::domain::{Cpr, CprError};
+
+/// A participant who agreed to be identified, as the file names them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConsentingParticipant {
+    /// The line of the file the row starts on (the header is line 1).
+    pub line: usize,
+    /// As the file spells it (possibly empty); compared with the registry's name to catch a mistyped number.
+    pub name: String,
+    pub cpr: Cpr,
+}
+
+impl std::fmt::Debug for ConsentingParticipant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Test failures and logs must not print who took part.
+        f.debug_struct("ConsentingParticipant").field("line", &self.line).finish_non_exhaustive()
+    }
+}
+
+/// Why one row was left out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RowProblem {
+    /// The row has another number of fields than the header.
+    ColumnCount {
+        found: usize,
+        expected: usize,
+    },
+    InvalidCpr(CprError),
+    /// The participant said yes, but the row has no CPR number to find them by.
+    ConsentWithoutCpr,
+    /// The consent field is empty or not one of ja/nej/yes/no.
+    UnknownConsent,
+    /// The same CPR number was on an earlier line.
+    DuplicateOf(usize),
+    /// The line could not be read as CSV (an unbalanced quote, say).
+    Unreadable,
+}
+
+/// A row left out, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineProblem {
+    pub line: usize,
+    pub problem: RowProblem,
+}
+
+/// Why a file could not be read at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file could not be read: {0}")]
+    Io(String),
+    #[error("the file is empty")]
+    Empty,
+    /// The header has no consent column, so nobody can be identified or counted safely.
+    #[error("the header row has no column named samtykke or consent")]
+    NoConsentColumn,
+}
+
+/// What a participant file held.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParticipantList {
+    pub consenting: Vec<ConsentingParticipant>,
+    /// Participants who did not agree to be identified: only counted.
+    pub anonymous: u32,
+    pub problems: Vec<LineProblem>,
+}
+
+impl ParticipantList {
+    /// Everyone the file counts: identified or not, leaving out rows that could not be read.
+    #[must_use]
+    pub fn counted(&self) -> u32 {
+        self.anonymous.saturating_add(u32::try_from(self.consenting.len()).unwrap_or(u32::MAX))
+    }
+}
+
+/// Reads and parses a participant file. Blocking: run it off the UI thread.
+pub fn read_participants(path: &Path) -> Result<ParticipantList, ImportError> {
+    let bytes = std::fs::read(path).map_err(|e| ImportError::Io(e.to_string()))?;
+    parse_participants(&bytes)
+}
+
+/// Parses a participant file's bytes: UTF-8 (with or without a byte-order mark), or else Windows-1252, which
+/// older spreadsheet programs still write.
+pub fn parse_participants(bytes: &[u8]) -> Result<ParticipantList, ImportError> {
+    let text = decode(bytes);
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).ok_or(ImportError::Empty)?;
+    let delimiter = if first_line.contains(';') { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = loop {
+        match records.next() {
+            Some(Ok(record)) if record.iter().all(str::is_empty) => {}
+            Some(Ok(record)) => break record,
+            Some(Err(_)) => return Err(ImportError::NoConsentColumn),
+            None => return Err(ImportError::Empty),
+        }
+    };
+    let columns = Columns::find(&header)?;
+    let mut list = ParticipantList::default();
+    let mut seen: HashMap<Cpr, usize> = HashMap::new();
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(error) => {
+                let line = line_at(&text, error.position());
+                list.problems.push(LineProblem { line, problem: RowProblem::Unreadable });
+                continue;
+            }
+        };
+        let line = line_at(&text, record.position());
+        if record.iter().all(str::is_empty) {
+            continue;
+        }
+        match columns.row(&record, line, &seen) {
+            Ok(Row::Anonymous) => list.anonymous = list.anonymous.saturating_add(1),
+            Ok(Row::Consenting(participant)) => {
+                seen.insert(participant.cpr, line);
+                list.consenting.push(participant);
+            }
+            Err(problem) => list.problems.push(LineProblem { line, problem }),
+        }
+    }
+    Ok(list)
+}
+
+/// The line of the text a record starts on, as an editor numbers it. The reader's own count leaves out line breaks
+/// inside quoted fields, and its position of a record after blank lines is where those lines begin.
+fn line_at(text: &str, position: Option<&csv::Position>) -> usize {
+    let bytes = text.as_bytes();
+    let mut start = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(bytes.len());
+    while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+        start += 1;
+    }
+    1 + text.get(..start).map_or(0, |before| before.matches('\n').count())
+}
+
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
+    }
+}
+
+/// One byte of Windows-1252: Latin-1, except for the printable characters it puts at 0x80–0x9F.
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => HIGH[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
+/// Where the columns are, by their header names in either language.
+struct Columns {
+    count: usize,
+    name: Option<usize>,
+    cpr: Option<usize>,
+    consent: usize,
+}
+
+enum Row {
+    Anonymous,
+    Consenting(ConsentingParticipant),
+}
+
+impl Columns {
+    fn find(header: &csv::StringRecord) -> Result<Self, ImportError> {
+        let position = |names: &[&str]| header.iter().position(|h| names.contains(&h.to_lowercase().as_str()));
+        Ok(Self {
+            count: header.len(),
+            name: position(&["navn", "name"]),
+            cpr: position(&["cpr", "cpr-nummer", "cpr-nr", "cpr number"]),
+            consent: position(&["samtykke", "consent"]).ok_or(ImportError::NoConsentColumn)?,
+        })
+    }
+
+    fn row(&self, record: &csv::StringRecord, line: usize, seen: &HashMap<Cpr, usize>) -> Result<Row, RowProblem> {
+        if record.len() != self.count {
+            return Err(RowProblem::ColumnCount { found: record.len(), expected: self.count });
+        }
+        let field = |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or_default();
+        let consent = match field(Some(self.consent)).to_lowercase().as_str() {
+            "ja" | "yes" => true,
+            "nej" | "no" => false,
+            _ => return Err(RowProblem::UnknownConsent),
+        };
+        if !consent {
+            // Counted only: the name and number are not kept, not even checked.
+            return Ok(Row::Anonymous);
+        }
+        let cpr_text = field(self.cpr);
+        if cpr_text.is_empty() {
+            return Err(RowProblem::ConsentWithoutCpr);
+        }
+        let cpr = Cpr::parse(cpr_text).map_err(RowProblem::InvalidCpr)?;
+        if let Some(earlier) = seen.get(&cpr) {
+            return Err(RowProblem::DuplicateOf(*earlier));
+        }
+        Ok(Row::Consenting(ConsentingParticipant { line, name: field(self.name).to_owned(), cpr }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ParticipantList {
+        parse_participants(text.as_bytes()).expect("a readable file")
+    }
+
+    #[test]
+    fn consenting_rows_are_kept_and_the_rest_only_counted() {
+        let list = parse(
+            "navn;cpr;samtykke\n\
+             Søren Østergaard;070761-4285;ja\n\
+             Karen Abildgaard;1512701234;Ja\n\
+             Anonym Person;0101901234;nej\n\
+             Uden CPR;;NEJ\n",
+        );
+        let lines: Vec<usize> = list.consenting.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 3]);
+        assert_eq!(list.consenting[0].name, "Søren Østergaard");
+        assert_eq!(list.consenting[0].cpr, Cpr::parse("0707614285").expect("cpr"));
+        assert_eq!((list.anonymous, list.counted()), (2, 4));
+        assert!(list.problems.is_empty(), "{:?}", list.problems);
+    }
+
+    #[test]
+    fn bad_rows_are_reported_by_line_and_left_out() {
+        let list = parse(
+            "name,cpr,consent\n\
+             A,3102991234,yes\n\
+             B,0707614285,maybe\n\
+             C,0707614285\n\
+             D,,yes\n\
+             E,070761-4285,yes\n\
+             F,0707614285,yes\n\
+             G,12345,yes\n",
+        );
+        assert_eq!(
+            list.problems,
+            [
+                LineProblem { line: 2, problem: RowProblem::InvalidCpr(CprError::InvalidDay) },
+                LineProblem { line: 3, problem: RowProblem::UnknownConsent },
+                LineProblem { line: 4, problem: RowProblem::ColumnCount { found: 2, expected: 3 } },
+                LineProblem { line: 5, problem: RowProblem::ConsentWithoutCpr },
+                LineProblem { line: 7, problem: RowProblem::DuplicateOf(6) },
+                LineProblem { line: 8, problem: RowProblem::InvalidCpr(CprError::WrongLength { found: 5 }) },
+            ]
+        );
+        assert_eq!(list.consenting.len(), 1);
+        assert_eq!(list.anonymous, 0);
+    }
+
+    #[test]
+    fn quoted_fields_may_hold_the_separator_and_span_lines() {
+        let list = parse(
+            "\u{feff}\"Navn\";\"CPR\";\"Samtykke\"\n\
+             \"Østergaard; Søren\";\"070761-4285\";\"ja\"\n\
+             \"Hansen,\nAnna\";\"\";\"nej\"\n\
+             \n\
+             Karen;1512701234;ja\n",
+        );
+        assert!(list.problems.is_empty(), "{:?}", list.problems);
+        assert_eq!(list.consenting.iter().map(|p| p.line).collect::<Vec<_>>(), [2, 6]);
+        assert_eq!(list.consenting[0].name, "Østergaard; Søren");
+        assert_eq!(list.anonymous, 1);
+    }
+
+    #[test]
+    fn lines_are_counted_as_an_editor_shows_them() {
+        let list = parse("navn;cpr;samtykke\r\nA;;nej\r\n\r\n\r\nB;3102991234;ja\r\n");
+        assert_eq!(list.problems, [LineProblem { line: 5, problem: RowProblem::InvalidCpr(CprError::InvalidDay) }]);
+        assert_eq!(list.anonymous, 1);
+    }
+
+    #[test]
+    fn columns_are_found_by_name_in_any_order_and_the_cpr_column_is_optional() {
+        let list = parse("Consent,Name\nno,A\nno,B\nyes,C\n");
+        assert_eq!(list.anonymous, 2);
+        assert_eq!(list.problems, [LineProblem { line: 4, problem: RowProblem::ConsentWithoutCpr }]);
+        assert_eq!(parse_participants(b"navn;cpr\nA;0707614285\n"), Err(ImportError::NoConsentColumn));
+        assert_eq!(parse_participants(b"\n  \n"), Err(ImportError::Empty));
+    }
+
+    #[test]
+    fn an_old_spreadsheet_encoding_is_read_too() {
+        let list = parse_participants(b"navn;cpr;samtykke\nS\xF8ren \xD8stergaard;0707614285;ja\n").expect("read");
+        assert_eq!(list.consenting[0].name, "Søren Østergaard");
+    }
+
+    #[test]
+    fn debug_output_names_no_participant() {
+        let list = parse("navn;cpr;samtykke\nSøren Østergaard;070761-4285;ja\n");
+        let shown = format!("{list:?}");
+        assert!(!shown.contains("Søren") && !shown.contains("4285"), "{shown}");
+    }
+}

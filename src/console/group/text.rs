@@ -1,0 +1,285 @@
+//! The strings of the group-session window, in Danish and English. As in `i18n`, a string missing in either
+//! language is a compile error.
+
+use super::super::i18n::fill;
+use super::csv::{ImportError, RowProblem};
+use super::{FormProblem, GroupProblem};
+use crate::domain::{CprError, Language};
+use crate::history::client::ClientError;
+
+/// Group-session strings in one language.
+#[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
+pub struct GroupText {
+    pub open_button: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub topic: &'static str,
+    pub guides: &'static str,
+    pub guides_loading: &'static str,
+    pub site: &'static str,
+    pub minutes: &'static str,
+    pub minutes_suffix: &'static str,
+    pub participants: &'static str,
+    pub anonymous_count: &'static str,
+    pub identified: &'static str,
+    pub identified_hint: &'static str,
+    pub none_identified: &'static str,
+    pub cpr: &'static str,
+    pub add: &'static str,
+    pub remove: &'static str,
+    pub import: &'static str,
+    pub import_title: &'static str,
+    pub import_done: &'static str,
+    pub looking_up: &'static str,
+    pub line: &'static str,
+    pub log: &'static str,
+    pub saving: &'static str,
+    pub close: &'static str,
+    pub logged: &'static str,
+    /// The session's summary: topic, participants.
+    pub summary: &'static str,
+    pub no_topic: &'static str,
+    pub no_site: &'static str,
+    pub no_duration: &'static str,
+    pub no_participants: &'static str,
+    pub too_few_participants: &'static str,
+    pub too_many_identified: &'static str,
+    pub still_looking: &'static str,
+    pub outbox_unavailable: &'static str,
+    pub column_count: &'static str,
+    pub invalid_cpr: &'static str,
+    pub consent_without_cpr: &'static str,
+    pub unknown_consent: &'static str,
+    pub duplicate_of: &'static str,
+    pub unreadable_row: &'static str,
+    pub not_found: &'static str,
+    pub ambiguous: &'static str,
+    pub name_mismatch: &'static str,
+    pub already_added: &'static str,
+    pub lookup_failed: &'static str,
+    pub file_unreadable: &'static str,
+    pub file_empty: &'static str,
+    pub no_consent_column: &'static str,
+    pub cpr_wrong_length: &'static str,
+    pub cpr_not_digits: &'static str,
+    pub cpr_month: &'static str,
+    pub cpr_day: &'static str,
+}
+
+pub const DA: GroupText = GroupText {
+    open_button: "👥 Gruppeforløb",
+    title: "Gruppeforløb",
+    intro: "Log et forløb med flere borgere på én gang, fx MitID-appen for seniorer på biblioteket.",
+    topic: "Emne (KLE)",
+    guides: "Vejledninger brugt",
+    guides_loading: "Vejledningerne indlæses …",
+    site: "Sted",
+    minutes: "Varighed",
+    minutes_suffix: " min",
+    participants: "Antal deltagere",
+    anonymous_count: "Heraf kun talt med (ikke identificeret): {}",
+    identified: "Identificerede deltagere ({})",
+    identified_hint: "Kun deltagere, der har sagt ja til at få forløbet i deres historik.",
+    none_identified: "Ingen identificerede deltagere endnu.",
+    cpr: "CPR-nummer på deltager",
+    add: "Tilføj",
+    remove: "Fjern {}",
+    import: "Importér CSV …",
+    import_title: "Vælg deltagerliste (CSV)",
+    import_done: "Deltagerliste læst: {} med samtykke, {} kun talt med.",
+    looking_up: "Slår {} op …",
+    line: "linje {}: {}",
+    log: "✔ Log gruppeforløb",
+    saving: "Gemmer …",
+    close: "Luk",
+    logged: "Gruppeforløbet er logget: {} deltagere, heraf {} identificeret.",
+    summary: "Gruppeforløb: {} ({} deltagere)",
+    no_topic: "Vælg et emne for forløbet.",
+    no_site: "Skriv, hvor forløbet blev holdt.",
+    no_duration: "Angiv forløbets varighed i minutter.",
+    no_participants: "Angiv antal deltagere (1–500).",
+    too_few_participants: "Antal deltagere skal mindst være antallet af identificerede.",
+    too_many_identified: "Højst {} deltagere kan identificeres i ét forløb.",
+    still_looking: "Vent, til alle deltagere er slået op.",
+    outbox_unavailable: "Forløbet kan ikke logges, før den lokale kø kan åbnes:",
+    column_count: "rækken har {} felter, overskriften {}",
+    invalid_cpr: "CPR-nummeret er ugyldigt: {}",
+    consent_without_cpr: "samtykke, men intet CPR-nummer",
+    unknown_consent: "samtykke skal være ja eller nej",
+    duplicate_of: "samme CPR-nummer som linje {}",
+    unreadable_row: "rækken kan ikke læses (tjek anførselstegn)",
+    not_found: "ingen borger har det CPR-nummer",
+    ambiguous: "CPR-nummeret passer på flere borgere",
+    name_mismatch: "navnet i filen passer ikke til CPR-nummeret",
+    already_added: "deltageren er allerede tilføjet",
+    lookup_failed: "opslaget mislykkedes: {}",
+    file_unreadable: "Filen kan ikke læses: {}",
+    file_empty: "Filen er tom.",
+    no_consent_column: "Filen mangler en kolonne med overskriften samtykke (ja/nej).",
+    cpr_wrong_length: "et CPR-nummer har 10 cifre, dette har {}",
+    cpr_not_digits: "kun cifre og evt. bindestreg efter 6. ciffer",
+    cpr_month: "måneden (ciffer 3–4) skal være 01–12",
+    cpr_day: "dagen (ciffer 1–2) findes ikke i den måned",
+};
+
+pub const EN: GroupText = GroupText {
+    open_button: "👥 Group session",
+    title: "Group session",
+    intro: "Log a session with several citizens at once, e.g. the MitID app for seniors at the library.",
+    topic: "Topic (KLE)",
+    guides: "Guides used",
+    guides_loading: "Loading the guides …",
+    site: "Site",
+    minutes: "Duration",
+    minutes_suffix: " min",
+    participants: "Number of participants",
+    anonymous_count: "Of these only counted (not identified): {}",
+    identified: "Identified participants ({})",
+    identified_hint: "Only participants who agreed to have the session in their history.",
+    none_identified: "No identified participants yet.",
+    cpr: "Participant's CPR number",
+    add: "Add",
+    remove: "Remove {}",
+    import: "Import CSV …",
+    import_title: "Choose a participant list (CSV)",
+    import_done: "Participant list read: {} with consent, {} only counted.",
+    looking_up: "Looking up {} …",
+    line: "line {}: {}",
+    log: "✔ Log group session",
+    saving: "Saving …",
+    close: "Close",
+    logged: "The group session is logged: {} participants, {} of them identified.",
+    summary: "Group session: {} ({} participants)",
+    no_topic: "Choose a topic for the session.",
+    no_site: "Write where the session was held.",
+    no_duration: "Give the session's duration in minutes.",
+    no_participants: "Give the number of participants (1–500).",
+    too_few_participants: "The number of participants must be at least the number identified.",
+    too_many_identified: "At most {} participants can be identified in one session.",
+    still_looking: "Wait until every participant has been looked up.",
+    outbox_unavailable: "The session cannot be logged until the local queue can be opened:",
+    column_count: "the row has {} fields, the header {}",
+    invalid_cpr: "the CPR number is not valid: {}",
+    consent_without_cpr: "consent, but no CPR number",
+    unknown_consent: "consent must be yes or no",
+    duplicate_of: "the same CPR number as line {}",
+    unreadable_row: "the row cannot be read (check the quotes)",
+    not_found: "no citizen has that CPR number",
+    ambiguous: "the CPR number matches several citizens",
+    name_mismatch: "the name in the file does not match the CPR number",
+    already_added: "the participant is already added",
+    lookup_failed: "the lookup failed: {}",
+    file_unreadable: "The file cannot be read: {}",
+    file_empty: "The file is empty.",
+    no_consent_column: "The file has no column headed consent (yes/no).",
+    cpr_wrong_length: "a CPR number has 10 digits, this has {}",
+    cpr_not_digits: "only digits, with an optional dash after the sixth",
+    cpr_month: "the month (digits 3–4) must be 01–12",
+    cpr_day: "the day (digits 1–2) does not exist in that month",
+};
+
+/// The group-session strings for a language.
+#[must_use]
+pub fn group_text(lang: Language) -> &'static GroupText {
+    match lang {
+        Language::Da => &DA,
+        Language::En => &EN,
+    }
+}
+
+impl GroupText {
+    /// Why a CPR number is not one.
+    #[must_use]
+    pub fn cpr_reason(&self, error: &CprError) -> String {
+        let reason = match error {
+            CprError::WrongLength { found } => return fill(self.cpr_wrong_length, &[&found.to_string()]),
+            CprError::NotDigits => self.cpr_not_digits,
+            CprError::InvalidMonth => self.cpr_month,
+            CprError::InvalidDay => self.cpr_day,
+        };
+        reason.to_owned()
+    }
+
+    /// Why a row or a participant was left out; `describe` says a failed call in the staff member's words.
+    #[must_use]
+    pub fn problem(&self, problem: &GroupProblem, describe: impl Fn(&ClientError) -> String) -> String {
+        match problem {
+            GroupProblem::Row(row) => self.row_problem(row),
+            GroupProblem::InvalidCpr(error) => fill(self.invalid_cpr, &[&self.cpr_reason(error)]),
+            GroupProblem::NotFound => self.not_found.to_owned(),
+            GroupProblem::Ambiguous => self.ambiguous.to_owned(),
+            GroupProblem::NameMismatch => self.name_mismatch.to_owned(),
+            GroupProblem::AlreadyAdded => self.already_added.to_owned(),
+            GroupProblem::TooMany => {
+                fill(self.too_many_identified, &[&crate::domain::GroupPart::MAX_LINKED.to_string()])
+            }
+            GroupProblem::Lookup(error) => fill(self.lookup_failed, &[&describe(error)]),
+        }
+    }
+
+    fn row_problem(&self, problem: &RowProblem) -> String {
+        match problem {
+            RowProblem::ColumnCount { found, expected } => {
+                fill(self.column_count, &[&found.to_string(), &expected.to_string()])
+            }
+            RowProblem::InvalidCpr(error) => fill(self.invalid_cpr, &[&self.cpr_reason(error)]),
+            RowProblem::ConsentWithoutCpr => self.consent_without_cpr.to_owned(),
+            RowProblem::UnknownConsent => self.unknown_consent.to_owned(),
+            RowProblem::DuplicateOf(line) => fill(self.duplicate_of, &[&line.to_string()]),
+            RowProblem::Unreadable => self.unreadable_row.to_owned(),
+        }
+    }
+
+    /// Why a whole file could not be imported.
+    #[must_use]
+    pub fn import_error(&self, error: &ImportError) -> String {
+        match error {
+            ImportError::Io(detail) => fill(self.file_unreadable, &[detail]),
+            ImportError::Empty => self.file_empty.to_owned(),
+            ImportError::NoConsentColumn => self.no_consent_column.to_owned(),
+        }
+    }
+
+    /// Why the form cannot be logged yet.
+    #[must_use]
+    pub fn form_problem(&self, problem: &FormProblem) -> String {
+        match problem {
+            FormProblem::NoTopic => self.no_topic.to_owned(),
+            FormProblem::NoSite => self.no_site.to_owned(),
+            FormProblem::NoDuration => self.no_duration.to_owned(),
+            FormProblem::NoParticipants => self.no_participants.to_owned(),
+            FormProblem::TooFewParticipants => self.too_few_participants.to_owned(),
+            FormProblem::TooManyIdentified => {
+                fill(self.too_many_identified, &[&crate::domain::GroupPart::MAX_LINKED.to_string()])
+            }
+            FormProblem::StillLooking => self.still_looking.to_owned(),
+            FormProblem::OutboxUnavailable(reason) => format!("{} {reason}", self.outbox_unavailable),
+            FormProblem::Journal(reason) => reason.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_have_their_placeholders_in_both_languages() {
+        for t in [&DA, &EN] {
+            for (template, count) in [
+                (t.anonymous_count, 1),
+                (t.identified, 1),
+                (t.remove, 1),
+                (t.import_done, 2),
+                (t.line, 2),
+                (t.logged, 2),
+                (t.summary, 2),
+                (t.column_count, 2),
+                (t.duplicate_of, 1),
+            ] {
+                assert_eq!(template.matches("{}").count(), count, "{template}");
+            }
+        }
+        assert_eq!(DA.cpr_reason(&CprError::WrongLength { found: 9 }), "et CPR-nummer har 10 cifre, dette har 9");
+    }
+}
