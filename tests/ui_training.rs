@@ -67,6 +67,21 @@ fn the_training_band_is_on_every_screen_of_a_trainers_console() {
 
     shortcut(&mut harness, Key::L);
     assert_band(&harness, "privacy screen");
+    shortcut(&mut harness, Key::L);
+
+    harness.get_by_role_and_label(Role::Button, "Præsentér Anmeld flytning").click();
+    harness.run_steps(3);
+    harness.get_by_role_and_label(Role::Button, "Afslut præsentation");
+    assert_band(&harness, "presentation mode");
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+
+    shortcut(&mut harness, Key::U);
+    assert!(shows(&harness, "Log gruppeforløb"), "group window: {:?}", texts(&harness));
+    assert_band(&harness, "group session");
+    shortcut(&mut harness, Key::O);
+    settle(&mut harness, "scenario list", |h| shows(h, "Flytning med spærret MitID"));
+    assert_band(&harness, "scenario list");
 }
 
 #[test]

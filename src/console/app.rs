@@ -385,11 +385,12 @@ impl eframe::App for ConsoleApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        if self.presentation_ui(ui) {
-            return;
-        }
+        // First, so no screen — the projector's included — is ever drawn without it.
         if self.training() {
             views::training::band_ui(i18n::text(self.prefs.language), ui);
+        }
+        if self.presentation_ui(ui) {
+            return;
         }
         let mut commands = Vec::new();
         let pending = self.sessions.outbox.pending_ids();
