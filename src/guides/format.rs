@@ -134,6 +134,29 @@ impl Guide {
     pub fn step(&self, id: &str) -> Option<&Step> {
         self.steps.iter().find(|s| s.id == id)
     }
+
+    /// Every end of the guide, at an end step or behind a branch option.
+    pub fn ends(&self) -> impl Iterator<Item = &End> {
+        self.steps.iter().flat_map(Step::ends)
+    }
+}
+
+impl Step {
+    /// The ends this step can lead to at once: its own, or those behind its options.
+    #[must_use]
+    pub fn ends(&self) -> Vec<&End> {
+        match &self.then {
+            Then::End(end) => vec![end],
+            Then::Branch { options, .. } => options
+                .iter()
+                .filter_map(|o| match &o.target {
+                    Target::End(end) => Some(end),
+                    _ => None,
+                })
+                .collect(),
+            Then::Next(_) => Vec::new(),
+        }
+    }
 }
 
 /// The file as written: every field optional, every value with its byte span, unknown fields refused.

@@ -46,6 +46,17 @@ pub struct Source {
     pub text: String,
 }
 
+/// Every `*.toml` in `dir`, sorted by name, read.
+pub(crate) fn read_sources(dir: &Path) -> std::io::Result<Vec<Source>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(|path| Ok(Source { text: std::fs::read_to_string(&path)?, path })).collect()
+}
+
 /// The checked guides and every problem found.
 #[derive(Clone, Debug, Default)]
 pub struct Library {
@@ -107,16 +118,7 @@ impl Library {
 
     /// Reads every `*.toml` in `dir` (sorted by name) and checks them; images are looked up next to `dir`.
     pub fn load(dir: &Path, authorities: &AuthorityCatalog, today: NaiveDate) -> std::io::Result<Self> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        paths.sort();
-        let mut sources = Vec::new();
-        for path in paths {
-            sources.push(Source { text: std::fs::read_to_string(&path)?, path });
-        }
+        let sources = read_sources(dir)?;
         let root = dir.parent().map(Path::to_path_buf).unwrap_or_default();
         let image_exists = |relative: &str| root.join(relative).is_file();
         Ok(Self::check(&sources, &CheckContext { authorities, today, image_exists: &image_exists }))

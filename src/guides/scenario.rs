@@ -11,12 +11,12 @@ pub mod feedback;
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use toml::Spanned;
 
 use self::cast::{CAST_FILE, Cast, from_code};
-use super::format::{Bilingual, Guide, Target, Then, raw::Text};
+use super::format::{Bilingual, Guide, raw::Text};
 use super::library::{Checker, Library, Problem, Severity, Source, valid_id};
 use crate::domain::{AuthorityCatalog, Channel, ContactKind, Outcome};
 
@@ -148,17 +148,7 @@ impl Corpus {
 
     /// Reads every `*.toml` in `dir` (sorted by name) and checks them.
     pub fn load(dir: &Path, context: &ScenarioContext<'_>) -> std::io::Result<Self> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        paths.sort();
-        let mut sources = Vec::new();
-        for path in paths {
-            sources.push(Source { text: std::fs::read_to_string(&path)?, path });
-        }
-        Ok(Self::check(&sources, context))
+        Ok(Self::check(&super::library::read_sources(dir)?, context))
     }
 
     /// The scenario with this id.
@@ -280,21 +270,6 @@ fn expect(checker: &mut Checker<'_>, value: &Spanned<raw::Expect>, context: &Sce
     Some(Expect { guides: guides?, avoid, outcome: outcome?, kind: kind?, next_steps_mention: mention, wrapup })
 }
 
-/// The ends of a guide: at an end step, or behind a branch option.
-pub(crate) fn ends(guide: &Guide) -> impl Iterator<Item = &super::format::End> {
-    guide.steps.iter().flat_map(|step| match &step.then {
-        Then::End(end) => vec![end],
-        Then::Branch { options, .. } => options
-            .iter()
-            .filter_map(|o| match &o.target {
-                Target::End(end) => Some(end),
-                _ => None,
-            })
-            .collect(),
-        Then::Next(_) => Vec::new(),
-    })
-}
-
 /// An end's note and next steps in both languages, lower-cased: what the words a scenario expects are found in.
 pub(crate) fn end_words(end: &super::format::End) -> String {
     std::iter::once(&end.note)
@@ -315,7 +290,7 @@ fn reachable(
     mention: &[Spanned<String>],
 ) {
     let words: Vec<String> =
-        guides.iter().flat_map(|g| ends(g)).filter(|end| end.outcome == outcome).map(end_words).collect();
+        guides.iter().flat_map(|g| g.ends()).filter(|end| end.outcome == outcome).map(end_words).collect();
     if words.is_empty() {
         let names: Vec<&str> = guides.iter().map(|g| g.id.as_str()).collect();
         let message = format!("no end of {} has this outcome; a trainee could not reach it", names.join(", "));

@@ -5,7 +5,6 @@ use chrono::{NaiveDate, Utc};
 
 use super::ActiveSession;
 use crate::domain::{ContactKind, DigitalReadiness, GuideRun, Language, NextStep, Outcome};
-use crate::guides::format::{Target, Then};
 use crate::guides::library::Library;
 use crate::history::api::SessionInput;
 
@@ -135,17 +134,7 @@ impl WrapUp {
 /// The next steps a guide's end gives the citizen, in their language.
 fn end_next_steps(library: &Library, guide: &str, outcome: Outcome, lang: Language) -> Vec<NextStepDraft> {
     let Some(guide) = library.guide(guide) else { return Vec::new() };
-    let ends = guide.steps.iter().flat_map(|step| match &step.then {
-        Then::End(end) => vec![end],
-        Then::Branch { options, .. } => options
-            .iter()
-            .filter_map(|o| match &o.target {
-                Target::End(end) => Some(end),
-                _ => None,
-            })
-            .collect(),
-        Then::Next(_) => Vec::new(),
-    });
+    let ends = guide.ends();
     ends.filter(|end| end.outcome == outcome)
         .take(1)
         .flat_map(|end| end.next_steps.iter())

@@ -6,7 +6,7 @@
 
 use std::collections::HashSet;
 
-use super::super::format::{Bilingual, End, Then};
+use super::super::format::{Bilingual, End};
 use super::super::runner::Guides;
 use super::{Scenario, end_words};
 use crate::domain::{AssistedSession, GuideRun, Language, Outcome, Performer, StepState};
@@ -245,13 +245,8 @@ fn reached_ends<'g, G: Guides + ?Sized>(runs: &[GuideRun], guides: &'g G) -> Vec
         if last.state == StepState::Stopped {
             continue;
         }
-        match guide.step(&last.step).map(|s| &s.then) {
-            Some(Then::End(end)) if end.outcome == outcome => ends.push(end),
-            Some(Then::Branch { options, .. }) => ends.extend(options.iter().filter_map(|o| match &o.target {
-                super::super::format::Target::End(end) if end.outcome == outcome => Some(end),
-                _ => None,
-            })),
-            _ => {}
+        if let Some(step) = guide.step(&last.step) {
+            ends.extend(step.ends().into_iter().filter(|end| end.outcome == outcome));
         }
     }
     ends
