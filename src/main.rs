@@ -54,6 +54,10 @@ struct Cli {
     /// With --session: at the end, open the wrap-up ("wrap-up"), or log and show the receipt ("receipt").
     #[arg(long, requires = "session", value_parser = ["wrap-up", "receipt"])]
     then: Option<String>,
+    /// With --screenshot: at the very end, open a window: the group session ("group") or the practice
+    /// scenarios ("scenarios").
+    #[arg(long, requires = "screenshot", value_parser = ["group", "scenarios"])]
+    open: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -303,7 +307,7 @@ fn main() -> ExitCode {
     #[cfg(feature = "console")]
     if cli.command.is_none() {
         drop(runtime);
-        let script = commands::screenshot_script(
+        let mut script = commands::screenshot_script(
             cli.lookup,
             cli.guide,
             cli.advance,
@@ -312,6 +316,10 @@ fn main() -> ExitCode {
             cli.then.as_deref(),
             cli.present,
         );
+        script.extend(cli.open.as_deref().map(|window| match window {
+            "group" => medbetjening::console::screenshot::Action::GroupSession,
+            _ => medbetjening::console::screenshot::Action::Scenarios,
+        }));
         return commands::console(data_dir, cli.server, cli.token, cli.ca_file, cli.training, cli.screenshot, script);
     }
     let result = runtime.block_on(async move {

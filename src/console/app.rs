@@ -236,6 +236,8 @@ impl ConsoleApp {
             Action::WrapUp => self.apply(Command::OpenWrapUp),
             Action::Log => self.apply(Command::LogSession),
             Action::Receipt => self.toggle_receipt_preview(),
+            Action::GroupSession => self.apply(Command::ToggleGroupSession),
+            Action::Scenarios => self.apply(Command::ToggleScenarios),
         }
     }
 

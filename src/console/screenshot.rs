@@ -35,6 +35,10 @@ pub enum Action {
     Log,
     /// Show the receipt of the session just logged.
     Receipt,
+    /// Open the group-session window.
+    GroupSession,
+    /// Open the practice scenarios (training mode).
+    Scenarios,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
