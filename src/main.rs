@@ -11,7 +11,6 @@ use tracing_subscriber::EnvFilter;
 /// Medbetjening — console and contact-history service for assisted digital self-service.
 #[derive(Debug, Parser)]
 #[command(version, about)]
-#[allow(clippy::struct_excessive_bools)] // Independent command-line switches, not a state machine in disguise.
 struct Cli {
     /// Where the embedded demo store and local settings live (default: the platform data directory).
     #[arg(long, env = "MEDBETJENING_DATA_DIR", global = true)]
@@ -32,32 +31,8 @@ struct Cli {
     /// Open the window, wait until the first screen has settled, write it as PNG to this path and exit.
     #[arg(long)]
     screenshot: Option<PathBuf>,
-    /// With --screenshot: look this up first (a CPR number, phone number or name).
-    #[arg(long, requires = "screenshot")]
-    lookup: Option<String>,
-    /// With --screenshot: then start this guide (by id, e.g. flytning).
-    #[arg(long, requires = "screenshot")]
-    guide: Option<String>,
-    /// With --screenshot: then go this many steps on in the guide (first answer at each question).
-    #[arg(long, requires = "guide", default_value_t = 0)]
-    advance: u32,
-    /// With --screenshot: also open and capture the citizen view (saved as NAME-citizen.png).
-    #[arg(long, requires = "guide")]
-    citizen_view: bool,
-    /// With --screenshot: show the guide in presentation mode instead of starting it (--advance then moves through
-    /// its steps in file order).
-    #[arg(long, requires = "guide", conflicts_with = "citizen_view")]
-    present: bool,
-    /// With --screenshot: start a session for the citizen looked up, before the guide.
-    #[arg(long, requires = "screenshot")]
-    session: bool,
-    /// With --session: at the end, open the wrap-up ("wrap-up"), or log and show the receipt ("receipt").
-    #[arg(long, requires = "session", value_parser = ["wrap-up", "receipt"])]
-    then: Option<String>,
-    /// With --screenshot: at the very end, open a window: the group session ("group") or the practice
-    /// scenarios ("scenarios").
-    #[arg(long, requires = "screenshot", value_parser = ["group", "scenarios"])]
-    open: Option<String>,
+    #[command(flatten)]
+    shot: commands::ShotPlan,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -307,20 +282,15 @@ fn main() -> ExitCode {
     #[cfg(feature = "console")]
     if cli.command.is_none() {
         drop(runtime);
-        let mut script = commands::screenshot_script(
-            cli.lookup,
-            cli.guide,
-            cli.advance,
-            cli.citizen_view,
-            cli.session,
-            cli.then.as_deref(),
-            cli.present,
+        return commands::console(
+            data_dir,
+            cli.server,
+            cli.token,
+            cli.ca_file,
+            cli.training,
+            cli.screenshot,
+            cli.shot.script(),
         );
-        script.extend(cli.open.as_deref().map(|window| match window {
-            "group" => medbetjening::console::screenshot::Action::GroupSession,
-            _ => medbetjening::console::screenshot::Action::Scenarios,
-        }));
-        return commands::console(data_dir, cli.server, cli.token, cli.ca_file, cli.training, cli.screenshot, script);
     }
     let result = runtime.block_on(async move {
         match cli.command {
