@@ -466,7 +466,7 @@ impl eframe::App for ConsoleApp {
         if guides.citizen_view
             && let (Some(library), Some(walk)) = (guides.library().cloned(), guides.walk.as_ref())
         {
-            let screen = views::runner::citizen_screen(walk, &library);
+            let screen = views::runner::CitizenScreen { training, ..views::runner::citizen_screen(walk, &library) };
             if let Ok(mut shown) = guides.citizen.screen.lock()
                 && *shown != screen
             {

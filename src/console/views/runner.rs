@@ -331,6 +331,10 @@ pub struct CitizenScreen {
     pub body: String,
     pub mitid: Option<String>,
     pub next_steps: Vec<String>,
+    /// The citizen's language, for the training band's explanation.
+    pub lang: Language,
+    /// The citizen's screen carries the training band too.
+    pub training: bool,
 }
 
 /// The state the citizen view's window shares with the console.
@@ -356,6 +360,8 @@ pub fn citizen_screen(walk: &ActiveWalk, library: &Library) -> CitizenScreen {
         body: step.screen.get(lang).to_owned(),
         mitid: step.mitid.then(|| text.mitid_citizen.to_owned()),
         next_steps: Vec::new(),
+        lang,
+        training: false,
     };
     if let Some(ending) = walk.run.finished() {
         ending.outcome.label(lang).clone_into(&mut screen.progress);
@@ -380,6 +386,9 @@ pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
             shared.closed.store(true, std::sync::atomic::Ordering::Relaxed);
         }
         let screen = shared.screen.lock().map(|s| s.clone()).unwrap_or_default();
+        if screen.training {
+            super::training::band_ui(super::super::i18n::text(screen.lang), ui);
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.label(RichText::new(&screen.guide).size(22.0).color(ui.visuals().weak_text_color()));
             ui.label(RichText::new(&screen.progress).size(20.0));
