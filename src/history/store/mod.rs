@@ -97,6 +97,26 @@ const SQLITE_MMAP_BYTES: u64 = 4 << 30;
 /// Each SQLite connection's own page cache, in KiB.
 const SQLITE_CACHE_KIB: u32 = 32 * 1024;
 
+/// How often the write-ahead log is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Copies SQLite's write-ahead log into the database file in the background until the pool closes. Left to
+/// itself SQLite does this inside whichever commit crosses the log's limit, and that request then waits for the
+/// copy and its flush to disk. A passive checkpoint never blocks readers or writers.
+async fn checkpoint_wal(pool: AnyPool) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            tracing::warn!(%error, "checkpointing the write-ahead log failed; trying again");
+        }
+    }
+}
+
 /// What every new connection runs first.
 fn connection_setup(kind: StoreKind, statement_timeout: Option<Duration>) -> Option<String> {
     let millis = statement_timeout.map(|t| t.as_millis().max(1));
@@ -104,7 +124,8 @@ fn connection_setup(kind: StoreKind, statement_timeout: Option<Duration>) -> Opt
         // WAL lets readers run beside the writer; NORMAL is durable across application crashes.
         StoreKind::Sqlite => Some(format!(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
-             PRAGMA mmap_size = {SQLITE_MMAP_BYTES}; PRAGMA cache_size = -{SQLITE_CACHE_KIB};",
+             PRAGMA mmap_size = {SQLITE_MMAP_BYTES}; PRAGMA cache_size = -{SQLITE_CACHE_KIB}; \
+             PRAGMA wal_autocheckpoint = 0;",
             millis.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS)
         )),
         StoreKind::Postgres => millis.map(|ms| format!("SET statement_timeout = {ms}")),
@@ -178,6 +199,9 @@ impl Store {
             .connect(&url)
             .await?;
         let store = Self { pool, kind, write_gate: Arc::default() };
+        if kind == StoreKind::Sqlite {
+            tokio::spawn(checkpoint_wal(store.pool.clone()));
+        }
         // Migrations and the one-off chaining of older audit rows may rewrite whole tables: under a statement
         // limit meant for requests they get a connection of their own without it.
         let unlimited = match (kind, options.statement_timeout) {
