@@ -18,7 +18,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_audit))
 }
 
-/// Writes the audit row for a read before the data leaves the service; if it cannot be written, nothing is read.
+/// Writes the audit row for a read before the data leaves the service; if it cannot be written, nothing leaves.
 pub(super) async fn record(
     state: &AppState,
     caller: &Caller,

@@ -138,7 +138,13 @@ async fn timeline(
     caller.require(Capability::ReadCitizens)?;
     let query = timeline_query(&params)?;
     readable_citizen(&state, &caller, id).await?;
-    record(&state, &caller, AuditAction::ReadTimeline, purpose, None, vec![id]).await?;
-    let (events, next) = state.store.timeline(id, &query).await?;
+    // The page is read while the audit row commits, and leaves only once it has: a read that cannot be audited
+    // still sends nothing.
+    let (audited, page) = tokio::join!(
+        record(&state, &caller, AuditAction::ReadTimeline, purpose, None, vec![id]),
+        state.store.timeline(id, &query)
+    );
+    audited?;
+    let (events, next) = page?;
     Ok(Json(EventPage { events, next_cursor: next.map(|c| c.encode()) }))
 }
