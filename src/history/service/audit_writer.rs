@@ -47,11 +47,11 @@ async fn run(store: Store, mut receiver: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     // Waits for one row, then takes whatever else arrived while the last commit ran.
     while receiver.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let rows: Vec<(NewAudit, DateTime<Utc>)> = batch.iter().map(|p| (p.entry.clone(), p.at)).collect();
+        let (rows, waiting): (Vec<_>, Vec<_>) = batch.drain(..).map(|p| ((p.entry, p.at), p.done)).unzip();
         let result = store.record_audits(&rows).await.map(|_| ()).map_err(|error| error.to_string());
-        for pending in batch.drain(..) {
+        for done in waiting {
             // A request that gave up (client gone) has nobody to tell.
-            let _ = pending.done.send(result.clone());
+            let _ = done.send(result.clone());
         }
     }
 }
