@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use medbetjening::domain::{Purpose, Role};
-use medbetjening::history::api::{CitizenSearch, SessionInput, TimelineParams};
+use medbetjening::history::api::{CitizenSearch, EventPage, SessionInput, TimelineParams};
 use medbetjening::history::client::HistoryClient;
 use medbetjening::history::service::{self, AppState, ServiceOptions};
 use medbetjening::history::store::{Store, StoreOptions, TimelineQuery};
@@ -46,6 +46,11 @@ impl Samples {
         #[allow(clippy::cast_precision_loss)]
         sorted.get(index).map_or(f64::NAN, |us| *us as f64 / 1000.0)
     }
+}
+
+#[allow(clippy::cast_precision_loss)] // counts far below 2^52
+fn rate(count: usize, duration: Duration) -> f64 {
+    count as f64 / duration.as_secs_f64()
 }
 
 fn env(name: &str, default: &str) -> String {
@@ -90,6 +95,14 @@ async fn run(database: &str, levels: &[usize], duration: Duration) {
         raw.percentile(0.95),
         raw.percentile(0.99)
     );
+    let ceiling = http_ceiling(&store, &sample, duration).await;
+    println!(
+        "HTTP ceiling, the same 50-event page from memory (no token, store or audit), 64 clients: {:.0}/s, \
+         p50 {:.2} ms, p99 {:.2} ms",
+        rate(ceiling.0.len(), duration),
+        ceiling.percentile(0.5),
+        ceiling.percentile(0.99)
+    );
     println!();
     println!("| clients | operation | count | per second | p50 ms | p95 ms | p99 ms |");
     println!("|---|---|---|---|---|---|---|");
@@ -97,8 +110,7 @@ async fn run(database: &str, levels: &[usize], duration: Duration) {
     for &level in levels {
         let results = level_run(&client, &sample, level, duration).await;
         for (op, samples) in results {
-            #[allow(clippy::cast_precision_loss)]
-            let rate = samples.0.len() as f64 / duration.as_secs_f64();
+            let rate = rate(samples.0.len(), duration);
             println!(
                 "| {level} | {op:?} | {} | {rate:.0} | {:.2} | {:.2} | {:.2} |",
                 samples.0.len(),
@@ -148,6 +160,48 @@ async fn raw_timeline(store: &Store, sample: &[(Uuid, String)]) -> Samples {
         samples.0.push(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
     }
     samples
+}
+
+/// What HTTP and JSON alone allow on this machine: a bare router answers the timeline route with a real page kept
+/// in memory, serialised per request as the service does, and 64 clients fetch it through the same client. Reads
+/// through the real service cannot go faster than this.
+async fn http_ceiling(store: &Store, sample: &[(Uuid, String)], duration: Duration) -> Samples {
+    let citizen = sample[0].0;
+    let (events, _) =
+        store.timeline(citizen, &TimelineQuery { limit: 50, ..TimelineQuery::default() }).await.expect("a page");
+    let page = EventPage { events, next_cursor: Some("0_00000000-0000-0000-0000-000000000000".into()) };
+    let router = axum::Router::new().route(
+        "/v1/citizens/{id}/events",
+        axum::routing::get(move || {
+            let page = page.clone();
+            async move { axum::Json(page) }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("loopback");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let client = HistoryClient::new(&url, "unused", Duration::from_secs(30)).expect("client");
+    let deadline = Instant::now() + duration;
+    let workers: Vec<_> = (0..64)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let mut samples = Samples::default();
+                while Instant::now() < deadline {
+                    let started = Instant::now();
+                    client.timeline(citizen, &TimelineParams::default(), PURPOSE).await.expect("a page");
+                    samples.0.push(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+                }
+                samples
+            })
+        })
+        .collect();
+    let mut all = Samples::default();
+    for worker in workers {
+        all.0.extend(worker.await.expect("a worker").0);
+    }
+    server.abort();
+    all
 }
 
 async fn level_run(

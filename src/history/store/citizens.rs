@@ -1,10 +1,9 @@
 //! Citizen records and the identifiers they are found by.
 
 use chrono::{DateTime, Utc};
-use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::sql::{Param, Sql, starts_pattern};
+use super::sql::{Columns, Param, Sql, starts_pattern};
 use super::{Store, StoreError, StoreResult, parse_json, to_micros};
 use crate::domain::citizen::fold_name;
 use crate::domain::{Citizen, CitizenId, Cpr};
@@ -45,8 +44,12 @@ fn name_key(name: &str) -> String {
     format!(" {}", fold_name(name))
 }
 
-fn citizen_from_row(row: &AnyRow) -> StoreResult<Citizen> {
-    parse_json(&row.try_get::<String, _>("record")?, "citizen record")
+fn citizen_from_row(row: &dyn Columns) -> StoreResult<Citizen> {
+    parse_json(&row.text("record")?, "citizen record")
+}
+
+fn identifier_from_row(row: &dyn Columns) -> StoreResult<(String, String)> {
+    Ok((row.text("kind")?, row.text("value")?))
 }
 
 fn identifiers(citizen: &Citizen) -> Vec<(&'static str, String)> {
@@ -139,23 +142,15 @@ impl Store {
 
     /// A citizen by id, with the identifiers merges brought; `None` for a record merged into another.
     pub async fn citizen(&self, id: CitizenId) -> StoreResult<Option<Citizen>> {
-        let row = sqlx::query("SELECT record FROM citizens WHERE id = $1 AND merged_into IS NULL")
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?;
-        let Some(mut citizen) = row.as_ref().map(citizen_from_row).transpose()? else {
+        let mut sql = Sql::new("SELECT record FROM citizens WHERE id = ");
+        sql.bind(Param::Text(id.to_string())).push(" AND merged_into IS NULL");
+        let Some(mut citizen) = self.read_rows(sql, citizen_from_row).await?.pop() else {
             return Ok(None);
         };
-        let merged = sqlx::query(
-            "SELECT kind, value FROM citizen_identifiers WHERE citizen_id = $1 AND merge_id IS NOT NULL \
-             ORDER BY kind, value",
-        )
-        .bind(id.to_string())
-        .fetch_all(self.pool())
-        .await?;
-        for row in &merged {
-            let value: String = row.try_get("value")?;
-            match row.try_get::<String, _>("kind")?.as_str() {
+        let mut sql = Sql::new("SELECT kind, value FROM citizen_identifiers WHERE citizen_id = ");
+        sql.bind(Param::Text(id.to_string())).push(" AND merge_id IS NOT NULL ORDER BY kind, value");
+        for (kind, value) in self.read_rows(sql, identifier_from_row).await? {
+            match kind.as_str() {
                 "cpr" => {
                     let cpr = Cpr::parse(&value)
                         .map_err(|e| StoreError::Corrupt { what: "citizen identifier", detail: e.to_string() })?;
@@ -188,7 +183,7 @@ impl Store {
             sql.push(" AND c.fictitious = 1");
         }
         sql.push(" ORDER BY c.name_key, c.id LIMIT ").bind(Param::Int(i64::from(limit)));
-        sql.query().fetch_all(self.pool()).await?.iter().map(citizen_from_row).collect()
+        self.read_rows(sql, citizen_from_row).await
     }
 
     /// Citizens with a name word starting with each word of `query` (case-insensitive, Danish letters too), so
@@ -209,7 +204,7 @@ impl Store {
             sql.push(" AND fictitious = 1");
         }
         sql.push(" ORDER BY name_key, id LIMIT ").bind(Param::Int(i64::from(limit)));
-        sql.query().fetch_all(self.pool()).await?.iter().map(citizen_from_row).collect()
+        self.read_rows(sql, citizen_from_row).await
     }
 
     /// How many citizen records the store holds (merged ones too).

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::identity::live_citizen_on;
-use super::sql::{Param, Sql, contains_pattern, escape_like};
+use super::sql::{Columns, Param, Sql, contains_pattern, escape_like};
 use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
 use crate::domain::citizen::fold_name;
 use crate::domain::{AuthorityId, Case, CaseStatus, Channel, CitizenId, ContactEvent, KleTopic};
@@ -77,22 +77,22 @@ fn code_of<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
-pub(super) fn event_from_row(row: &AnyRow) -> StoreResult<ContactEvent> {
+pub(super) fn event_from_row(row: &dyn Columns) -> StoreResult<ContactEvent> {
     Ok(ContactEvent {
-        id: parse_uuid(&row.try_get::<String, _>("id")?, "event id")?,
-        citizen_id: parse_uuid(&row.try_get::<String, _>("citizen_id")?, "citizen id")?,
-        occurred_at: from_micros(row.try_get("occurred_at")?),
-        channel: parse_code(row.try_get("channel")?, "channel")?,
-        direction: parse_code(row.try_get("direction")?, "direction")?,
-        authority: AuthorityId(row.try_get("authority")?),
-        kle: row.try_get::<Option<String>, _>("kle")?.map(parse_kle).transpose()?,
-        case_ref: row.try_get("case_ref")?,
-        status: parse_code(row.try_get("status")?, "case status")?,
-        summary: row.try_get("summary")?,
-        source: row.try_get("source")?,
-        source_id: row.try_get("source_id")?,
-        staff: row.try_get("staff")?,
-        abandoned: row.try_get::<i64, _>("abandoned")? != 0,
+        id: parse_uuid(&row.text("id")?, "event id")?,
+        citizen_id: parse_uuid(&row.text("citizen_id")?, "citizen id")?,
+        occurred_at: from_micros(row.int("occurred_at")?),
+        channel: parse_code(row.text("channel")?, "channel")?,
+        direction: parse_code(row.text("direction")?, "direction")?,
+        authority: AuthorityId(row.text("authority")?),
+        kle: row.opt_text("kle")?.map(parse_kle).transpose()?,
+        case_ref: row.opt_text("case_ref")?,
+        status: parse_code(row.text("status")?, "case status")?,
+        summary: row.text("summary")?,
+        source: row.text("source")?,
+        source_id: row.text("source_id")?,
+        staff: row.opt_text("staff")?,
+        abandoned: row.int("abandoned")? != 0,
     })
 }
 
@@ -289,8 +289,7 @@ impl Store {
         }
         // One row more than asked tells whether another page exists.
         sql.push(" ORDER BY occurred_at DESC, id DESC LIMIT ").bind(Param::Int(i64::from(query.limit) + 1));
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        let mut events = rows.iter().map(event_from_row).collect::<StoreResult<Vec<_>>>()?;
+        let mut events = self.read_rows(sql, event_from_row).await?;
         let next = if events.len() > query.limit as usize {
             events.truncate(query.limit as usize);
             events.last().map(|e| Cursor { occurred_at: to_micros(e.occurred_at), id: e.id.to_string() })
@@ -305,7 +304,7 @@ impl Store {
         let sql =
             format!("SELECT {EVENT_COLUMNS} FROM events WHERE citizen_id = $1 ORDER BY occurred_at DESC, id DESC");
         let rows = sqlx::query(&sql).bind(citizen.to_string()).fetch_all(self.pool()).await?;
-        rows.iter().map(event_from_row).collect()
+        rows.iter().map(|row| event_from_row(row)).collect()
     }
 
     /// A citizen's cases; with `open_only`, those whose latest status is open or waiting. Newest contact first.

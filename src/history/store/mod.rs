@@ -1,8 +1,9 @@
 //! The contact history's storage: one `Store` over SQLite (embedded default) or PostgreSQL (shared deployment).
 //!
 //! Both databases run the same SQL through sqlx's `Any` driver: numbered placeholders (`$1`), BIGINT times in
-//! UTC microseconds, text UUIDs, JSON in TEXT columns. Only the migrations differ per database. The store
-//! knows nothing of HTTP, roles or audit policy; the service decides those.
+//! UTC microseconds, text UUIDs, JSON in TEXT columns. Only the migrations differ per database. On SQLite the
+//! hot reads (token, citizen, timeline, lookups) run the same SQL on plain connections instead (`readers`). The
+//! store knows nothing of HTTP, roles or audit policy; the service decides those.
 
 mod audit;
 mod audit_chain;
@@ -10,11 +11,13 @@ mod audit_prune;
 mod citizens;
 mod events;
 mod identity;
+mod readers;
 mod sessions;
 mod sql;
 mod staff;
 mod unmatched;
 
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +25,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+
+use sql::{Columns, Sql};
 
 pub use audit::{AuditFilter, NewAudit};
 pub use audit_chain::{AuditVerification, ChainBreak, ChainProblem, SignatureCheck};
@@ -56,6 +61,10 @@ impl StoreKind {
 pub enum StoreError {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the store is closed")]
+    Closed,
     #[error("migrating the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL: use sqlite:PATH or postgres://…")]
@@ -88,7 +97,7 @@ impl Default for StoreOptions {
 pub const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// SQLite's wait for a lock when no statement timeout is set, in milliseconds.
-const DEFAULT_BUSY_TIMEOUT_MS: u128 = 10_000;
+const DEFAULT_BUSY_TIMEOUT_MS: u64 = 10_000;
 
 /// SQLite reads the file through a memory map of up to this size instead of a system call per page: with a
 /// history of millions of contacts, those calls were most of a timeline read's time.
@@ -126,7 +135,7 @@ fn connection_setup(kind: StoreKind, statement_timeout: Option<Duration>) -> Opt
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; \
              PRAGMA mmap_size = {SQLITE_MMAP_BYTES}; PRAGMA cache_size = -{SQLITE_CACHE_KIB}; \
              PRAGMA wal_autocheckpoint = 0;",
-            millis.unwrap_or(DEFAULT_BUSY_TIMEOUT_MS)
+            millis.unwrap_or(u128::from(DEFAULT_BUSY_TIMEOUT_MS))
         )),
         StoreKind::Postgres => millis.map(|ms| format!("SET statement_timeout = {ms}")),
     }
@@ -140,6 +149,8 @@ pub struct Store {
     /// SQLite has one writer. Writers of this process queue here, in order, instead of meeting at the file lock,
     /// where a loser sleeps in SQLite's busy handler for up to tens of milliseconds before it tries again.
     write_gate: Arc<tokio::sync::Mutex<()>>,
+    /// SQLite's reads off sqlx's worker threads; `None` on PostgreSQL.
+    readers: Option<Arc<readers::Readers>>,
 }
 
 /// A write transaction; on SQLite it also holds the process's write gate until it ends.
@@ -198,7 +209,14 @@ impl Store {
             })
             .connect(&url)
             .await?;
-        let store = Self { pool, kind, write_gate: Arc::default() };
+        let readers = match kind {
+            StoreKind::Sqlite => {
+                let busy = options.statement_timeout.unwrap_or(Duration::from_millis(DEFAULT_BUSY_TIMEOUT_MS));
+                Some(Arc::new(readers::Readers::new(sqlite_path(&url), busy)))
+            }
+            StoreKind::Postgres => None,
+        };
+        let store = Self { pool, kind, write_gate: Arc::default(), readers };
         if kind == StoreKind::Sqlite {
             tokio::spawn(checkpoint_wal(store.pool.clone()));
         }
@@ -209,6 +227,7 @@ impl Store {
                 pool: AnyPoolOptions::new().max_connections(1).connect(&url).await?,
                 kind,
                 write_gate: Arc::default(),
+                readers: None,
             }),
             _ => None,
         };
@@ -256,6 +275,18 @@ impl Store {
         &self.pool
     }
 
+    /// Runs a read and decodes each row: on SQLite through [`readers`], on PostgreSQL through the pool.
+    pub(crate) async fn read_rows<T: Send + 'static>(
+        &self,
+        sql: Sql,
+        decode: fn(&dyn Columns) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        match &self.readers {
+            Some(readers) => readers.rows(sql, decode).await,
+            None => sql.query().fetch_all(&self.pool).await?.iter().map(|row| decode(row)).collect(),
+        }
+    }
+
     /// Begins a transaction that will write. Every writing transaction starts here (see `write_gate`).
     pub(crate) async fn begin_write(&self) -> StoreResult<WriteTx> {
         let gate = match self.kind {
@@ -277,6 +308,12 @@ fn normalise_url(url: &str) -> StoreResult<(StoreKind, String)> {
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".to_owned() };
     let params = [query, &mode].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("&");
     Ok((StoreKind::Sqlite, format!("sqlite://{path}?{params}")))
+}
+
+/// The file behind a URL [`normalise_url`] made.
+fn sqlite_path(url: &str) -> PathBuf {
+    let path = url.strip_prefix("sqlite://").unwrap_or(url);
+    PathBuf::from(path.split_once('?').map_or(path, |(path, _)| path))
 }
 
 /// A UTC time as stored: microseconds since the epoch.

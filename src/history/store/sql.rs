@@ -1,8 +1,31 @@
 //! Dynamic SQL with numbered placeholders (`$1`, `$2` …), the one form both SQLite and PostgreSQL accept.
 
-use sqlx::Any;
-use sqlx::any::AnyArguments;
+use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
+use sqlx::{Any, Row};
+
+use super::StoreResult;
+
+/// A result row by column name, whichever driver read it, so one decoder serves both read paths.
+pub(crate) trait Columns {
+    fn text(&self, name: &str) -> StoreResult<String>;
+    fn opt_text(&self, name: &str) -> StoreResult<Option<String>>;
+    fn int(&self, name: &str) -> StoreResult<i64>;
+}
+
+impl Columns for AnyRow {
+    fn text(&self, name: &str) -> StoreResult<String> {
+        Ok(self.try_get(name)?)
+    }
+
+    fn opt_text(&self, name: &str) -> StoreResult<Option<String>> {
+        Ok(self.try_get(name)?)
+    }
+
+    fn int(&self, name: &str) -> StoreResult<i64> {
+        Ok(self.try_get(name)?)
+    }
+}
 
 /// A bound value.
 #[derive(Clone, Debug)]
@@ -47,6 +70,14 @@ impl Sql {
             self.bind(param);
         }
         self.push(")")
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub(crate) fn params(&self) -> &[Param] {
+        &self.params
     }
 
     /// The query, ready to run.

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
+use super::sql::{Columns, Param, Sql};
 use super::{Store, StoreError, StoreResult, parse_uuid, to_micros};
 use crate::domain::{Role, Staff, StaffId};
 
@@ -31,14 +31,14 @@ pub(crate) fn hash_token(token: &str) -> String {
     format!("{:x}", Sha256::digest(token.as_bytes()))
 }
 
-fn staff_from_row(row: &AnyRow) -> StoreResult<Staff> {
-    let role: String = row.try_get("role")?;
+fn staff_from_row(row: &dyn Columns) -> StoreResult<Staff> {
+    let role = row.text("role")?;
     Ok(Staff {
-        id: parse_uuid(&row.try_get::<String, _>("id")?, "staff id")?,
-        name: row.try_get("name")?,
+        id: parse_uuid(&row.text("id")?, "staff id")?,
+        name: row.text("name")?,
         role: Role::from_code(&role).ok_or(StoreError::Corrupt { what: "staff role", detail: role })?,
-        site: row.try_get("site")?,
-        active: row.try_get::<i64, _>("active")? != 0,
+        site: row.text("site")?,
+        active: row.int("active")? != 0,
     })
 }
 
@@ -70,11 +70,9 @@ impl Store {
 
     /// The active staff member a token belongs to.
     pub async fn staff_by_token(&self, token: &str) -> StoreResult<Option<Staff>> {
-        let row = sqlx::query("SELECT id, name, role, site, active FROM staff WHERE token_hash = $1 AND active = 1")
-            .bind(hash_token(token))
-            .fetch_optional(self.pool())
-            .await?;
-        row.as_ref().map(staff_from_row).transpose()
+        let mut sql = Sql::new("SELECT id, name, role, site, active FROM staff WHERE token_hash = ");
+        sql.bind(Param::Text(hash_token(token))).push(" AND active = 1");
+        Ok(self.read_rows(sql, staff_from_row).await?.pop())
     }
 
     /// A staff member by id, active or not.
@@ -83,7 +81,7 @@ impl Store {
             .bind(id.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(staff_from_row).transpose()
+        row.as_ref().map(|row| staff_from_row(row)).transpose()
     }
 
     /// Turns a staff member's access on or off; a disabled token is refused at once. Returns the updated record,
@@ -125,7 +123,7 @@ impl Store {
         let rows = sqlx::query("SELECT id, name, role, site, active FROM staff ORDER BY name, id")
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(staff_from_row).collect()
+        rows.iter().map(|row| staff_from_row(row)).collect()
     }
 }
 
