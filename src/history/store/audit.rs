@@ -60,6 +60,7 @@ impl Store {
         let count = i64::try_from(entries.len()).unwrap_or(i64::MAX);
         let (last_seq, mut prev_hash) = audit_chain::claim_many(&mut tx, count).await?;
         let mut ids = Vec::with_capacity(entries.len());
+        let mut rows = Vec::with_capacity(entries.len());
         for (offset, (entry, now)) in (0..count).rev().zip(entries) {
             let id = uuid::Uuid::now_v7();
             let row = ChainRow {
@@ -74,9 +75,10 @@ impl Store {
                 prev_hash,
             };
             prev_hash = row.hash();
-            insert_row(&mut tx, &row, &prev_hash).await?;
+            rows.push((row, prev_hash.clone()));
             ids.push(id);
         }
+        insert_rows(&mut tx, &rows).await?;
         audit_chain::set_head_hash(&mut tx, &prev_hash).await?;
         tx.commit().await?;
         Ok(ids)
@@ -155,29 +157,39 @@ impl Store {
     }
 }
 
-/// One chained row and its subjects, inside the appending transaction.
-async fn insert_row(conn: &mut sqlx::AnyConnection, row: &ChainRow, hash: &str) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO audit (id, at, staff_id, action, purpose, criterion, seq, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(&row.id)
-    .bind(row.at)
-    .bind(&row.staff_id)
-    .bind(&row.action)
-    .bind(&row.purpose)
-    .bind(&row.criterion)
-    .bind(row.seq)
-    .bind(&row.prev_hash)
-    .bind(hash)
-    .execute(&mut *conn)
-    .await?;
-    for citizen in &row.subjects {
-        sqlx::query("INSERT INTO audit_subjects (citizen_id, audit_id) VALUES ($1, $2)")
-            .bind(citizen)
-            .bind(&row.id)
-            .execute(&mut *conn)
-            .await?;
+/// Rows per multi-row `INSERT`: far below either database's limit on bound parameters (32,766 and 65,535).
+const ROWS_PER_INSERT: usize = 256;
+
+/// Chained rows with their hashes and subjects, inside the appending transaction: a few multi-row statements
+/// instead of one per row and subject, since each statement is a round trip to the database.
+async fn insert_rows(conn: &mut sqlx::AnyConnection, rows: &[(ChainRow, String)]) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql =
+            Sql::new("INSERT INTO audit (id, at, staff_id, action, purpose, criterion, seq, prev_hash, hash) VALUES ");
+        for (index, (row, hash)) in chunk.iter().enumerate() {
+            sql.push(if index == 0 { "" } else { ", " }).bind_list([
+                Param::Text(row.id.clone()),
+                Param::Int(row.at),
+                Param::Text(row.staff_id.clone()),
+                Param::Text(row.action.clone()),
+                Param::Text(row.purpose.clone()),
+                Param::OptText(row.criterion.clone()),
+                Param::Int(row.seq),
+                Param::Text(row.prev_hash.clone()),
+                Param::Text(hash.clone()),
+            ]);
+        }
+        sql.query().execute(&mut *conn).await?;
+    }
+    let subjects: Vec<(&String, &String)> =
+        rows.iter().flat_map(|(row, _)| row.subjects.iter().map(move |citizen| (citizen, &row.id))).collect();
+    for chunk in subjects.chunks(ROWS_PER_INSERT * 4) {
+        let mut sql = Sql::new("INSERT INTO audit_subjects (citizen_id, audit_id) VALUES ");
+        for (index, (citizen, audit)) in chunk.iter().enumerate() {
+            sql.push(if index == 0 { "" } else { ", " })
+                .bind_list([Param::Text((*citizen).clone()), Param::Text((*audit).clone())]);
+        }
+        sql.query().execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -109,6 +109,7 @@ impl ToSql for Param {
         match self {
             Self::Int(value) => value.to_sql(),
             Self::Text(value) => value.to_sql(),
+            Self::OptText(value) => value.to_sql(),
         }
     }
 }

@@ -32,6 +32,8 @@ impl Columns for AnyRow {
 pub(crate) enum Param {
     Int(i64),
     Text(String),
+    /// Text or NULL.
+    OptText(Option<String>),
 }
 
 /// SQL text plus its parameters, built piece by piece.
@@ -85,6 +87,7 @@ impl Sql {
         self.params.iter().fold(sqlx::query(&self.text), |query, param| match param {
             Param::Int(value) => query.bind(*value),
             Param::Text(value) => query.bind(value.as_str()),
+            Param::OptText(value) => query.bind(value.as_deref()),
         })
     }
 }
