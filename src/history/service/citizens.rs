@@ -36,6 +36,15 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 
 /// Loads a citizen the caller may read. Trainers get 404 for real citizens: to them, real records do not exist.
 /// A record merged into another gets 410 naming the record it went to, so a stale tab or link finds its way.
+/// [`readable_citizen`] without loading the record, for reads that need only the answer.
+pub(super) async fn check_readable(state: &AppState, caller: &Caller, id: CitizenId) -> ApiResult<()> {
+    match state.store.live_citizen_fictitious(id).await? {
+        Some(fictitious) if fictitious || !caller.0.role.fictitious_only() => Ok(()),
+        // Refusals, merged records and unknown ids take the full path, so they answer exactly as it does.
+        _ => readable_citizen(state, caller, id).await.map(drop),
+    }
+}
+
 pub(super) async fn readable_citizen(state: &AppState, caller: &Caller, id: CitizenId) -> ApiResult<Citizen> {
     let visible = |fictitious: bool| fictitious || !caller.0.role.fictitious_only();
     if let Some(citizen) = state.store.citizen(id).await? {

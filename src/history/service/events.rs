@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::AppState;
 use super::audit::record;
-use super::citizens::readable_citizen;
+use super::citizens::check_readable;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{Capability, Channel};
@@ -137,7 +137,7 @@ async fn timeline(
 ) -> ApiResult<Json<EventPage>> {
     caller.require(Capability::ReadCitizens)?;
     let query = timeline_query(&params)?;
-    readable_citizen(&state, &caller, id).await?;
+    check_readable(&state, &caller, id).await?;
     // The page is read while the audit row commits, and leaves only once it has: a read that cannot be audited
     // still sends nothing.
     let (audited, page) = tokio::join!(

@@ -166,6 +166,14 @@ impl Store {
         Ok(Some(citizen))
     }
 
+    /// Whether a live (unmerged) record with this id exists, and if so whether it is fictitious: what a read
+    /// needs to know before it shows a citizen's history, without loading the record.
+    pub async fn live_citizen_fictitious(&self, id: CitizenId) -> StoreResult<Option<bool>> {
+        let mut sql = Sql::new("SELECT fictitious FROM citizens WHERE id = ");
+        sql.bind(Param::Text(id.to_string())).push(" AND merged_into IS NULL");
+        Ok(self.read_rows(sql, |row| Ok(row.int("fictitious")? != 0)).await?.pop())
+    }
+
     /// Citizens with this CPR number, phone or e-mail; at most `limit`, by name.
     pub async fn find_citizens(
         &self,
