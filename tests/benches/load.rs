@@ -1,6 +1,6 @@
 //! Load on the shared service: a real service on loopback over a filled store, driven by 1, 16, 64 and 256
 //! concurrent clients through the real HTTP client with a mix of timeline reads (80 %), CPR searches (10 %) and
-//! session writes (10 %). Reports throughput and p50/p95/p99 per operation, and the store's own query for the same
+//! session writes (10 %) by default. Reports throughput and p50/p95/p99 per operation, and the store's own query for the same
 //! timeline page, measured in the same run, for the ratio of HTTP + JSON + audit to the bare query.
 //!
 //! Fill a store first (demo data is fictitious), then point the bench at it:
@@ -11,7 +11,8 @@
 //! ```
 //!
 //! `LOAD_CLIENTS` (default `1,16,64,256`) and `LOAD_SECONDS` per level (default 10) bound the run; it only ever
-//! listens on 127.0.0.1.
+//! listens on 127.0.0.1. `LOAD_MIX` (default `80,10,10`) sets the percentages of timeline reads, searches and
+//! writes, so `100,0,0` and `0,0,100` measure reads and writes alone.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -48,6 +49,22 @@ impl Samples {
     }
 }
 
+/// Percentages of timeline reads and searches; the rest are session writes.
+#[derive(Clone, Copy, Debug)]
+struct Mix {
+    timeline: u32,
+    search: u32,
+}
+
+impl Mix {
+    /// `LOAD_MIX`: `timeline,search,write` in percent, e.g. `80,10,10` or `0,0,100`.
+    fn parse(text: &str) -> Self {
+        let parts: Vec<u32> = text.split(',').map(|p| p.trim().parse().expect("LOAD_MIX: three numbers")).collect();
+        assert!(parts.len() == 3 && parts.iter().sum::<u32>() == 100, "LOAD_MIX: three percentages adding up to 100");
+        Self { timeline: parts[0], search: parts[1] }
+    }
+}
+
 #[allow(clippy::cast_precision_loss)] // counts far below 2^52
 fn rate(count: usize, duration: Duration) -> f64 {
     count as f64 / duration.as_secs_f64()
@@ -63,13 +80,14 @@ fn main() {
     let clients: Vec<usize> =
         env("LOAD_CLIENTS", "1,16,64,256").split(',').map(|n| n.trim().parse().expect("a number")).collect();
     let seconds: u64 = env("LOAD_SECONDS", "10").parse().expect("seconds");
+    let mix = Mix::parse(&env("LOAD_MIX", "80,10,10"));
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("a runtime");
-    runtime.block_on(run(&database, &clients, Duration::from_secs(seconds)));
+    runtime.block_on(run(&database, &clients, mix, Duration::from_secs(seconds)));
 }
 
 #[allow(clippy::print_stdout)]
-async fn run(database: &str, levels: &[usize], duration: Duration) {
+async fn run(database: &str, levels: &[usize], mix: Mix, duration: Duration) {
     let options = StoreOptions { max_connections: 16, ..StoreOptions::default() };
     let store = Store::open_with(database, &options).await.expect("the store opens");
     let (citizens, events) = size(&store).await;
@@ -83,9 +101,12 @@ async fn run(database: &str, levels: &[usize], duration: Duration) {
     let client = HistoryClient::new(&url, &token.0, Duration::from_secs(30)).expect("client");
 
     println!(
-        "store: {} ({citizens} citizens, {events} events); {}s per level",
+        "store: {} ({citizens} citizens, {events} events); {}s per level; mix {}% timeline, {}% search, {}% write",
         store.kind().name(),
-        duration.as_secs()
+        duration.as_secs(),
+        mix.timeline,
+        mix.search,
+        100 - mix.timeline - mix.search
     );
     let raw = raw_timeline(&store, &sample).await;
     println!(
@@ -108,8 +129,8 @@ async fn run(database: &str, levels: &[usize], duration: Duration) {
     println!("|---|---|---|---|---|---|---|");
     let sample = Arc::new(sample);
     for &level in levels {
-        let results = level_run(&client, &sample, level, duration).await;
-        for (op, samples) in results {
+        let results = level_run(&client, &sample, level, mix, duration).await;
+        for (op, samples) in results.into_iter().filter(|(_, samples)| !samples.0.is_empty()) {
             let rate = rate(samples.0.len(), duration);
             println!(
                 "| {level} | {op:?} | {} | {rate:.0} | {:.2} | {:.2} | {:.2} |",
@@ -208,6 +229,7 @@ async fn level_run(
     client: &HistoryClient,
     sample: &Arc<Vec<(Uuid, String)>>,
     clients: usize,
+    mix: Mix,
     duration: Duration,
 ) -> Vec<(Op, Samples)> {
     let deadline = Instant::now() + duration;
@@ -223,11 +245,11 @@ async fn level_run(
                 let roll = rng.u32(0..100);
                 let started = Instant::now();
                 let slot = match roll {
-                    0..=79 => {
+                    _ if roll < mix.timeline => {
                         client.timeline(*citizen, &TimelineParams::default(), PURPOSE).await.expect("a page");
                         0
                     }
-                    80..=89 => {
+                    _ if roll < mix.timeline + mix.search => {
                         let search = CitizenSearch { cpr: Some(cpr.clone()), ..CitizenSearch::default() };
                         client.search_citizens(&search, PURPOSE).await.expect("a search");
                         1
