@@ -264,6 +264,9 @@ impl Store {
 
     /// Closes every connection (so a SQLite file can be checkpointed and copied).
     pub async fn close(&self) {
+        if let Some(readers) = &self.readers {
+            readers.close();
+        }
         self.pool.close().await;
     }
 

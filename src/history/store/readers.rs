@@ -51,10 +51,19 @@ impl Readers {
             let _permit = permit;
             let connection = readers.take()?;
             let result = run(&connection, &sql, decode);
-            readers.idle.lock().unwrap_or_else(PoisonError::into_inner).push(connection);
+            let mut idle = readers.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            if !readers.permits.is_closed() {
+                idle.push(connection);
+            }
             result
         });
         read.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Closes the idle connections and refuses further reads, as the pool does once closed.
+    pub(crate) fn close(&self) {
+        self.permits.close();
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner).clear();
     }
 
     fn take(&self) -> StoreResult<Connection> {
@@ -145,5 +154,8 @@ mod tests {
         assert_eq!(rows, vec![(3, "y".to_owned())]);
         let missing = store.read_rows(Sql::new("SELECT a FROM t"), |row| row.text("nope")).await;
         assert!(matches!(missing, Err(StoreError::Corrupt { .. })), "{missing:?}");
+        store.close().await;
+        let closed = store.read_rows(Sql::new("SELECT a FROM t"), |row| row.int("a")).await;
+        assert!(matches!(closed, Err(StoreError::Closed)), "{closed:?}");
     }
 }
