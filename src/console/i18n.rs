@@ -4,7 +4,7 @@
 //! compile error. Templates hold `{}` placeholders filled in order by [`fill`]. Labels of domain values
 //! (channels, roles, statuses …) live with the domain types (`label(lang)`).
 
-use crate::domain::Language;
+use crate::domain::{CprError, Language};
 
 /// The console's strings in one language.
 #[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
@@ -534,6 +534,18 @@ pub const EN: Text = Text {
     months: crate::domain::language::MONTHS_EN,
     day_format: "{} {} {} {}",
 };
+
+/// Why a typed CPR number is not one, in the staff member's language; the lookup and the group session share it.
+#[must_use]
+pub fn cpr_reason(lang: Language, error: &CprError) -> String {
+    match (lang, error) {
+        (Language::Da, CprError::WrongLength { found }) => format!("et CPR-nummer har 10 cifre, dette har {found}"),
+        (Language::Da, CprError::NotDigits) => "kun cifre og evt. bindestreg efter 6. ciffer".to_owned(),
+        (Language::Da, CprError::InvalidMonth) => "måneden (ciffer 3–4) skal være 01–12".to_owned(),
+        (Language::Da, CprError::InvalidDay) => "dagen (ciffer 1–2) findes ikke i den måned".to_owned(),
+        (Language::En, error) => error.to_string(),
+    }
+}
 
 /// The strings of a language.
 #[must_use]

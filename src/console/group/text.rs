@@ -1,7 +1,7 @@
 //! The strings of the group-session window, in Danish and English. As in `i18n`, a string missing in either
 //! language is a compile error.
 
-use super::super::i18n::fill;
+use super::super::i18n::{cpr_reason, fill};
 use super::csv::{ImportError, RowProblem};
 use super::{FormProblem, GroupProblem};
 use crate::domain::{CprError, Language};
@@ -10,6 +10,8 @@ use crate::history::client::ClientError;
 /// Group-session strings in one language.
 #[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
 pub struct GroupText {
+    /// Whose language these are, for the strings shared with the rest of the console.
+    pub lang: Language,
     pub open_button: &'static str,
     pub title: &'static str,
     pub intro: &'static str,
@@ -60,13 +62,10 @@ pub struct GroupText {
     pub file_unreadable: &'static str,
     pub file_empty: &'static str,
     pub no_consent_column: &'static str,
-    pub cpr_wrong_length: &'static str,
-    pub cpr_not_digits: &'static str,
-    pub cpr_month: &'static str,
-    pub cpr_day: &'static str,
 }
 
 pub const DA: GroupText = GroupText {
+    lang: Language::Da,
     open_button: "👥 Gruppeforløb",
     title: "Gruppeforløb",
     intro: "Log et forløb med flere borgere på én gang, fx MitID-appen for seniorer på biblioteket.",
@@ -116,13 +115,10 @@ pub const DA: GroupText = GroupText {
     file_unreadable: "Filen kan ikke læses: {}",
     file_empty: "Filen er tom.",
     no_consent_column: "Filen mangler en kolonne med overskriften samtykke (ja/nej).",
-    cpr_wrong_length: "et CPR-nummer har 10 cifre, dette har {}",
-    cpr_not_digits: "kun cifre og evt. bindestreg efter 6. ciffer",
-    cpr_month: "måneden (ciffer 3–4) skal være 01–12",
-    cpr_day: "dagen (ciffer 1–2) findes ikke i den måned",
 };
 
 pub const EN: GroupText = GroupText {
+    lang: Language::En,
     open_button: "👥 Group session",
     title: "Group session",
     intro: "Log a session with several citizens at once, e.g. the MitID app for seniors at the library.",
@@ -172,10 +168,6 @@ pub const EN: GroupText = GroupText {
     file_unreadable: "The file cannot be read: {}",
     file_empty: "The file is empty.",
     no_consent_column: "The file has no column headed consent (yes/no).",
-    cpr_wrong_length: "a CPR number has 10 digits, this has {}",
-    cpr_not_digits: "only digits, with an optional dash after the sixth",
-    cpr_month: "the month (digits 3–4) must be 01–12",
-    cpr_day: "the day (digits 1–2) does not exist in that month",
 };
 
 /// The group-session strings for a language.
@@ -191,13 +183,7 @@ impl GroupText {
     /// Why a CPR number is not one.
     #[must_use]
     pub fn cpr_reason(&self, error: &CprError) -> String {
-        let reason = match error {
-            CprError::WrongLength { found } => return fill(self.cpr_wrong_length, &[&found.to_string()]),
-            CprError::NotDigits => self.cpr_not_digits,
-            CprError::InvalidMonth => self.cpr_month,
-            CprError::InvalidDay => self.cpr_day,
-        };
-        reason.to_owned()
+        cpr_reason(self.lang, error)
     }
 
     /// Why a row or a participant was left out; `describe` says a failed call in the staff member's words.

@@ -4,12 +4,12 @@ use egui::{Key, RichText, Ui};
 
 use super::super::app::ViewCtx;
 use super::super::command::Command;
-use super::super::i18n::{Text, fill};
+use super::super::i18n::{Text, cpr_reason, fill};
 use super::super::lookup::LookupProblem;
 use super::super::state::{LookupState, RecentCitizen};
 use super::super::theme::LOOKUP_PANEL_WIDTH;
 use super::widgets::{heading, loadable_status};
-use crate::domain::{CprError, Language, Purpose};
+use crate::domain::Purpose;
 use crate::history::api::CitizenSummary;
 
 /// Purposes a staff member can pick for a lookup (the others belong to feeds and supervision).
@@ -21,16 +21,6 @@ const PICKABLE: [Purpose; 6] = [
     Purpose::Training,
     Purpose::AccessRequest,
 ];
-
-fn cpr_reason(lang: Language, error: &CprError) -> String {
-    match (lang, error) {
-        (Language::Da, CprError::WrongLength { found }) => format!("et CPR-nummer har 10 cifre, dette har {found}"),
-        (Language::Da, CprError::NotDigits) => "kun cifre og evt. bindestreg efter 6. ciffer".to_owned(),
-        (Language::Da, CprError::InvalidMonth) => "måneden (ciffer 3–4) skal være 01–12".to_owned(),
-        (Language::Da, CprError::InvalidDay) => "dagen (ciffer 1–2) findes ikke i den måned".to_owned(),
-        (Language::En, error) => error.to_string(),
-    }
-}
 
 fn problem_text(view: &ViewCtx<'_>, problem: &LookupProblem) -> String {
     let t: &Text = view.text;
