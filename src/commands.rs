@@ -236,6 +236,26 @@ pub async fn staff_rotate(database: &str, id: uuid::Uuid) -> CommandResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `citizen set-fictitious`: the one way a record's `fictitious` flag changes.
+pub async fn citizen_set_fictitious(database: &str, id: Uuid, fictitious: bool) -> CommandResult {
+    let store = open(database).await?;
+    let word = |flag: bool| if flag { "fictitious" } else { "real" };
+    match store.set_fictitious(id, fictitious, Utc::now()).await? {
+        None => {
+            eprintln!("error: no citizen record {id} (or it was merged into another)");
+            Ok(ExitCode::FAILURE)
+        }
+        Some(before) if before == fictitious => {
+            println!("Citizen {id} is already {}; nothing changed.", word(fictitious));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(before) => {
+            println!("Citizen {id} was {} and is now {}.", word(before), word(fictitious));
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
 /// `demo-data`; with `scenarios`, also the practice scenarios' cast (from `DIR/citizens.toml`, or built in).
 pub async fn demo_data(
     database: &str,
@@ -263,10 +283,18 @@ pub async fn demo_data(
         report.events_created,
         started.elapsed().as_secs_f64()
     );
-    if let Some(cast) = &cast {
-        scenarios::seed(&store, cast).await?;
+    if report.conflicts > 0 {
+        eprintln!(
+            "error: {} generated citizens left out: a record that is not fictitious (or more than one record) \
+             already holds their CPR number. Those records were not changed; seed an empty or demo-only store.",
+            report.conflicts
+        );
     }
-    Ok(ExitCode::SUCCESS)
+    let cast_conflicts = match &cast {
+        Some(cast) => scenarios::seed(&store, cast).await?,
+        None => 0,
+    };
+    Ok(if report.conflicts + cast_conflicts > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 /// `import FILE`.

@@ -110,6 +110,25 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Administer citizen records.
+    Citizen {
+        #[command(subcommand)]
+        command: CitizenCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CitizenCommand {
+    /// Mark a record fictitious (a demo or training person, whom trainers may read) or real. Registry feeds and
+    /// seeding never change this; it is an administrator's deliberate act.
+    SetFictitious {
+        id: uuid::Uuid,
+        /// `true` or `false`.
+        #[arg(long, action = clap::ArgAction::Set, value_name = "BOOL")]
+        fictitious: bool,
+        #[arg(long, env = "MEDBETJENING_DATABASE")]
+        database: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -351,6 +370,9 @@ fn main() -> ExitCode {
             }
             Some(Command::Audit { command: AuditCommand::Prune { older_than, database, key_file } }) => {
                 commands::audit_prune(&database, older_than, &key_file).await
+            }
+            Some(Command::Citizen { command: CitizenCommand::SetFictitious { id, fictitious, database } }) => {
+                commands::citizen_set_fictitious(&database, id, fictitious).await
             }
         }
     });

@@ -263,7 +263,10 @@ async fn prepared_database(dir: &Path) -> (String, String, Uuid) {
     let (_, token) = store.add_staff("Kim Skranke", Role::Counter, "Borgerservice", Utc::now()).await.expect("staff");
     let citizen = medbetjening::history::ingest::citizen(citizen_input("0707614285", "Jens Jensen"), Uuid::new_v4())
         .expect("citizen");
-    store.upsert_citizen(&citizen, Utc::now()).await.expect("stored citizen");
+    store
+        .upsert_citizen(&citizen, medbetjening::history::store::RecordWriter::Seed, Utc::now())
+        .await
+        .expect("stored citizen");
     store.close().await;
     (database, token.0, citizen.id)
 }

@@ -56,8 +56,8 @@ pub fn cast(source: &CastSource) -> anyhow::Result<Option<Cast>> {
     Ok(clean.then_some(checked.cast))
 }
 
-/// Stores the cast and says what was stored.
-pub async fn seed(store: &Store, cast: &Cast) -> anyhow::Result<()> {
+/// Stores the cast and says what was stored; returns how many of the cast were left out as conflicts.
+pub async fn seed(store: &Store, cast: &Cast) -> anyhow::Result<u32> {
     let report = medbetjening::history::cast::seed(store, cast, Utc::now()).await?;
     println!(
         "Practice scenarios: {} fictitious citizens created, {} already there; {} contacts stored.",
@@ -65,9 +65,10 @@ pub async fn seed(store: &Store, cast: &Cast) -> anyhow::Result<()> {
     );
     if report.conflicts > 0 {
         eprintln!(
-            "warning: {} of the cast left out: their CPR number is on more than one record in this store.",
+            "error: {} of the cast left out: a record that is not fictitious (or more than one record) already \
+             holds their CPR number. Those records were not changed.",
             report.conflicts
         );
     }
-    Ok(())
+    Ok(report.conflicts)
 }

@@ -77,8 +77,11 @@ pub struct CitizenInput {
     pub digital_readiness: DigitalReadiness,
     #[serde(default)]
     pub powers_of_attorney: Vec<PowerOfAttorney>,
-    #[serde(default)]
-    pub fictitious: bool,
+    /// Whether the record is a fictitious (demo or training) person. Omitted: a new record is real and an
+    /// existing one keeps its flag. A value that would change an existing record's flag is refused (409): only an
+    /// administrator's explicit command changes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fictitious: Option<bool>,
 }
 
 /// The answer to a citizen write.

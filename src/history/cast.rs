@@ -2,20 +2,22 @@
 //! a scenario names through the ordinary lookup (with its audit, and a trainer's fictitious-only rule).
 //!
 //! Idempotent: a citizen is matched on their CPR number and each event on `(source, source_id)`, so seeding again
-//! (every start of the embedded demo) stores nothing twice. Only for demo and training stores.
+//! (every start of the embedded demo) stores nothing twice. A record that is not fictitious is never touched, even
+//! when it holds a cast member's CPR number: seeding a shared store must not expose a real person to trainers.
 
 use chrono::{DateTime, Utc};
 
-use super::store::{Store, StoreResult, UpsertOutcome};
+use super::store::{RecordWriter, Store, StoreResult, UpsertOutcome};
 use crate::guides::scenario::cast::Cast;
 
 /// What seeding stored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CastReport {
     pub citizens_created: u32,
-    /// Already there (possibly updated to the cast's current details).
+    /// Fictitious records already there (updated to the cast's current details).
     pub citizens_existing: u32,
-    /// Citizens left out because their CPR number belongs to more than one stored record.
+    /// Citizens left out because a record that is not fictitious, or more than one record, holds their CPR number;
+    /// those records are not touched.
     pub conflicts: u32,
     pub events_created: usize,
 }
@@ -25,7 +27,7 @@ pub async fn seed(store: &Store, cast: &Cast, now: DateTime<Utc>) -> StoreResult
     let mut report = CastReport::default();
     let mut events = Vec::new();
     for citizen in &cast.citizens {
-        let id = match store.upsert_citizen(&citizen.record(), now).await? {
+        let id = match store.upsert_citizen(&citizen.record(), RecordWriter::Seed, now).await? {
             UpsertOutcome::Created(id) => {
                 report.citizens_created += 1;
                 id
@@ -34,7 +36,7 @@ pub async fn seed(store: &Store, cast: &Cast, now: DateTime<Utc>) -> StoreResult
                 report.citizens_existing += 1;
                 id
             }
-            UpsertOutcome::IdentityConflict => {
+            UpsertOutcome::IdentityConflict | UpsertOutcome::FictitiousConflict | UpsertOutcome::RealRecord => {
                 report.conflicts += 1;
                 continue;
             }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::api::{CitizenInput, EventInput};
 use super::ingest::{self, Ingested, InputError};
-use super::store::{EventWriteOutcome, Store, StoreError, UpsertOutcome};
+use super::store::{EventWriteOutcome, RecordWriter, Store, StoreError, UpsertOutcome};
 use crate::domain::AuthorityCatalog;
 
 /// One line of an import file.
@@ -114,14 +114,24 @@ async fn import_line(
     let record: Record = serde_json::from_str(text).map_err(|e| invalid(redact_quoted(&e.to_string())))?;
     let now = chrono::Utc::now();
     match record {
-        Record::Citizen(input) => match store.upsert_citizen(&ingest::citizen(input, Uuid::new_v4())?, now).await? {
-            UpsertOutcome::Created(_) => report.citizens_created += 1,
-            UpsertOutcome::Updated(_) => report.citizens_updated += 1,
-            UpsertOutcome::Unchanged(_) => report.citizens_unchanged += 1,
-            UpsertOutcome::IdentityConflict => {
-                return Err(invalid("the CPR numbers belong to more than one citizen; merge them first".to_owned()));
+        Record::Citizen(input) => {
+            let writer = RecordWriter::Registry { fictitious: input.fictitious };
+            match store.upsert_citizen(&ingest::citizen(input, Uuid::new_v4())?, writer, now).await? {
+                UpsertOutcome::Created(_) => report.citizens_created += 1,
+                UpsertOutcome::Updated(_) => report.citizens_updated += 1,
+                UpsertOutcome::Unchanged(_) => report.citizens_unchanged += 1,
+                UpsertOutcome::IdentityConflict => {
+                    return Err(invalid(
+                        "the CPR numbers belong to more than one citizen; merge them first".to_owned(),
+                    ));
+                }
+                UpsertOutcome::FictitiousConflict | UpsertOutcome::RealRecord => {
+                    return Err(invalid(
+                        "fictitious differs from the stored record; only an administrator changes it".to_owned(),
+                    ));
+                }
             }
-        },
+        }
         Record::Event(input) => match ingest::ingest_event(store, &input, authorities, now).await? {
             Ingested::Stored(stored) => match *stored {
                 EventWriteOutcome::Created(_) => report.events_created += 1,

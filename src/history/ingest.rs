@@ -110,7 +110,7 @@ pub fn citizen(input: CitizenInput, id: CitizenId) -> Result<Citizen, InputError
         mitid: input.mitid,
         digital_readiness: input.digital_readiness,
         powers_of_attorney: input.powers_of_attorney,
-        fictitious: input.fictitious,
+        fictitious: input.fictitious.unwrap_or(false),
     })
 }
 

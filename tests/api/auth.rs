@@ -87,7 +87,7 @@ async fn a_read_without_purpose_is_400_and_not_audited(db: Db) {
 async fn trainers_see_fictitious_citizens_only(db: Db) {
     let service = TestService::start_on(db).await;
     let mut real = citizen_input("0707614285", "Rigtig Person");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let real_id = create_citizen(&service, &real).await;
     let fiction_id = create_citizen(&service, &citizen_input("0101901234", "Øvelses Person")).await;
     let trainer = service.client(Role::Trainer);

@@ -35,7 +35,7 @@ async fn citizens(service: &TestService, real: bool) -> Vec<Uuid> {
     let mut ids = Vec::new();
     for (cpr, name) in CPRS.iter().zip(NAMES) {
         let mut input = citizen_input(cpr, name);
-        input.fictitious = !real;
+        input.fictitious = Some(!real);
         ids.push(create_citizen(service, &input).await);
     }
     ids
@@ -119,7 +119,7 @@ async fn a_trainer_linking_a_real_citizen_gets_422_and_nothing_is_stored(db: Db)
     let service = TestService::start_on(db).await;
     let practice = citizens(&service, false).await;
     let mut real = citizen_input("0707614285", "Jens Jensen");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let real = create_citizen(&service, &real).await;
     let trainer = service.client(Role::Trainer);
 

@@ -395,7 +395,7 @@ async fn merges_are_refused_with_reasons_and_undone_in_order(db: Db) {
     let b = create_citizen(&service, &citizen_input("0707614293", "Jens Jensen")).await;
     let c = create_citizen(&service, &citizen_input("0101901234", "Anna Hansen")).await;
     let mut real = citizen_input("0202851234", "Rigtig Borger");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let real = create_citizen(&service, &real).await;
 
     let (status, body) = supervisor.merge(a, a).await;

@@ -14,6 +14,7 @@ mod group_sessions;
 mod identity;
 mod instances;
 mod roles;
+mod seeding;
 mod sessions;
 mod timeline;
 mod training;

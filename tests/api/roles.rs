@@ -52,7 +52,7 @@ struct Fixture {
 
 async fn fixture(service: &TestService) -> Fixture {
     let mut real = citizen_input("0707614285", "Jens Jensen");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let citizen = create_citizen(service, &real).await;
     let session = Uuid::new_v4();
     service.client(Role::Counter).put_session(session, &session_input(citizen)).await.expect("a stored session");
@@ -239,7 +239,7 @@ async fn rotating_and_disabling_a_token_take_effect_at_once(db: Db) {
 async fn statistics_count_real_sessions_and_leave_training_out(db: Db) {
     let service = TestService::start_on(db).await;
     let mut real = citizen_input("0707614285", "Jens Jensen");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let citizen = create_citizen(&service, &real).await;
     let practice = create_citizen(&service, &citizen_input("0101901234", "Øve Borger")).await;
     let counter = service.client(Role::Counter);

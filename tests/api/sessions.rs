@@ -93,7 +93,7 @@ async fn anonymous_sessions_and_invalid_sessions(db: Db) {
     assert_eq!(error.status(), Some(403));
     // A trainer cannot attach a session to a real citizen: to them it does not exist.
     let mut real = citizen_input("0101901234", "Rigtig Borger");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let real_id = create_citizen(&service, &real).await;
     let error =
         service.client(Role::Trainer).put_session(Uuid::new_v4(), &session(Some(real_id))).await.expect_err("hidden");
@@ -106,7 +106,7 @@ async fn anonymous_sessions_and_invalid_sessions(db: Db) {
 async fn a_session_is_read_back_by_id_and_its_readiness_assessment_reaches_the_card(db: Db) {
     let service = TestService::start_on(db).await;
     let mut real = citizen_input("0707614285", "Jens Jensen");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let citizen = create_citizen(&service, &real).await;
     let counter = service.client(Role::Counter);
     let before = counter.citizen(citizen, PURPOSE).await.expect("profile");

@@ -22,7 +22,7 @@ fn session_for(citizen: Uuid) -> SessionInput {
 async fn a_trainer_reaches_no_real_citizen_by_any_path(db: Db) {
     let service = TestService::start_on(db).await;
     let mut real = citizen_input(REAL_CPR, "Rigtig Borger");
-    real.fictitious = false;
+    real.fictitious = Some(false);
     let real_id = create_citizen(&service, &real).await;
     let practice_id = create_citizen(&service, &citizen_input("0101901234", "Øvelses Borger")).await;
     let counter = service.client(Role::Counter);

@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use toml::Spanned;
 use uuid::Uuid;
 
-use super::super::library::{Checker, Problem, Severity, Source, valid_id};
+use super::super::library::{Checker, Problem, Source, valid_id};
 use crate::domain::citizen::{normalise_email, normalise_phone};
 use crate::domain::{
     AuthorityCatalog, AuthorityId, CaseStatus, Channel, Citizen, ContactEvent, Cpr, DigitalPostStatus,
@@ -216,10 +216,12 @@ fn citizen(
                 None
             }
             Ok(cpr) => {
+                // An error, not a warning: seeding skips a real record under the number, but the scenario would
+                // then send a trainee to nobody.
                 if cpr.passes_modulus11() {
                     let message = "passes the modulus-11 check, so it may be a real person's number: change the \
                                    last digits so it fails";
-                    checker.report(&value.span(), &field("cpr"), message, Severity::Warning);
+                    checker.fail(&value.span(), &field("cpr"), message);
                 }
                 Some(cpr)
             }
@@ -404,6 +406,7 @@ impl CastCitizen {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::guides::library::Severity;
 
     fn check(text: &str) -> CheckedCast {
         let source = Source { path: "citizens.toml".into(), text: text.to_owned() };
@@ -448,6 +451,26 @@ mod tests {
         );
         assert!(checked.cast.citizens.is_empty(), "a citizen with errors is left out");
         assert!(checked.ids.contains("a"), "but scenarios naming it are not told it does not exist");
+    }
+
+    #[test]
+    fn a_cpr_number_used_twice_is_an_error_in_either_spelling() {
+        let checked = check(
+            "[[citizens]]\nid = \"a\"\nname = \"A\"\ncpr = \"0101401234\"\n\
+             [[citizens]]\nid = \"b\"\nname = \"B\"\ncpr = \"010140-1234\"\n",
+        );
+        let twice: Vec<_> = checked.problems.iter().filter(|p| p.field == "citizens[b].cpr").collect();
+        assert_eq!(twice.len(), 1, "{:#?}", checked.problems);
+        assert_eq!(twice[0].severity, Severity::Error);
+        assert_eq!(twice[0].line, 8);
+        assert!(!twice[0].to_string().contains("1234"), "the message never repeats the digits");
+    }
+
+    #[test]
+    fn a_number_that_passes_modulus_11_is_an_error() {
+        let checked = check("[[citizens]]\nid = \"a\"\nname = \"A\"\ncpr = \"0707614285\"\n");
+        let problem = checked.problems.iter().find(|p| p.field == "citizens[a].cpr").expect("a problem");
+        assert_eq!(problem.severity, Severity::Error);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use self::data::{
     DISTRICTS, ERRANDS, EXEMPTION_REASONS, Errand, FAMILY_NAMES, FEMALE_NAMES, INTERNATIONAL_NAMES, MALE_NAMES, TEAMS,
 };
-use super::store::{Store, StoreResult, UpsertOutcome};
+use super::store::{RecordWriter, Store, StoreResult, UpsertOutcome};
 use crate::domain::{
     AttorneyDirection, AttorneyKind, AuthorityId, CaseStatus, Channel, Citizen, ContactEvent, Cpr, DigitalPostStatus,
     DigitalReadiness, Direction, KleCatalog, Language, MitidStatus, PowerOfAttorney,
@@ -45,7 +45,11 @@ pub const HEAVY_EVENTS: usize = 10_000;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DemoReport {
     pub citizens_created: u32,
+    /// Fictitious records of an earlier run, left as they were.
     pub citizens_unchanged: u32,
+    /// Generated citizens left out because a record that is not fictitious, or more than one record, already holds
+    /// their CPR number. Those records are not touched.
+    pub conflicts: u32,
     pub events_created: usize,
 }
 
@@ -63,11 +67,14 @@ pub async fn generate(
     let mut pending: Vec<ContactEvent> = Vec::new();
     for index in 0..options.citizens {
         let citizen = citizen(&mut rng, &mut used_cprs, index);
-        let created = matches!(store.upsert_citizen(&citizen, options.anchor).await?, UpsertOutcome::Created(_));
-        if created {
-            report.citizens_created += 1;
-        } else {
-            report.citizens_unchanged += 1;
+        let outcome = store.upsert_citizen(&citizen, RecordWriter::Seed, options.anchor).await?;
+        let created = matches!(outcome, UpsertOutcome::Created(_));
+        match outcome {
+            UpsertOutcome::Created(_) => report.citizens_created += 1,
+            UpsertOutcome::Updated(_) | UpsertOutcome::Unchanged(_) => report.citizens_unchanged += 1,
+            UpsertOutcome::IdentityConflict | UpsertOutcome::FictitiousConflict | UpsertOutcome::RealRecord => {
+                report.conflicts += 1;
+            }
         }
         let (target, years) =
             if index < options.heavy { (HEAVY_EVENTS, 10) } else { (rng.usize(4..=options.max_events.max(4)), 3) };

@@ -18,7 +18,7 @@ use crate::history::api::{
     CitizenWrite, ErrorBody, RevealedCpr,
 };
 use crate::history::ingest;
-use crate::history::store::{CitizenLookup, SessionFilter, UpsertOutcome};
+use crate::history::store::{CitizenLookup, RecordWriter, SessionFilter, UpsertOutcome};
 
 /// The most citizens one search returns; more means the search should be narrowed.
 const MAX_MATCHES: u32 = 50;
@@ -137,7 +137,8 @@ async fn search_citizens(
         (status = 200, body = CitizenWrite, description = "updated, or already identical"),
         (status = 400, body = ErrorBody, description = "malformed JSON"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 409, body = ErrorBody, description = "the numbers belong to more than one citizen"),
+        (status = 409, body = ErrorBody,
+            description = "the numbers belong to more than one citizen, or `fictitious` differs from the stored record"),
         (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
     )
 )]
@@ -147,8 +148,9 @@ async fn put_citizen(
     AppJson(input): AppJson<CitizenInput>,
 ) -> ApiResult<(StatusCode, Json<CitizenWrite>)> {
     caller.require(Capability::WriteCitizens)?;
+    let writer = RecordWriter::Registry { fictitious: input.fictitious };
     let citizen = ingest::citizen(input, Uuid::new_v4())?;
-    match state.store.upsert_citizen(&citizen, state.now()).await? {
+    match state.store.upsert_citizen(&citizen, writer, state.now()).await? {
         UpsertOutcome::Created(id) => Ok((StatusCode::CREATED, Json(CitizenWrite { id, created: true }))),
         UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id) => {
             Ok((StatusCode::OK, Json(CitizenWrite { id, created: false })))
@@ -156,6 +158,11 @@ async fn put_citizen(
         UpsertOutcome::IdentityConflict => Err(ApiError::conflict(
             "identity_conflict",
             "the CPR numbers given belong to more than one citizen; merge the records first",
+        )),
+        UpsertOutcome::FictitiousConflict | UpsertOutcome::RealRecord => Err(ApiError::conflict(
+            "fictitious_conflict",
+            "fictitious: a registry write may not change whether a record is fictitious; an administrator does \
+             that with `medbetjening citizen set-fictitious`",
         )),
     }
 }

@@ -37,6 +37,22 @@ pub enum UpsertOutcome {
     Unchanged(CitizenId),
     /// The numbers given belong to more than one citizen; merging identities is a deliberate act, not a side effect.
     IdentityConflict,
+    /// A registry write would have turned a real record fictitious or back: only an administrator's explicit act
+    /// ([`Store::set_fictitious`]) may, since it decides whether trainers can read the person.
+    FictitiousConflict,
+    /// Seeding met a real record under one of its CPR numbers and left it alone.
+    RealRecord,
+}
+
+/// Who writes a citizen record, which decides what the write may change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordWriter {
+    /// A registry feed (`PUT /v1/citizens`, the import). `fictitious` as the feed gave it: `None` keeps the
+    /// stored flag (a new record is real); a value that differs from the stored flag is refused.
+    Registry { fictitious: Option<bool> },
+    /// Demo and training seeding: creates fictitious records and updates only fictitious ones. A real record
+    /// holding any of the CPR numbers is never touched.
+    Seed,
 }
 
 /// The stored search key: the folded name with a leading space, so `% word%` matches from the start of any word.
@@ -80,10 +96,26 @@ async fn write_identifiers(conn: &mut AnyConnection, citizen: &Citizen) -> Store
     Ok(())
 }
 
+/// Whether any of these records (ids as stored) is a real person's.
+async fn real_among(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<bool> {
+    if ids.is_empty() {
+        return Ok(false);
+    }
+    let mut sql = Sql::new("SELECT COUNT(*) FROM citizens WHERE fictitious = 0 AND id IN ");
+    sql.bind_list(ids.iter().cloned().map(Param::Text));
+    let real: i64 = sql.query().fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok(real > 0)
+}
+
 impl Store {
-    /// Creates or updates a citizen, matched on any of their CPR numbers (current or earlier).
-    /// `citizen.id` is used only when the citizen is new.
-    pub async fn upsert_citizen(&self, citizen: &Citizen, now: DateTime<Utc>) -> StoreResult<UpsertOutcome> {
+    /// Creates or updates a citizen, matched on any of their CPR numbers (current or earlier), under the rules of
+    /// `writer`. `citizen.id` is used only when the citizen is new.
+    pub async fn upsert_citizen(
+        &self,
+        citizen: &Citizen,
+        writer: RecordWriter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<UpsertOutcome> {
         let mut tx = self.begin_write().await?;
         let cprs = std::iter::once(&citizen.cpr).chain(&citizen.earlier_cprs).map(|c| Param::Text(c.compact()));
         let mut sql = Sql::new("SELECT DISTINCT citizen_id FROM citizen_identifiers WHERE kind = 'cpr' AND value IN ");
@@ -101,7 +133,14 @@ impl Store {
         if holder.is_some_and(|holder| !matches.contains(&holder)) {
             return Ok(UpsertOutcome::IdentityConflict);
         }
+        if writer == RecordWriter::Seed && real_among(&mut tx, &matches).await? {
+            return Ok(UpsertOutcome::RealRecord);
+        }
         let mut record = citizen.clone();
+        record.fictitious = match writer {
+            RecordWriter::Registry { fictitious } => fictitious.unwrap_or(false),
+            RecordWriter::Seed => true,
+        };
         let outcome = match matches.as_slice() {
             [] => {
                 sqlx::query("INSERT INTO citizens (id, cpr, name_key, fictitious, record, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -119,7 +158,14 @@ impl Store {
                 record.id = super::parse_uuid(existing, "citizen id")?;
                 let stored =
                     sqlx::query("SELECT record FROM citizens WHERE id = $1").bind(existing).fetch_one(&mut *tx).await?;
-                if citizen_from_row(&stored)? == record {
+                let stored = citizen_from_row(&stored)?;
+                if let RecordWriter::Registry { fictitious: Some(given) } = writer
+                    && given != stored.fictitious
+                {
+                    return Ok(UpsertOutcome::FictitiousConflict);
+                }
+                record.fictitious = stored.fictitious;
+                if stored == record {
                     return Ok(UpsertOutcome::Unchanged(record.id));
                 }
                 sqlx::query("UPDATE citizens SET cpr = $2, name_key = $3, fictitious = $4, record = $5, updated_at = $6 WHERE id = $1")
@@ -138,6 +184,34 @@ impl Store {
         write_identifiers(&mut tx, &record).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// Marks a record fictitious or real: the administrator's explicit act that no registry write or seeding may
+    /// make. Returns the flag it had, or `None` for an unknown or merged record.
+    pub async fn set_fictitious(
+        &self,
+        id: CitizenId,
+        fictitious: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<bool>> {
+        let mut tx = self.begin_write().await?;
+        let row = sqlx::query("SELECT record FROM citizens WHERE id = $1 AND merged_into IS NULL")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut record = citizen_from_row(&row)?;
+        let before = record.fictitious;
+        record.fictitious = fictitious;
+        sqlx::query("UPDATE citizens SET fictitious = $2, record = $3, updated_at = $4 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(i64::from(fictitious))
+            .bind(serde_json::to_string(&record).unwrap_or_default())
+            .bind(to_micros(now))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(Some(before))
     }
 
     /// A citizen by id, with the identifiers merges brought; `None` for a record merged into another.

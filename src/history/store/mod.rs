@@ -31,7 +31,7 @@ use sql::{Columns, Sql};
 pub use audit::{AuditFilter, NewAudit};
 pub use audit_chain::{AuditVerification, ChainBreak, ChainProblem, SignatureCheck};
 pub use audit_prune::{AgeError, AuditAge, Checkpoint, CheckpointKey, KEY_BYTES, KeyFileError, PruneOutcome};
-pub use citizens::{CitizenLookup, UpsertOutcome};
+pub use citizens::{CitizenLookup, RecordWriter, UpsertOutcome};
 pub use events::{Cursor, EventWriteOutcome, TimelineQuery, status_after};
 pub use identity::{MergeCheck, MergeOutcome, MergeRecord, MergeRefusal, UndoOutcome};
 pub use sessions::{SessionFilter, SessionPutOutcome};
