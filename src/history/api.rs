@@ -211,11 +211,20 @@ fn resolved() -> CaseStatus {
     CaseStatus::Resolved
 }
 
-/// The answer to an event write.
+/// The answer to an event write: the event's id only. Nothing stored comes back, not even whose timeline it went
+/// to, so a repeat under a guessed `(source, source_id)` reveals nothing.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct EventWrite {
+    pub id: Uuid,
+    /// `false` when the same contact was already stored under `(source, source_id)`.
+    pub created: bool,
+}
+
+/// The answer to a supervisor's link of a queued contact (audited): the event as stored in the chosen timeline.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct LinkWrite {
     pub event: ContactEvent,
-    /// `false` when `(source, source_id)` was already stored; the stored event is returned unchanged.
+    /// `false` when the contact was already stored.
     pub created: bool,
 }
 

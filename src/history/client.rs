@@ -317,7 +317,7 @@ impl HistoryClient {
         id: Uuid,
         citizen: CitizenId,
         purpose: Purpose,
-    ) -> Result<EventWrite, ClientError> {
+    ) -> Result<crate::history::api::LinkWrite, ClientError> {
         let body = crate::history::api::LinkInput { citizen_id: citizen };
         let request = self.request(Method::POST, &format!("v1/unmatched/{id}/link"))?;
         Self::send(request.header(PURPOSE_HEADER, purpose.code()).json(&body)).await

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::api::{CitizenInput, EventInput};
 use super::ingest::{self, Ingested, InputError};
-use super::store::{EventWriteOutcome, RecordWriter, Store, StoreError, UpsertOutcome};
+use super::store::{RecordWriter, Store, StoreError, UpsertOutcome};
 use crate::domain::AuthorityCatalog;
 
 /// One line of an import file.
@@ -133,10 +133,8 @@ async fn import_line(
             }
         }
         Record::Event(input) => match ingest::ingest_event(store, &input, authorities, now).await? {
-            Ingested::Stored(stored) => match *stored {
-                EventWriteOutcome::Created(_) => report.events_created += 1,
-                EventWriteOutcome::Existing(_) => report.events_existing += 1,
-            },
+            Ingested::Stored { created: true, .. } => report.events_created += 1,
+            Ingested::Stored { created: false, .. } => report.events_existing += 1,
             Ingested::Queued(_) => report.events_queued += 1,
         },
     }

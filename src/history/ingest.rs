@@ -30,6 +30,9 @@ pub enum InputError {
     Invalid { field: String, message: String },
     #[error("no citizen matches the {0} given")]
     UnknownCitizen(&'static str),
+    /// A different contact is already stored (or queued) under the same `(source, source_id)`.
+    #[error("a different contact is already stored under this source and source_id; it was not changed")]
+    EventConflict,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -157,12 +160,40 @@ pub async fn resolve_citizen(store: &Store, reference: &CitizenRef) -> Result<Re
     })
 }
 
-/// What ingesting one contact did.
-#[derive(Clone, Debug, PartialEq)]
+/// What ingesting one contact did. Nothing stored is ever part of it: the sender already has the contact, and a
+/// repeat must not let anyone read what sits under a guessed key.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ingested {
-    Stored(Box<EventWriteOutcome>),
+    /// In a timeline; `created` is `false` for a repeat of the same contact.
+    Stored { id: Uuid, created: bool },
     /// No single citizen matched: the contact waits in the unmatched queue.
     Queued(EventQueued),
+}
+
+/// SHA-256 of the contact's canonical JSON: what tells a repeat from a different contact under the same key.
+#[must_use]
+pub fn input_digest(input: &EventInput) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(serde_json::to_vec(input).unwrap_or_default()))
+}
+
+/// Whether two events say the same, whatever their ids and citizens: for stored rows without a digest.
+fn same_content(a: &ContactEvent, b: &ContactEvent) -> bool {
+    ContactEvent { id: b.id, citizen_id: b.citizen_id, ..a.clone() } == *b
+}
+
+/// A repeat of `(source, source_id)`: the same contact is a no-op, a different one a conflict.
+async fn repeated(
+    store: &Store,
+    stored: &ContactEvent,
+    sent: &ContactEvent,
+    digest: &str,
+) -> Result<Ingested, InputError> {
+    let same = match store.event_digest(&stored.source, &stored.source_id).await? {
+        Some(Some(stored_digest)) => stored_digest == digest,
+        _ => same_content(stored, sent),
+    };
+    if same { Ok(Ingested::Stored { id: stored.id, created: false }) } else { Err(InputError::EventConflict) }
 }
 
 /// Checks a channel system's contact and stores it for the citizen it names, or, when its valid reference names
@@ -173,10 +204,17 @@ pub async fn ingest_event(
     authorities: &AuthorityCatalog,
     now: DateTime<Utc>,
 ) -> Result<Ingested, InputError> {
+    if input.source.trim() == SESSION_SOURCE {
+        return Err(invalid("source", "is reserved for the sessions logged through the console"));
+    }
+    let digest = input_digest(input);
     let (reason, named_by, candidates) = match resolve_citizen(store, &input.citizen).await? {
         Resolution::One(citizen) => {
             let event = event(input, citizen.id, authorities)?;
-            return Ok(Ingested::Stored(Box::new(store.insert_event(&event, now).await?)));
+            return match store.insert_event(&event, Some(&digest), now).await? {
+                EventWriteOutcome::Created(stored) => Ok(Ingested::Stored { id: stored.id, created: true }),
+                EventWriteOutcome::Existing(stored) => repeated(store, &stored, &event, &digest).await,
+            };
         }
         Resolution::NoMatch { named_by } => (UnmatchedReason::NoMatch, named_by, Vec::new()),
         Resolution::Ambiguous { named_by, candidates } => (UnmatchedReason::Ambiguous, named_by, candidates),
@@ -191,12 +229,13 @@ pub async fn ingest_event(
         candidates: &candidates,
         input,
     };
-    Ok(match store.queue_unmatched(&entry, now).await? {
+    match store.queue_unmatched(&entry, now).await? {
         QueueOutcome::Queued { id, reason, created } => {
-            Ingested::Queued(EventQueued { unmatched_id: id, reason, created })
+            Ok(Ingested::Queued(EventQueued { unmatched_id: id, reason, created }))
         }
-        QueueOutcome::AlreadyStored(event) => Ingested::Stored(Box::new(EventWriteOutcome::Existing(event))),
-    })
+        QueueOutcome::AlreadyStored(stored) => repeated(store, &stored, &checked, &digest).await,
+        QueueOutcome::Conflict => Err(InputError::EventConflict),
+    }
 }
 
 /// A channel system's contact as an event for `citizen`.

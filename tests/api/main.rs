@@ -13,6 +13,7 @@ mod errors;
 mod group_sessions;
 mod identity;
 mod instances;
+mod replays;
 mod roles;
 mod seeding;
 mod sessions;

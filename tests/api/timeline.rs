@@ -154,7 +154,7 @@ async fn event_ingest_is_idempotent_on_source_and_source_id(db: Db) {
     assert!(first.created);
     let second = integration.post_event(&event).await.expect("repeat");
     assert!(!second.created);
-    assert_eq!(second.event, first.event, "the stored event comes back unchanged");
+    assert_eq!(second.id, first.id, "a repeat names the stored event and nothing more");
     // Same source id from another source is another event.
     event.source = "andet-system".into();
     assert!(integration.post_event(&event).await.expect("stored").created);
@@ -176,7 +176,8 @@ async fn event_ingest_is_idempotent_on_source_and_source_id(db: Db) {
             "Opkald",
         );
         event.citizen = reference;
-        assert_eq!(integration.post_event(&event).await.expect("stored").event.citizen_id, citizen);
+        let id = integration.post_event(&event).await.expect("stored").id;
+        assert!(service.store.all_events(citizen).await.expect("events").iter().any(|e| e.id == id));
     }
     let page =
         service.client(Role::Counter).timeline(citizen, &TimelineParams::default(), PURPOSE).await.expect("page");

@@ -118,6 +118,7 @@ impl From<InputError> for ApiError {
             InputError::InvalidCpr { .. } => Self::unprocessable("invalid_cpr", message),
             InputError::Invalid { .. } => Self::unprocessable("invalid_field", message),
             InputError::UnknownCitizen(_) => Self::unprocessable("unknown_citizen", message),
+            InputError::EventConflict => Self::conflict("event_conflict", message),
             InputError::Store(store) => store.into(),
         }
     }

@@ -18,13 +18,14 @@ use crate::history::api::{
     AuditAction, DEFAULT_PAGE, ErrorBody, EventInput, EventPage, EventQueued, EventWrite, MAX_PAGE, TimelineParams,
 };
 use crate::history::ingest::{self, Ingested};
-use crate::history::store::{Cursor, EventWriteOutcome, TimelineQuery};
+use crate::history::store::{Cursor, TimelineQuery};
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(post_event)).routes(routes!(timeline))
 }
 
-/// Report a contact from a channel system. Idempotent on `(source, source_id)`: a repeat returns the stored event.
+/// Report a contact from a channel system. Idempotent on `(source, source_id)`: the same contact again answers
+/// 200 with its id, a different contact under the same key 409. No answer carries anything stored.
 ///
 /// A valid CPR number, phone or e-mail that belongs to no citizen, or to several (a shared phone), is not guessed:
 /// the contact waits in the unmatched queue for a supervisor (202). An `id` that names no citizen is refused (422).
@@ -32,10 +33,11 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     post, path = "/v1/events", tag = "events", request_body = EventInput, security(("bearer" = [])),
     responses(
         (status = 201, body = EventWrite, description = "stored"),
-        (status = 200, body = EventWrite, description = "already stored; nothing changed"),
+        (status = 200, body = EventWrite, description = "the same contact was already stored; nothing changed"),
         (status = 202, body = EventQueued,
             description = "no single citizen matches: queued for a supervisor (`GET /v1/unmatched`)"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "a different contact is stored under this source and source_id"),
         (status = 413, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "invalid field, or an `id` that names no citizen"),
     )
@@ -47,16 +49,11 @@ async fn post_event(
 ) -> ApiResult<Response> {
     caller.require(Capability::WriteEvents)?;
     Ok(match ingest::ingest_event(&state.store, &input, &state.authorities, state.now()).await? {
-        Ingested::Stored(stored) => match *stored {
-            EventWriteOutcome::Created(event) => {
-                (StatusCode::CREATED, Json(EventWrite { event, created: true })).into_response()
-            }
-            EventWriteOutcome::Existing(event) => {
-                (StatusCode::OK, Json(EventWrite { event, created: false })).into_response()
-            }
-        },
-        Ingested::Queued(queued) => (StatusCode::ACCEPTED, Json(queued)).into_response(),
-    })
+        Ingested::Stored { id, created: true } => (StatusCode::CREATED, Json(EventWrite { id, created: true })),
+        Ingested::Stored { id, created: false } => (StatusCode::OK, Json(EventWrite { id, created: false })),
+        Ingested::Queued(queued) => return Ok((StatusCode::ACCEPTED, Json(queued)).into_response()),
+    }
+    .into_response())
 }
 
 /// Each word of a timeline search is a LIKE over the citizen's events; a handful is plenty.

@@ -19,7 +19,7 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, Caller, ReadPurpose};
 use crate::domain::Capability;
 use crate::history::api::{
-    AuditAction, ErrorBody, EventWrite, LinkInput, MergeInput, MergeUndo, MergeWrite, UnmatchedList,
+    AuditAction, ErrorBody, LinkInput, LinkWrite, MergeInput, MergeUndo, MergeWrite, UnmatchedList,
 };
 use crate::history::ingest::{self, InputError};
 use crate::history::store::{EventWriteOutcome, MergeCheck, MergeOutcome, MergeRefusal, UndoOutcome};
@@ -66,8 +66,8 @@ async fn list_unmatched(
         ("X-Purpose" = String, Header, description = "why, normally supervision")),
     security(("bearer" = [])),
     responses(
-        (status = 201, body = EventWrite, description = "stored in the citizen's timeline"),
-        (status = 200, body = EventWrite, description = "the contact was already stored; taken off the queue"),
+        (status = 201, body = LinkWrite, description = "stored in the citizen's timeline"),
+        (status = 200, body = LinkWrite, description = "the contact was already stored; taken off the queue"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody, description = "no such queued contact (or it was linked already)"),
         (status = 422, body = ErrorBody, description = "no such citizen, or the contact no longer passes the checks"),
@@ -79,16 +79,17 @@ async fn link_unmatched(
     ReadPurpose(purpose): ReadPurpose,
     AppPath(id): AppPath<Uuid>,
     AppJson(input): AppJson<LinkInput>,
-) -> ApiResult<(StatusCode, Json<EventWrite>)> {
+) -> ApiResult<(StatusCode, Json<LinkWrite>)> {
     caller.require(Capability::ResolveIdentity)?;
     let queued = state.store.unmatched_event(id).await?.ok_or_else(|| ApiError::not_found("queued contact"))?;
     let citizen = state.store.live_citizen(input.citizen_id).await?.ok_or(InputError::UnknownCitizen("id"))?;
     let event = ingest::event(&queued.event, citizen.id, &state.authorities)?;
     let criterion = Some(format!("unmatched:{id}"));
     record(&state, &caller, AuditAction::LinkEvent, purpose, criterion, vec![citizen.id]).await?;
-    match state.store.link_unmatched(id, &event, state.now()).await? {
-        Some(EventWriteOutcome::Created(event)) => Ok((StatusCode::CREATED, Json(EventWrite { event, created: true }))),
-        Some(EventWriteOutcome::Existing(event)) => Ok((StatusCode::OK, Json(EventWrite { event, created: false }))),
+    let digest = ingest::input_digest(&queued.event);
+    match state.store.link_unmatched(id, &event, &digest, state.now()).await? {
+        Some(EventWriteOutcome::Created(event)) => Ok((StatusCode::CREATED, Json(LinkWrite { event, created: true }))),
+        Some(EventWriteOutcome::Existing(event)) => Ok((StatusCode::OK, Json(LinkWrite { event, created: false }))),
         None => Err(ApiError::not_found("queued contact")),
     }
 }

@@ -119,14 +119,16 @@ fn search_text(event: &ContactEvent) -> String {
 }
 
 /// Stores one event for its citizen, or for the record that citizen was merged into (see
-/// [`super::identity::live_citizen_on`]); removes a queued copy of it from the unmatched queue.
+/// [`super::identity::live_citizen_on`]); removes a queued copy of it from the unmatched queue. `digest` is that
+/// of the contact as a channel system sent it, if one did.
 pub(super) async fn insert_event_on(
     conn: &mut AnyConnection,
     event: &ContactEvent,
+    digest: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<EventWriteOutcome> {
     let citizen = live_citizen_on(conn, event.citizen_id).await?;
-    insert_event_for(conn, event, citizen, now).await
+    insert_event_for(conn, event, citizen, digest, now).await
 }
 
 /// [`insert_event_on`] for a citizen already made sure of with [`super::identity::live_citizen_on`].
@@ -134,6 +136,7 @@ async fn insert_event_for(
     conn: &mut AnyConnection,
     event: &ContactEvent,
     citizen: CitizenId,
+    digest: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<EventWriteOutcome> {
     let redirected;
@@ -145,8 +148,8 @@ async fn insert_event_for(
     };
     let inserted = sqlx::query(
         "INSERT INTO events (id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
-         search_text, source, source_id, staff, abandoned, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         search_text, source, source_id, staff, abandoned, recorded_at, input_digest) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
          ON CONFLICT (source, source_id) DO NOTHING",
     )
     .bind(event.id.to_string())
@@ -165,6 +168,7 @@ async fn insert_event_for(
     .bind(event.staff.clone())
     .bind(i64::from(event.abandoned))
     .bind(to_micros(now))
+    .bind(digest.map(str::to_owned))
     .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 0 {
@@ -219,12 +223,29 @@ pub(super) async fn update_case(conn: &mut AnyConnection, event: &ContactEvent, 
 }
 
 impl Store {
-    /// Stores one event unless `(source, source_id)` is already stored, and updates its case.
-    pub async fn insert_event(&self, event: &ContactEvent, now: DateTime<Utc>) -> StoreResult<EventWriteOutcome> {
+    /// Stores one event unless `(source, source_id)` is already stored, and updates its case. `digest` is that of
+    /// the contact as a channel system sent it, kept to tell a repeat from a different contact under the same key.
+    pub async fn insert_event(
+        &self,
+        event: &ContactEvent,
+        digest: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<EventWriteOutcome> {
         let mut tx = self.begin_write().await?;
-        let outcome = insert_event_on(&mut tx, event, now).await?;
+        let outcome = insert_event_on(&mut tx, event, digest, now).await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    /// The digest of the contact stored under `(source, source_id)` as its channel system sent it: `None` when
+    /// nothing is stored there, `Some(None)` for a row no channel system sent (or one from before digests).
+    pub async fn event_digest(&self, source: &str, source_id: &str) -> StoreResult<Option<Option<String>>> {
+        let row = sqlx::query("SELECT input_digest FROM events WHERE source = $1 AND source_id = $2")
+            .bind(source)
+            .bind(source_id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(|row| row.try_get::<Option<String>, _>(0)).transpose()?)
     }
 
     /// Stores many events in one transaction (bulk loads); returns how many were new.
@@ -242,7 +263,7 @@ impl Store {
         }
         for event in events {
             let citizen = live.get(&event.citizen_id).copied().unwrap_or(event.citizen_id);
-            if matches!(insert_event_for(&mut tx, event, citizen, now).await?, EventWriteOutcome::Created(_)) {
+            if matches!(insert_event_for(&mut tx, event, citizen, None, now).await?, EventWriteOutcome::Created(_)) {
                 created += 1;
             }
         }

@@ -89,7 +89,7 @@ impl Store {
             return Ok(SessionPutOutcome::Same(Box::new(session_from_row(&row)?)));
         }
         for event in timeline_events {
-            insert_event_on(&mut tx, event, now).await?;
+            insert_event_on(&mut tx, event, None, now).await?;
         }
         tx.commit().await?;
         Ok(SessionPutOutcome::Created)

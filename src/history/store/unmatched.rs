@@ -38,6 +38,8 @@ pub enum QueueOutcome {
     Queued { id: Uuid, reason: UnmatchedReason, created: bool },
     /// `(source, source_id)` is already stored as an event: here it is, unchanged.
     AlreadyStored(ContactEvent),
+    /// A different contact already waits under `(source, source_id)`; nothing changed.
+    Conflict,
 }
 
 fn unmatched_from_row(row: &AnyRow) -> StoreResult<UnmatchedEvent> {
@@ -91,6 +93,10 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
             let waiting = unmatched_from_row(&row)?;
+            // Both sides serialised the same way: equal text is the same contact.
+            if serde_json::to_string(&waiting.event).ok() != serde_json::to_string(entry.input).ok() {
+                return Ok(QueueOutcome::Conflict);
+            }
             QueueOutcome::Queued { id: waiting.id, reason: waiting.reason, created: false }
         };
         tx.commit().await?;
@@ -120,6 +126,7 @@ impl Store {
         &self,
         id: Uuid,
         event: &ContactEvent,
+        digest: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<EventWriteOutcome>> {
         let mut tx = self.begin_write().await?;
@@ -128,7 +135,7 @@ impl Store {
         if taken.rows_affected() == 0 {
             return Ok(None);
         }
-        let outcome = insert_event_on(&mut tx, event, now).await?;
+        let outcome = insert_event_on(&mut tx, event, Some(digest), now).await?;
         tx.commit().await?;
         Ok(Some(outcome))
     }
