@@ -149,6 +149,41 @@ async fn import_stores_good_lines_once_and_reports_bad_ones_by_line() {
     assert_eq!((queued[0].event.source_id.as_str(), queued[0].named_by.as_str()), ("t-2", "phone"));
 }
 
+#[test]
+fn import_refuses_control_characters_huge_lines_and_conflicts_and_quotes_no_value() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite:{}", dir.path().join("h.sqlite").display());
+    let file = dir.path().join("feed.jsonl");
+    let huge = format!(r#"{{"type":"citizen","cpr":"0707614285","name":"{}"}}"#, "Jens Jensen ".repeat(200_000));
+    let lines = [
+        r#"{"type":"citizen","cpr":"0707614285","name":"Søren Ærø","fictitious":true}"#.to_owned(),
+        r#"{"type":"citizen","cpr":"0101901234","name":"Anna\u0000Hansen"}"#.to_owned(),
+        r#"{"type":"citizen","cpr":707614285,"name":"Jens Jensen"}"#.to_owned(),
+        huge,
+        r#"{"type":"event","source":"tlf","source_id":"1","citizen":{"cpr":"0707614285"},"occurred_at":"2026-03-01T09:00:00Z","channel":"phone","authority":"borgerservice","summary":"Ringede om pas"}"#.to_owned(),
+        r#"{"type":"event","source":"tlf","source_id":"1","citizen":{"cpr":"0707614285"},"occurred_at":"2026-03-01T09:00:00Z","channel":"phone","authority":"borgerservice","summary":"Noget helt andet"}"#.to_owned(),
+        r#"{"type":"event","source":"tlf","source_id":"2","citizen":{"cpr":"0707614285"},"occurred_at":"2026-03-01T09:00:00Z","channel":"fax","authority":"borgerservice","summary":"x"}"#.to_owned(),
+        r#"{"type":"event","source":"tlf","source_id":"3","citizen":{"cpr":"0707614285"},"occurred_at":"2026-03-02T09:00:00Z","channel":"phone","authority":"borgerservice","summary":"Med\ttab og\nlinjeskift"}"#.to_owned(),
+    ];
+    std::fs::write(&file, lines.join("\n")).expect("write feed");
+    let out = run(&["import", &file.display().to_string(), "--database", &database]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("feed.jsonl:2: name: contains a control character"), "{stderr}");
+    assert!(stderr.contains("feed.jsonl:3: line: invalid type: integer, expected a string"), "{stderr}");
+    assert!(stderr.contains("feed.jsonl:4: line: longer than the limit of 1048576 bytes"), "{stderr}");
+    assert!(stderr.contains("feed.jsonl:6: a different contact is already stored"), "{stderr}");
+    assert!(stderr.contains("feed.jsonl:7: ") && stderr.contains("`phone`"), "what was expected is named: {stderr}");
+    for value in ["707614285", "Jens", "Anna", "fax", "Noget"] {
+        assert!(!stderr.contains(value), "no value from the file in a message ({value}): {stderr}");
+    }
+    assert!(
+        text(&out.stdout).contains("contacts 2 stored, 0 already there, 0 in the unmatched queue; 5 bad lines"),
+        "the import went on after each bad line: {}",
+        text(&out.stdout)
+    );
+}
+
 #[tokio::test]
 async fn audit_verify_and_prune_say_what_they_found_in_their_exit_codes() {
     use medbetjening::history::api::AuditAction;

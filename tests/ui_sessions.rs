@@ -258,7 +258,10 @@ fn a_supervisor_links_an_unmatched_contact_to_the_open_citizen() {
     settle(&mut harness, "connected", |h| h.state().is_ready());
     click(&mut harness, Role::Button, "🔗 Uafklarede (1)");
     settle(&mut harness, "the queue", |h| shows(h, "Opkald om flytning fra ukendt nummer"));
-    assert!(shows(&harness, "Ingen borger har det oplyste · Oplyst: 99887766"), "{:?}", texts(&harness));
+    assert!(shows(&harness, "Ingen borger har det oplyste · Oplyst: …7766"), "masked: {:?}", texts(&harness));
+    assert!(!texts(&harness).iter().any(|t| t.contains("99887766")), "the full number only on request");
+    click(&mut harness, Role::Button, "Vis fuldt");
+    settle(&mut harness, "revealed", |h| shows(h, "Ingen borger har det oplyste · Oplyst: 99887766"));
     assert!(shows(&harness, "Åbn den rigtige borger"), "no citizen open yet");
     open_soren(&mut harness);
     click(&mut harness, Role::Button, &format!("Knyt til {SOREN}"));

@@ -85,6 +85,8 @@ pub enum Command {
     RefreshUnmatched,
     /// Link a queued contact to the citizen in the active tab.
     LinkUnmatched(Uuid),
+    /// Show the full identifier a queued contact named (an audited request).
+    RevealUnmatched(Uuid),
     /// Show or hide the group-session window.
     ToggleGroupSession,
     /// Look up the CPR number typed in the group-session window and add the participant.

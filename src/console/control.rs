@@ -99,6 +99,8 @@ pub enum Reply {
     Unmatched(Result<crate::history::api::UnmatchedList, ClientError>),
     /// A queued contact was linked to this citizen (or not).
     Linked(Result<crate::domain::CitizenId, ClientError>),
+    /// The full identifier a queued contact named.
+    RevealedIdentifier(uuid::Uuid, Result<crate::history::api::RevealedIdentifier, ClientError>),
     Group(super::group::GroupReply),
     /// The practice scenarios, checked against the guide library.
     Scenarios(Result<Box<crate::guides::scenario::Corpus>, String>),
@@ -220,7 +222,10 @@ impl ConsoleApp {
             | Command::GuideChoose(_)
             | Command::GuideSkip => self.apply_guide(command),
             Command::SetWrapSeconds(seconds) => self.prefs.wrap_seconds = seconds,
-            Command::ToggleUnmatched | Command::RefreshUnmatched | Command::LinkUnmatched(_) => {
+            Command::ToggleUnmatched
+            | Command::RefreshUnmatched
+            | Command::LinkUnmatched(_)
+            | Command::RevealUnmatched(_) => {
                 self.apply_unmatched(command);
             }
             Command::Present { .. } | Command::PresentGo(_) | Command::PresentLanguage | Command::StopPresenting => {
@@ -431,7 +436,7 @@ impl ConsoleApp {
                     tab.session_details.insert(session, result);
                 }
             }
-            Reply::Unmatched(_) | Reply::Linked(_) => self.receive_unmatched(reply),
+            Reply::Unmatched(_) | Reply::Linked(_) | Reply::RevealedIdentifier(..) => self.receive_unmatched(reply),
             Reply::Group(reply) => self.receive_group(reply),
             Reply::Scenarios(result) => self.receive_scenarios(result),
             Reply::Search { .. } => {} // An answer to a search that a newer one replaced.

@@ -23,6 +23,8 @@ pub struct UnmatchedState {
     pub linking: Option<Uuid>,
     /// The last link's failure, in the staff member's words.
     pub error: Option<crate::history::client::ClientError>,
+    /// Identifiers shown in full on request, by queue entry; forgotten when the window closes.
+    pub revealed: std::collections::HashMap<Uuid, String>,
 }
 
 impl ConsoleApp {
@@ -40,12 +42,14 @@ impl ConsoleApp {
         match command {
             Command::ToggleUnmatched => {
                 self.unmatched.open = !self.unmatched.open;
+                self.unmatched.revealed.clear();
                 if self.unmatched.open {
                     self.fetch_unmatched();
                 }
             }
             Command::RefreshUnmatched => self.fetch_unmatched(),
             Command::LinkUnmatched(id) => self.link_unmatched(id),
+            Command::RevealUnmatched(id) => self.reveal_unmatched(id),
             _ => {}
         }
     }
@@ -70,10 +74,23 @@ impl ConsoleApp {
         });
     }
 
+    fn reveal_unmatched(&mut self, id: Uuid) {
+        let Phase::Ready(connection) = &self.phase else { return };
+        let client = connection.client.clone();
+        self.unmatched.error = None;
+        self.tasks.spawn(async move { Reply::RevealedIdentifier(id, client.reveal_unmatched(id, PURPOSE).await) });
+    }
+
     /// Applies a queue reply.
     pub(super) fn receive_unmatched(&mut self, reply: Reply) {
         match reply {
             Reply::Unmatched(result) => self.unmatched.list.finish(result),
+            Reply::RevealedIdentifier(id, result) => match result {
+                Ok(revealed) => {
+                    self.unmatched.revealed.insert(id, revealed.value);
+                }
+                Err(error) => self.unmatched.error = Some(error),
+            },
             Reply::Linked(result) => {
                 self.unmatched.linking = None;
                 match result {

@@ -198,6 +198,23 @@ pub fn normalise_email(text: &str) -> Option<String> {
     plausible.then_some(email)
 }
 
+/// A phone number as logs and lists show it: the last four digits only (`…4050`).
+#[must_use]
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let tail: String = digits[digits.len().saturating_sub(4)..].iter().collect();
+    format!("…{tail}")
+}
+
+/// An e-mail address as logs and lists show it: the first letter and the domain (`s…@example.com`).
+#[must_use]
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => format!("{}…@{domain}", local.chars().next().unwrap_or('…')),
+        None => "…".to_owned(),
+    }
+}
+
 /// A name folded for search: lower-case, single spaces. Danish letters fold too (`Ø` → `ø`).
 #[must_use]
 pub fn fold_name(text: &str) -> String {
@@ -207,6 +224,15 @@ pub fn fold_name(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_identifiers_keep_only_what_tells_them_apart() {
+        assert_eq!(mask_phone("20304050"), "…4050");
+        assert_eq!(mask_phone("+4420304050"), "…4050");
+        assert_eq!(mask_phone("12"), "…12");
+        assert_eq!(mask_email("soeren@example.com"), "s…@example.com");
+        assert_eq!(mask_email("nonsense"), "…");
+    }
 
     #[test]
     fn phones_normalise_with_and_without_country_code() {

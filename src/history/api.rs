@@ -347,6 +347,8 @@ pub enum AuditAction {
     UndoMerge,
     /// A group session put in the history of a participant who agreed to be identified.
     LinkGroupSession,
+    /// The full CPR number, phone or e-mail a queued contact named, shown to a supervisor on purpose.
+    RevealIdentifier,
 }
 
 impl AuditAction {
@@ -366,6 +368,7 @@ impl AuditAction {
             Self::MergeCitizens => "merge_citizens",
             Self::UndoMerge => "undo_merge",
             Self::LinkGroupSession => "link_group_session",
+            Self::RevealIdentifier => "reveal_identifier",
         }
     }
 
@@ -385,6 +388,7 @@ impl AuditAction {
             Self::MergeCitizens,
             Self::UndoMerge,
             Self::LinkGroupSession,
+            Self::RevealIdentifier,
         ]
         .into_iter()
         .find(|a| a.code() == code)
@@ -400,7 +404,7 @@ pub struct AuditEntry {
     pub staff_name: String,
     pub action: AuditAction,
     pub purpose: Purpose,
-    /// The search criterion, as `cpr:…`, `phone:…` or `name:…`.
+    /// The search criterion, with identifiers masked: `cpr:070761-XXXX`, `phone:…4050`, `name:…`.
     pub criterion: Option<String>,
     /// The citizens whose data the call returned.
     pub citizen_ids: Vec<Uuid>,
@@ -513,8 +517,40 @@ pub struct UnmatchedEvent {
     /// For `ambiguous`: the citizens the identifier belongs to.
     pub candidates: Vec<Uuid>,
     pub received_at: DateTime<Utc>,
-    /// The contact as the channel system sent it.
+    /// The contact as the channel system sent it, with its identifier masked in `citizen` (`070761-XXXX`,
+    /// `…4050`, `s…@example.com`); `GET /v1/unmatched/{id}/identifier` shows it in full, audited.
     pub event: EventInput,
+}
+
+impl UnmatchedEvent {
+    /// The entry with the identifier its contact names masked, as lists show it.
+    #[must_use]
+    pub fn masked(mut self) -> Self {
+        use crate::domain::citizen::{mask_email, mask_phone};
+        let citizen = &mut self.event.citizen;
+        citizen.cpr = citizen
+            .cpr
+            .as_deref()
+            .map(|cpr| crate::domain::Cpr::parse(cpr).map_or_else(|_| "XXXXXX-XXXX".to_owned(), |c| c.masked()));
+        citizen.phone = citizen.phone.as_deref().map(mask_phone);
+        citizen.email = citizen.email.as_deref().map(mask_email);
+        self
+    }
+
+    /// The identifier the contact names, in full.
+    #[must_use]
+    pub fn identifier(&self) -> Option<&str> {
+        let citizen = &self.event.citizen;
+        citizen.cpr.as_deref().or(citizen.phone.as_deref()).or(citizen.email.as_deref())
+    }
+}
+
+/// `GET /v1/unmatched/{id}/identifier`: what a queued contact named its citizen by, in full (audited).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RevealedIdentifier {
+    /// `cpr`, `phone` or `email`.
+    pub named_by: String,
+    pub value: String,
 }
 
 /// `GET /v1/unmatched`: the queue, oldest first.

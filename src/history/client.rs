@@ -311,6 +311,15 @@ impl HistoryClient {
         self.get("v1/unmatched", &(), purpose).await
     }
 
+    /// `GET /v1/unmatched/{id}/identifier` (supervisors): the identifier a queued contact named, in full (audited).
+    pub async fn reveal_unmatched(
+        &self,
+        id: Uuid,
+        purpose: Purpose,
+    ) -> Result<crate::history::api::RevealedIdentifier, ClientError> {
+        self.get(&format!("v1/unmatched/{id}/identifier"), &(), purpose).await
+    }
+
     /// `POST /v1/unmatched/{id}/link` (supervisors): the queued contact is this citizen's.
     pub async fn link_unmatched(
         &self,

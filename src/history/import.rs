@@ -11,7 +11,7 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use uuid::Uuid;
 
 use super::api::{CitizenInput, EventInput};
-use super::ingest::{self, Ingested, InputError};
+use super::ingest::{self, Ingested, InputError, redact, text};
 use super::store::{RecordWriter, Store, StoreError, UpsertOutcome};
 use crate::domain::AuthorityCatalog;
 
@@ -51,21 +51,41 @@ pub struct Progress {
     pub bytes: u64,
 }
 
-/// Replaces every double-quoted part of a message with `"…"`, so values from the line never reach a report.
-pub(crate) fn redact_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…\"");
-            }
-            inside = !inside;
-        } else if !inside {
-            out.push(c);
+/// The longest line read, in bytes: the API's body limit, since a line is one request's body. A longer line is
+/// skipped to its end without being held in memory.
+pub const MAX_LINE_BYTES: usize = super::api::MAX_BODY_BYTES;
+
+/// Reads up to and including the next newline into `buffer`, keeping at most `max` bytes of it; returns the bytes
+/// consumed (0 at the end) and whether the line was longer than `max` (its rest is consumed, not kept).
+async fn read_line_bounded(
+    reader: &mut (impl AsyncBufRead + Unpin),
+    buffer: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<(usize, bool)> {
+    let (mut consumed, mut too_long) = (0, false);
+    loop {
+        let available = reader.fill_buf().await?;
+        if available.is_empty() {
+            return Ok((consumed, too_long));
+        }
+        let (chunk, done) = match available.iter().position(|b| *b == b'\n') {
+            Some(end) => (&available[..=end], true),
+            None => (available, false),
+        };
+        let room = max.saturating_sub(buffer.len());
+        if chunk.len() > room {
+            too_long = true;
+        }
+        if !too_long {
+            buffer.extend_from_slice(chunk);
+        }
+        let used = chunk.len();
+        reader.consume(used);
+        consumed += used;
+        if done {
+            return Ok((consumed, too_long));
         }
     }
-    out
 }
 
 /// Imports every line of `reader`, calling `progress` every 500 lines; stops only on a store failure.
@@ -80,13 +100,18 @@ pub async fn import(
     let mut buffer = Vec::new();
     loop {
         buffer.clear();
-        let read = reader.read_until(b'\n', &mut buffer).await?;
+        let (read, too_long) = read_line_bounded(&mut reader, &mut buffer, MAX_LINE_BYTES).await?;
         if read == 0 {
             break;
         }
         bytes += read as u64;
         report.lines += 1;
         let line = report.lines;
+        if too_long {
+            let reason = format!("line: longer than the limit of {MAX_LINE_BYTES} bytes; skipped");
+            report.errors.push(LineError { line, reason });
+            continue;
+        }
         match import_line(store, authorities, &buffer, &mut report).await {
             Ok(()) => {}
             Err(InputError::Store(error)) => return Err(ImportError::Store(error)),
@@ -111,7 +136,15 @@ async fn import_line(
     if text.trim().is_empty() {
         return Ok(());
     }
-    let record: Record = serde_json::from_str(text).map_err(|e| invalid(redact_quoted(&e.to_string())))?;
+    let parse_error = |e: serde_json::Error| invalid(redact::parser_message(&e.to_string()));
+    let value: serde_json::Value = serde_json::from_str(text).map_err(parse_error)?;
+    if let Some(field) = text::control_character_path(&value) {
+        return Err(InputError::Invalid {
+            field,
+            message: "contains a control character; only tab and line breaks are allowed in text".to_owned(),
+        });
+    }
+    let record: Record = serde_json::from_value(value).map_err(parse_error)?;
     let now = chrono::Utc::now();
     match record {
         Record::Citizen(input) => {
@@ -154,12 +187,22 @@ pub enum ImportError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn quoted_values_are_redacted() {
-        assert_eq!(
-            redact_quoted("invalid type: string \"Jens Hansen\", expected u32 at line 1 column 9"),
-            "invalid type: string \"…\", expected u32 at line 1 column 9"
-        );
-        assert_eq!(redact_quoted("unknown field `nmae`"), "unknown field `nmae`");
+    #[tokio::test]
+    async fn a_long_line_is_skipped_without_being_kept() {
+        let mut text = b"short\n".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 100));
+        text.extend_from_slice(b"\nlast");
+        let mut reader = tokio::io::BufReader::with_capacity(16, text.as_slice());
+        let mut buffer = Vec::new();
+        assert_eq!(read_line_bounded(&mut reader, &mut buffer, 10).await.expect("read"), (6, false));
+        assert_eq!(buffer, b"short\n");
+        buffer.clear();
+        assert_eq!(read_line_bounded(&mut reader, &mut buffer, 10).await.expect("read"), (101, true));
+        assert!(buffer.len() <= 10, "at most the limit is held: {}", buffer.len());
+        buffer.clear();
+        assert_eq!(read_line_bounded(&mut reader, &mut buffer, 10).await.expect("read"), (4, false));
+        assert_eq!(buffer, b"last");
+        buffer.clear();
+        assert_eq!(read_line_bounded(&mut reader, &mut buffer, 10).await.expect("read"), (0, false));
     }
 }

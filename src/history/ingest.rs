@@ -3,6 +3,9 @@
 //! Shared by the HTTP service and the JSONL import, so both accept and refuse exactly the same input.
 //! Error messages name the field and the rule, never the value, so they are safe to show and to log.
 
+pub mod redact;
+pub mod text;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 

@@ -6,6 +6,7 @@ mod common;
 
 mod abuse;
 mod audit_chain;
+mod audit_privacy;
 mod auth;
 mod citizens;
 mod deployment;

@@ -39,6 +39,7 @@ const MATRIX: &[(&str, [u16; 8])] = &[
     ("POST /v1/staff/{id}/enable", [403, 403, 403, 403, 200, 403, 401, 401]),
     ("POST /v1/staff/{id}/rotate", [403, 403, 403, 403, 200, 403, 401, 401]),
     ("GET /v1/unmatched", [403, 403, 403, 200, 403, 403, 401, 401]),
+    ("GET /v1/unmatched/{id}/identifier", [403, 403, 403, 200, 403, 403, 401, 401]),
     ("POST /v1/unmatched/{id}/link", [403, 403, 403, 201, 403, 403, 401, 401]),
     ("POST /v1/citizens/{id}/merge", [403, 403, 403, 201, 403, 403, 401, 401]),
     ("POST /v1/merges/{id}/undo", [403, 403, 403, 200, 403, 403, 401, 401]),
@@ -105,8 +106,12 @@ async fn request(service: &TestService, fixture: &Fixture, endpoint: &str, calle
         }
         path if path.starts_with("/v1/staff/{id}") => (path.replace("{id}", &victim().await.to_string()), Value::Null),
         // The identity endpoints each consume what they act on: a queued contact, a pair of records, a merge.
+        "/v1/unmatched/{id}/identifier" => {
+            let queued = unmatched(service, &format!("reveal-{caller}")).await;
+            (format!("/v1/unmatched/{queued}/identifier"), Value::Null)
+        }
         "/v1/unmatched/{id}/link" => {
-            let queued = unmatched(service, caller).await;
+            let queued = unmatched(service, &caller.to_string()).await;
             (format!("/v1/unmatched/{queued}/link"), json!({ "citizen_id": citizen }))
         }
         "/v1/citizens/{id}/merge" => {
@@ -126,10 +131,10 @@ async fn request(service: &TestService, fixture: &Fixture, endpoint: &str, calle
 }
 
 /// A contact in the unmatched queue (a CPR number nobody has), fresh for every caller.
-async fn unmatched(service: &TestService, caller: usize) -> Uuid {
+async fn unmatched(service: &TestService, key: &str) -> Uuid {
     let mut event = event_input(
         Uuid::nil(),
-        &format!("matrix-unmatched-{caller}"),
+        &format!("matrix-unmatched-{key}"),
         at(5),
         medbetjening::domain::Channel::Phone,
         "borgerservice",

@@ -25,6 +25,7 @@ pub struct UnmatchedText {
     pub link_to: &'static str,
     pub open_a_citizen: &'static str,
     pub candidate: &'static str,
+    pub reveal: &'static str,
     pub refresh: &'static str,
     pub close: &'static str,
 }
@@ -39,6 +40,7 @@ const DA: UnmatchedText = UnmatchedText {
     link_to: "Knyt til {}",
     open_a_citizen: "Åbn den rigtige borger for at knytte henvendelsen til vedkommende.",
     candidate: "Åbn kandidat {}",
+    reveal: "Vis fuldt",
     refresh: "⟳ Opdatér",
     close: "Luk",
 };
@@ -53,6 +55,7 @@ const EN: UnmatchedText = UnmatchedText {
     link_to: "Link to {}",
     open_a_citizen: "Open the right citizen to link the contact to them.",
     candidate: "Open candidate {}",
+    reveal: "Show in full",
     refresh: "⟳ Refresh",
     close: "Close",
 };
@@ -99,7 +102,12 @@ pub fn window(
         egui::ScrollArea::vertical().max_height(480.0).show(ui, |ui| {
             for entry in &list.events {
                 ui.separator();
-                entry_ui(view, u, entry, target.map(|(name, _)| name), state.linking == Some(entry.id), ui, commands);
+                let shown = Shown {
+                    target: target.map(|(name, _)| name),
+                    linking: state.linking == Some(entry.id),
+                    revealed: state.revealed.get(&entry.id).map(String::as_str),
+                };
+                entry_ui(view, u, entry, &shown, ui, commands);
             }
         });
     });
@@ -108,15 +116,24 @@ pub fn window(
     }
 }
 
+/// What the window knows about one entry besides the entry itself.
+struct Shown<'a> {
+    /// The name of the citizen in the active tab, to link to.
+    target: Option<&'a str>,
+    linking: bool,
+    /// The full identifier, once revealed.
+    revealed: Option<&'a str>,
+}
+
 fn entry_ui(
     view: &ViewCtx<'_>,
     u: &UnmatchedText,
     entry: &UnmatchedEvent,
-    target: Option<&str>,
-    linking: bool,
+    shown: &Shown<'_>,
     ui: &mut egui::Ui,
     commands: &mut Vec<Command>,
 ) {
+    let (target, linking) = (shown.target, shown.linking);
     let event = &entry.event;
     let head = format!(
         "{} · {} {} · {}",
@@ -131,8 +148,16 @@ fn entry_ui(
         UnmatchedReason::NoMatch => u.no_match.to_owned(),
         UnmatchedReason::Ambiguous => fill(u.ambiguous, &[&entry.candidates.len().to_string()]),
     };
-    let given = named(entry);
-    ui.label(RichText::new(format!("{reason} · {}", fill(u.named_by, &[&given]))).color(view.palette.waiting_fg));
+    let given = match shown.revealed {
+        Some(value) if !view.privacy => value.to_owned(),
+        _ => named(entry),
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(format!("{reason} · {}", fill(u.named_by, &[&given]))).color(view.palette.waiting_fg));
+        if shown.revealed.is_none() && !view.privacy && ui.button(u.reveal).clicked() {
+            commands.push(Command::RevealUnmatched(entry.id));
+        }
+    });
     ui.horizontal_wrapped(|ui| {
         match target {
             Some(name) if !view.privacy => {
@@ -154,11 +179,7 @@ fn entry_ui(
     });
 }
 
-/// What the contact named the citizen by, as a supervisor needs to see it: a CPR number stays masked.
+/// What the contact named the citizen by, masked as the service sends it.
 fn named(entry: &UnmatchedEvent) -> String {
-    let reference = &entry.event.citizen;
-    if let Some(cpr) = &reference.cpr {
-        return crate::domain::Cpr::parse(cpr).map_or_else(|_| "CPR".to_owned(), |c| c.masked());
-    }
-    reference.phone.clone().or_else(|| reference.email.clone()).unwrap_or_else(|| entry.named_by.clone())
+    entry.identifier().map_or_else(|| entry.named_by.clone(), str::to_owned)
 }

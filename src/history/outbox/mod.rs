@@ -122,15 +122,7 @@ pub enum OutboxEvent {
 /// Reads a session from JSON (a `PUT /v1/sessions/{id}` body). The reason for a refusal never quotes the
 /// file's values, since they are what was said at the counter.
 pub fn parse_session(json: &[u8]) -> Result<SessionInput, String> {
-    serde_json::from_slice(json).map_err(|error| {
-        let message = error.to_string();
-        // serde names an unknown enum value in backquotes, which `redact_quoted` keeps for field names.
-        let message = match message.strip_prefix("unknown variant `").and_then(|rest| rest.split_once('`')) {
-            Some((_, after)) => format!("unknown variant `…`{after}"),
-            None => message,
-        };
-        super::import::redact_quoted(&message)
-    })
+    serde_json::from_slice(json).map_err(|error| super::ingest::redact::parser_message(&error.to_string()))
 }
 
 /// The writing side: the journal and what happens around a write. When both locks are needed, this one is

@@ -56,8 +56,11 @@ async fn list_audit(
         to: query_bound("to", params.to.as_deref(), true)?,
         limit: AUDIT_PAGE,
     };
-    // Reading the audit trail about a citizen is itself a use of their data.
-    record(&state, &caller, AuditAction::ReadAudit, purpose, None, params.citizen.into_iter().collect()).await?;
+    // Reading the audit trail about citizens is itself a use of their data: every citizen the answer names is a
+    // subject, so each one's access-request export shows that their trail was read.
     let entries = state.store.audit_entries(&filter).await?;
+    let subjects: std::collections::BTreeSet<CitizenId> =
+        entries.iter().flat_map(|e| e.citizen_ids.iter().copied()).chain(params.citizen).collect();
+    record(&state, &caller, AuditAction::ReadAudit, purpose, None, subjects.into_iter().collect()).await?;
     Ok(Json(AuditList { entries }))
 }

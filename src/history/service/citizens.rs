@@ -11,7 +11,7 @@ use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose};
-use crate::domain::citizen::normalise_phone;
+use crate::domain::citizen::{mask_phone, normalise_phone};
 use crate::domain::{Capability, Citizen, CitizenId, CprKind};
 use crate::history::api::{
     AuditAction, CitizenExport, CitizenInput, CitizenMatches, CitizenProfile, CitizenSearch, CitizenSummary,
@@ -96,7 +96,7 @@ async fn search_citizens(
         (Some(cpr), None, None) => {
             let cpr = ingest::cpr("cpr", cpr)?;
             let found = store.find_citizens(&CitizenLookup::Cpr(cpr), fictitious_only, MAX_MATCHES + 1).await?;
-            (format!("cpr:{}", cpr.compact()), found)
+            (format!("cpr:{}", cpr.masked()), found)
         }
         (None, Some(phone), None) => {
             let phone = normalise_phone(phone).ok_or_else(|| {
@@ -104,7 +104,7 @@ async fn search_citizens(
             })?;
             let found =
                 store.find_citizens(&CitizenLookup::Phone(phone.clone()), fictitious_only, MAX_MATCHES + 1).await?;
-            (format!("phone:{phone}"), found)
+            (format!("phone:{}", mask_phone(&phone)), found)
         }
         (None, None, Some(q)) if q.chars().count() > MAX_NAME_QUERY || q.split_whitespace().count() > MAX_WORDS => {
             return Err(ApiError::unprocessable(

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::history::api::{ErrorBody, ErrorDetail};
-use crate::history::ingest::InputError;
+use crate::history::ingest::{InputError, redact};
 use crate::history::store::StoreError;
 
 /// An error response.
@@ -136,7 +136,7 @@ impl From<JsonRejection> for ApiError {
         let message = if code == "body_too_large" {
             format!("the request body is larger than the limit of {} bytes", crate::history::api::MAX_BODY_BYTES)
         } else {
-            rejection.body_text()
+            redact::parser_message(&rejection.body_text())
         };
         Self::new(rejection.status(), code, message)
     }
@@ -144,13 +144,26 @@ impl From<JsonRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::bad_request("invalid_query", rejection.body_text())
+        Self::bad_request("invalid_query", redact::parser_message(&rejection.body_text()))
     }
 }
 
 impl From<PathRejection> for ApiError {
+    /// Never the parser's text: it quotes the path segment, which a careless client may fill with a CPR number.
     fn from(rejection: PathRejection) -> Self {
-        Self::bad_request("invalid_path", rejection.body_text())
+        use axum::extract::path::ErrorKind;
+        let field = match &rejection {
+            PathRejection::FailedToDeserializePathParams(failed) => match failed.kind() {
+                ErrorKind::ParseErrorAtKey { key, .. } | ErrorKind::InvalidUtf8InPathParam { key } => Some(key.clone()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let message = match field {
+            Some(key) => format!("{key}: not a valid id; ids in paths are UUIDs"),
+            None => "the path holds a value that is not a valid id; ids in paths are UUIDs".to_owned(),
+        };
+        Self::bad_request("invalid_path", message)
     }
 }
 

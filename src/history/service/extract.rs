@@ -1,14 +1,17 @@
 //! Extractors: the authenticated caller, the purpose of a read, and JSON/query/path with our error shape.
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use super::AppState;
 use super::error::ApiError;
 use crate::domain::{Capability, Purpose, Staff};
 use crate::history::api::PURPOSE_HEADER;
+use crate::history::ingest::text;
 
 /// The staff member whose bearer token came with the request.
 #[derive(Clone, Debug)]
@@ -73,25 +76,63 @@ impl<S: Send + Sync> FromRequestParts<S> for ReadPurpose {
     }
 }
 
-/// `axum::Json` whose rejection is an [`ApiError`].
+/// `axum::Json` whose rejection is an [`ApiError`], and which refuses control characters in any text (422,
+/// naming the field) before the body reaches a handler or the database.
 pub struct AppJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        if !json_content_type(req.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with 'Content-Type: application/json'",
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is too large")
+            } else {
+                ApiError::bad_request("unreadable_body", "the request body could not be read")
+            }
+        })?;
+        if text::may_hold_control_character(&bytes)
+            && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
+            && let Some(field) = text::control_character_path(&value)
+        {
+            return Err(ApiError::unprocessable("invalid_field", text::message(&field)));
+        }
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
         Ok(Self(value))
     }
 }
 
-/// `axum::extract::Query` whose rejection is an [`ApiError`].
+/// `application/json`, or a `+json` type, as axum's own JSON extractor accepts.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence
+        .split_once('/')
+        .is_some_and(|(kind, subtype)| kind == "application" && (subtype == "json" || subtype.ends_with("+json")))
+}
+
+/// `axum::extract::Query` whose rejection is an [`ApiError`], and which refuses control characters in any value
+/// (400, naming the parameter).
 pub struct AppQuery<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            if text::has_control_character(&value) || text::has_control_character(&key) {
+                let field = if text::has_control_character(&key) { "a parameter name" } else { &key };
+                return Err(ApiError::bad_request("invalid_query", text::message(field)));
+            }
+        }
         let Query(value) = Query::<T>::from_request_parts(parts, state).await?;
         Ok(Self(value))
     }

@@ -19,7 +19,8 @@ use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, Caller, ReadPurpose};
 use crate::domain::Capability;
 use crate::history::api::{
-    AuditAction, ErrorBody, LinkInput, LinkWrite, MergeInput, MergeUndo, MergeWrite, UnmatchedList,
+    AuditAction, ErrorBody, LinkInput, LinkWrite, MergeInput, MergeUndo, MergeWrite, RevealedIdentifier,
+    UnmatchedEvent, UnmatchedList,
 };
 use crate::history::ingest::{self, InputError};
 use crate::history::store::{EventWriteOutcome, MergeCheck, MergeOutcome, MergeRefusal, UndoOutcome};
@@ -30,6 +31,7 @@ const UNMATCHED_PAGE: u32 = 500;
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_unmatched))
+        .routes(routes!(reveal_identifier))
         .routes(routes!(link_unmatched))
         .routes(routes!(merge_citizens))
         .routes(routes!(undo_merge))
@@ -52,10 +54,37 @@ async fn list_unmatched(
 ) -> ApiResult<Json<UnmatchedList>> {
     caller.require(Capability::ResolveIdentity)?;
     let (events, truncated) = state.store.unmatched(UNMATCHED_PAGE).await?;
+    let events: Vec<_> = events.into_iter().map(UnmatchedEvent::masked).collect();
     let candidates: BTreeSet<Uuid> = events.iter().flat_map(|e| e.candidates.iter().copied()).collect();
     let criterion = Some("unmatched queue".to_owned());
     record(&state, &caller, AuditAction::ReadUnmatched, purpose, criterion, candidates.into_iter().collect()).await?;
     Ok(Json(UnmatchedList { events, truncated }))
+}
+
+/// The CPR number, phone or e-mail a queued contact named, in full: a deliberate act, audited on its own with the
+/// candidates as subjects.
+#[utoipa::path(
+    get, path = "/v1/unmatched/{id}/identifier", tag = "identity",
+    params(("id" = Uuid, Path, description = "the queued contact"),
+        ("X-Purpose" = String, Header, description = "why, normally supervision")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = RevealedIdentifier), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody, description = "no such queued contact"),
+    )
+)]
+async fn reveal_identifier(
+    State(state): State<AppState>,
+    caller: Caller,
+    ReadPurpose(purpose): ReadPurpose,
+    AppPath(id): AppPath<Uuid>,
+) -> ApiResult<Json<RevealedIdentifier>> {
+    caller.require(Capability::ResolveIdentity)?;
+    let queued = state.store.unmatched_event(id).await?.ok_or_else(|| ApiError::not_found("queued contact"))?;
+    let value = queued.identifier().ok_or_else(|| ApiError::not_found("identifier"))?.to_owned();
+    let criterion = Some(format!("unmatched:{id}"));
+    record(&state, &caller, AuditAction::RevealIdentifier, purpose, criterion, queued.candidates.clone()).await?;
+    Ok(Json(RevealedIdentifier { named_by: queued.named_by, value }))
 }
 
 /// Store a queued contact for the citizen it belongs to, through the ordinary ingest (its case is updated), and
