@@ -84,10 +84,14 @@ async fn staff_add_then_serve_then_http_works_as_the_readme_says() {
     let client = HistoryClient::new(&url, &token, Duration::from_secs(10)).expect("client");
     let me = client.me().await.expect("the token works");
     assert_eq!((me.name.as_str(), me.role), ("Kim Skranke", Role::Counter));
-    let found = client
-        .search_citizens(&CitizenSearch { q: Some("an".into()), ..CitizenSearch::default() }, Purpose::CounterVisit)
-        .await;
-    let found = found.expect("search").citizens;
+    let mut found = Vec::new();
+    for prefix in ["han", "jen", "nie", "and", "ped", "chr", "lar", "mad", "ras", "sør", "ols", "pou", "ann", "mar"] {
+        let search = CitizenSearch { q: Some(prefix.into()), ..CitizenSearch::default() };
+        found = client.search_citizens(&search, Purpose::CounterVisit).await.expect("search").citizens;
+        if !found.is_empty() {
+            break;
+        }
+    }
     assert!(!found.is_empty() && found.iter().all(|c| c.fictitious));
     let page = client.timeline(found[0].id, &TimelineParams::default(), Purpose::CounterVisit).await.expect("timeline");
     assert!(!page.events.is_empty());

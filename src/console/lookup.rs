@@ -42,7 +42,7 @@ pub fn classify(text: &str) -> Result<LookupQuery, LookupProblem> {
         }
         return Err(LookupProblem::WrongDigitCount);
     }
-    if trimmed.chars().count() < 2 {
+    if !crate::domain::citizen::name_query_is_narrow(trimmed) {
         return Err(LookupProblem::TooShort);
     }
     Ok(LookupQuery::Name(trimmed.to_owned()))

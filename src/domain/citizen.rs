@@ -215,6 +215,22 @@ pub fn mask_email(email: &str) -> String {
     }
 }
 
+/// The shortest word a name search needs at least one of. Words of one or two letters match a large share of
+/// any registry, and a handful of such searches listed a whole test store.
+pub const MIN_NAME_WORD: usize = 3;
+
+/// Whether a name search is narrow enough to send: at least one word of [`MIN_NAME_WORD`] letters or more. A
+/// Chinese, Japanese or Korean character says as much as two letters of an alphabet, so `王芳` is narrow enough.
+#[must_use]
+pub fn name_query_is_narrow(query: &str) -> bool {
+    let weight = |c: char| match u32::from(c) {
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0x3040..=0x30FF | 0xF900..=0xFAFF => 2,
+        _ if c.is_alphabetic() => 1,
+        _ => 0,
+    };
+    query.split_whitespace().any(|word| word.chars().map(weight).sum::<usize>() >= MIN_NAME_WORD)
+}
+
 /// A name folded for search: lower-case, single spaces. Danish letters fold too (`Ø` → `ø`).
 #[must_use]
 pub fn fold_name(text: &str) -> String {
@@ -224,6 +240,16 @@ pub fn fold_name(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_search_needs_one_word_of_three_letters() {
+        for narrow in ["Søren", "s Øst", "Ærø", "олена", "Jens J", "王芳", "محمد"] {
+            assert!(name_query_is_narrow(narrow), "{narrow}");
+        }
+        for wide in ["s s", "an", "a b c d e f", "12 34", "Å Ø", "a.b", "王"] {
+            assert!(!name_query_is_narrow(wide), "{wide}");
+        }
+    }
 
     #[test]
     fn masked_identifiers_keep_only_what_tells_them_apart() {

@@ -21,6 +21,8 @@ const MAX_NAME: usize = 200;
 const MAX_SUMMARY: usize = 2_000;
 const MAX_NOTES: usize = 4_000;
 const MAX_ID: usize = 200;
+/// The longest an assisted session may last.
+const MAX_SESSION_HOURS: i64 = 24;
 /// The most candidates an ambiguous contact keeps for the supervisor to choose from.
 const MAX_CANDIDATES: u32 = 20;
 
@@ -58,6 +60,19 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, InputError> {
 
 fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, InputError> {
     value.filter(|v| !v.trim().is_empty()).map(|v| text(field, v, max)).transpose()
+}
+
+/// Checks that a contact or session time is plausible: from 1900 on, and at most a day ahead of `now` (clocks
+/// drift; a date in 9999 would sit atop the timeline and hold a case's state for ever).
+pub fn plausible_time(field: &str, time: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), InputError> {
+    let earliest = chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or_default().and_time(chrono::NaiveTime::MIN);
+    if time < earliest.and_utc() {
+        return Err(invalid(field, "must not be before 1900"));
+    }
+    if time > now + chrono::Duration::days(1) {
+        return Err(invalid(field, "must not be more than one day in the future"));
+    }
+    Ok(())
 }
 
 /// Parses a CPR number, naming the field when it is not one.
@@ -210,6 +225,7 @@ pub async fn ingest_event(
     if input.source.trim() == SESSION_SOURCE {
         return Err(invalid("source", "is reserved for the sessions logged through the console"));
     }
+    plausible_time("occurred_at", input.occurred_at, now)?;
     let digest = input_digest(input);
     let (reason, named_by, candidates) = match resolve_citizen(store, &input.citizen).await? {
         Resolution::One(citizen) => {
@@ -265,15 +281,21 @@ pub fn event(
     })
 }
 
-/// A session from the console, logged by `staff`.
+/// A session from the console, logged by `staff`; `now` bounds its times.
 pub fn session(
     id: Uuid,
     input: &SessionInput,
     staff: &Staff,
     authorities: &AuthorityCatalog,
+    now: DateTime<Utc>,
 ) -> Result<AssistedSession, InputError> {
-    if input.ended_at < input.started_at {
-        return Err(invalid("ended_at", "must not be before started_at"));
+    plausible_time("started_at", input.started_at, now)?;
+    plausible_time("ended_at", input.ended_at, now)?;
+    if input.ended_at <= input.started_at {
+        return Err(invalid("ended_at", "must be after started_at"));
+    }
+    if input.ended_at - input.started_at > chrono::Duration::hours(MAX_SESSION_HOURS) {
+        return Err(invalid("ended_at", format!("a session lasts at most {MAX_SESSION_HOURS} hours")));
     }
     if input.notes.chars().count() > MAX_NOTES {
         return Err(invalid("notes", format!("must be at most {MAX_NOTES} characters")));

@@ -13,6 +13,7 @@ mod deployment;
 mod errors;
 mod group_sessions;
 mod identity;
+mod input;
 mod instances;
 mod replays;
 mod roles;

@@ -11,7 +11,7 @@ use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose};
-use crate::domain::citizen::{mask_phone, normalise_phone};
+use crate::domain::citizen::{MIN_NAME_WORD, mask_phone, name_query_is_narrow, normalise_phone};
 use crate::domain::{Capability, Citizen, CitizenId, CprKind};
 use crate::history::api::{
     AuditAction, CitizenExport, CitizenInput, CitizenMatches, CitizenProfile, CitizenSearch, CitizenSummary,
@@ -20,7 +20,7 @@ use crate::history::api::{
 use crate::history::ingest;
 use crate::history::store::{CitizenLookup, RecordWriter, SessionFilter, UpsertOutcome};
 
-/// The most citizens one search returns; more means the search should be narrowed.
+/// The most citizens one search returns; more means the search should be narrowed (`truncated`).
 const MAX_MATCHES: u32 = 50;
 /// A name search is a few words; anything longer is not a person's name and only costs the database.
 const MAX_NAME_QUERY: usize = 100;
@@ -112,12 +112,15 @@ async fn search_citizens(
                 format!("q: at most {MAX_NAME_QUERY} characters and {MAX_WORDS} words"),
             ));
         }
-        (None, None, Some(q)) if q.trim().chars().count() >= 2 => {
+        (None, None, Some(q)) if name_query_is_narrow(q) => {
             let found = store.search_citizens_by_name(q, fictitious_only, MAX_MATCHES + 1).await?;
             (format!("name:{}", q.trim()), found)
         }
         (None, None, Some(_)) => {
-            return Err(ApiError::unprocessable("query_too_short", "q: give at least 2 characters"));
+            return Err(ApiError::unprocessable(
+                "query_too_short",
+                format!("q: give at least one word of {MIN_NAME_WORD} letters or more"),
+            ));
         }
         _ => return Err(ApiError::bad_request("invalid_query", "give exactly one of cpr, phone or q")),
     };

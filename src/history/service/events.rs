@@ -59,12 +59,25 @@ async fn post_event(
 /// Each word of a timeline search is a LIKE over the citizen's events; a handful is plenty.
 const MAX_TEXT_QUERY: usize = 200;
 const MAX_TEXT_WORDS: usize = 8;
+/// The most values one list filter (`channel`, `authority`, `kle`) takes: each is a bound parameter, and SQLite
+/// caps those per statement. Far more than any real filter.
+pub const MAX_LIST_VALUES: usize = 50;
 
 fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
-    let list = |text: &Option<String>| -> Vec<String> {
-        text.iter().flat_map(|t| t.split(',')).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    let list = |field: &str, text: &Option<String>| -> ApiResult<Vec<String>> {
+        let values: Vec<String> = text
+            .iter()
+            .flat_map(|t| t.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if values.len() > MAX_LIST_VALUES {
+            return Err(ApiError::bad_request("invalid_query", format!("{field}: at most {MAX_LIST_VALUES} values")));
+        }
+        Ok(values)
     };
-    let channels = list(&params.channel)
+    let channels = list("channel", &params.channel)?
         .iter()
         .map(|code| {
             Channel::from_code(code).ok_or_else(|| {
@@ -94,11 +107,11 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
         .transpose()?;
     Ok(TimelineQuery {
         channels,
-        authorities: list(&params.authority),
+        authorities: list("authority", &params.authority)?,
         from: query_bound("from", params.from.as_deref(), false)?,
         to: query_bound("to", params.to.as_deref(), true)?,
         words: params.q.iter().flat_map(|q| q.split_whitespace()).map(str::to_owned).collect(),
-        kle: kle_prefixes(&list(&params.kle))?,
+        kle: kle_prefixes(&list("kle", &params.kle)?)?,
         cursor,
         limit,
     })

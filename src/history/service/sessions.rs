@@ -50,7 +50,7 @@ async fn put_session(
         // A session for a record merged since the tab was opened is kept for the record it went to, not refused.
         owner = Some(visible_live_citizen(&state, &caller, citizen).await?);
     }
-    let session = ingest::session(id, &input, &caller.0, &state.authorities)?;
+    let session = ingest::session(id, &input, &caller.0, &state.authorities, state.now())?;
     let mut events: Vec<_> = ingest::session_event(&session, &caller.0).into_iter().collect();
     if let Some(group) = &session.group {
         let mut linked = Vec::with_capacity(group.linked.len());
