@@ -14,7 +14,9 @@ use crate::domain::{
 };
 
 mod admin;
+mod alerts;
 pub use admin::{GuideStats, StaffInput, StaffList, StaffToken, Stats, StatsParams};
+pub use alerts::{AlertParams, Alerts, BusyHour, LookupWithoutContact, ProbingHour, Refusal};
 
 /// The header that carries the purpose of a read.
 pub const PURPOSE_HEADER: &str = "x-purpose";

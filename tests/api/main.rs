@@ -21,3 +21,4 @@ mod seeding;
 mod sessions;
 mod timeline;
 mod training;
+mod watch;

@@ -49,7 +49,7 @@ fn note_context(text: &str, in_expected: &mut bool) {
     }
 }
 
-/// In `unknown variant `x``, the quoted word is a value even though the message is about fields elsewhere.
+/// In ``unknown variant `x` `` the quoted word is a value, even though the message is about fields elsewhere.
 fn in_expected_value(so_far: &str) -> bool {
     ["variant ", "value ", "type: "].iter().any(|w| so_far.trim_end().ends_with(w.trim_end()))
 }

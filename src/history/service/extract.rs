@@ -51,6 +51,9 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(limiter) = parts.extensions.get::<super::guard::Limiter>() {
             limiter.check(staff.id)?;
         }
+        if let Some(slot) = parts.extensions.get::<super::watch::CallerSlot>() {
+            slot.set(staff.id);
+        }
         Ok(Self(staff))
     }
 }

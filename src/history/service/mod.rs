@@ -17,6 +17,7 @@ mod sessions;
 mod staff;
 mod stats;
 pub mod tls;
+pub mod watch;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -106,6 +107,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(staff::router())
         .merge(stats::router())
         .merge(identity::router())
+        .merge(watch::router())
         .split_for_parts()
 }
 
@@ -153,6 +155,7 @@ pub fn router_with(state: AppState, options: &ServiceOptions) -> Router {
                 "this endpoint does not take that method",
             )
         })
+        .layer(middleware::from_fn_with_state(state.clone(), watch::record_refusals))
         .layer(DefaultBodyLimit::max(options.body_limit))
         .layer(middleware::from_fn_with_state(options.body_limit, name_body_limit))
         .layer(middleware::from_fn(log_request));

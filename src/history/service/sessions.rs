@@ -109,7 +109,8 @@ async fn audit_group_links(state: &AppState, caller: &Caller, session: Uuid, lin
     Ok(())
 }
 
-/// Logged sessions, newest first (at most 500).
+/// Logged sessions, newest first (at most 500). Without `citizen`, staff see only their own sessions;
+/// supervisors see everyone's.
 #[utoipa::path(
     get, path = "/v1/sessions", tag = "sessions",
     params(SessionParams, ("X-Purpose" = String, Header, description = "why you read this")),
@@ -124,9 +125,16 @@ async fn list_sessions(
     AppQuery(params): AppQuery<SessionParams>,
 ) -> ApiResult<Json<SessionList>> {
     caller.require(Capability::ReadCitizens)?;
+    let mut staff = params.staff;
+    if params.citizen.is_none() && !caller.0.role.may(Capability::ReadAudit) {
+        if staff.is_some_and(|id| id != caller.0.id) {
+            return Err(ApiError::forbidden("without a citizen, you may list only your own sessions"));
+        }
+        staff = Some(caller.0.id);
+    }
     let filter = SessionFilter {
         citizen: params.citizen,
-        staff: params.staff,
+        staff,
         from: query_bound("from", params.from.as_deref(), false)?,
         to: query_bound("to", params.to.as_deref(), true)?,
         fictitious_only: caller.0.role.fictitious_only(),
@@ -155,6 +163,13 @@ async fn get_session(
     caller.require(Capability::ReadCitizens)?;
     let session = state.store.session(id).await?.ok_or_else(|| ApiError::not_found("session"))?;
     let subjects = session.citizens();
+    // An anonymous session names no citizen to check; to a trainer it is training only if a trainer logged it.
+    if subjects.is_empty() && caller.0.role.fictitious_only() && session.staff_id != caller.0.id {
+        let logged_by_trainer = state.store.staff(session.staff_id).await?.is_some_and(|s| s.role.fictitious_only());
+        if !logged_by_trainer {
+            return Err(ApiError::not_found("session"));
+        }
+    }
     for citizen in &subjects {
         // A trainer asking for a real citizen's session is told the same as for an unknown one.
         let visible =

@@ -16,6 +16,7 @@ mod sessions;
 mod sql;
 mod staff;
 mod unmatched;
+mod watch;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -37,6 +38,7 @@ pub use identity::{MergeCheck, MergeOutcome, MergeRecord, MergeRefusal, UndoOutc
 pub use sessions::{SessionFilter, SessionPutOutcome};
 pub use staff::NewToken;
 pub use unmatched::{NewUnmatched, QueueOutcome};
+pub use watch::LookupRow;
 
 /// Which database is behind the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
