@@ -24,6 +24,10 @@ struct Cli {
     /// With --server: also trust the certificate authorities in this PEM file (e.g. the municipality's own CA).
     #[arg(long, env = "MEDBETJENING_CA_FILE", value_name = "PATH")]
     ca_file: Option<PathBuf>,
+    /// With --server: allow a plain http:// address on another machine (only over a network you trust that
+    /// encrypts for you; the token and personal data travel unencrypted otherwise).
+    #[arg(long, requires = "server")]
+    allow_plain_http: bool,
     /// Training mode on the local demo: signed in as the local trainer, fictitious citizens only, and nothing
     /// counted in the statistics. To leave it, start the console again without the flag.
     #[arg(long, conflicts_with = "server")]
@@ -221,6 +225,33 @@ struct ServiceArgs {
     /// Also trust the certificate authorities in this PEM file (e.g. the municipality's own CA).
     #[arg(long, env = "MEDBETJENING_CA_FILE", value_name = "PATH")]
     ca_file: Option<PathBuf>,
+    /// Allow a plain http:// --server on another machine (only over a network you trust that encrypts for you).
+    #[arg(long)]
+    allow_plain_http: bool,
+}
+
+/// The command line, or `None` after saying why plain HTTP to another machine is refused: for the console and
+/// the commands that talk to a service, before a window opens or anything is journaled or sent (see
+/// `history::client::check_plain_http`).
+fn plain_http_checked(cli: Cli) -> Option<Cli> {
+    let (server, allow_plain_http) = match &cli.command {
+        None => match &cli.server {
+            Some(server) => (server, cli.allow_plain_http),
+            None => return Some(cli),
+        },
+        Some(
+            Command::Session { command: SessionCommand::Log { service, .. } }
+            | Command::Outbox { command: OutboxCommand::Flush { service, .. } },
+        ) => (&service.server, service.allow_plain_http),
+        Some(_) => return Some(cli),
+    };
+    match medbetjening::history::client::check_plain_http(server, allow_plain_http) {
+        Ok(()) => Some(cli),
+        Err(refused) => {
+            eprintln!("error: {refused}");
+            None
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -284,7 +315,7 @@ enum StaffCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let Some(cli) = plain_http_checked(Cli::parse()) else { return ExitCode::FAILURE };
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .with_writer(std::io::stderr)

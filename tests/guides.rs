@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use medbetjening::domain::{AuthorityCatalog, Outcome, Performer, StepState};
 use medbetjening::guides::format::Then;
-use medbetjening::guides::library::{CheckContext, Library, Severity, Source};
+use medbetjening::guides::library::{CheckContext, Library, Severity, Source, resolve_image};
 use medbetjening::guides::runner::{RunError, Walkthrough};
 
 fn today() -> NaiveDate {
@@ -20,8 +20,8 @@ fn root() -> PathBuf {
 
 fn check(sources: &[Source]) -> Library {
     let authorities = AuthorityCatalog::builtin();
-    let image_exists = |path: &str| root().join(path).is_file();
-    Library::check(sources, &CheckContext { authorities: &authorities, today: today(), image_exists: &image_exists })
+    let resolve = |image: &str| resolve_image(&root(), image);
+    Library::check(sources, &CheckContext { authorities: &authorities, today: today(), resolve_image: &resolve })
 }
 
 fn shipped() -> Library {

@@ -157,7 +157,8 @@ impl GroupForm {
             Err(error) => Some(GroupProblem::Lookup(error)),
             Ok(matches) => match matches.citizens.as_slice() {
                 [] => Some(GroupProblem::NotFound),
-                [one] if !names_agree(name_in_list, &one.name) => Some(GroupProblem::NameMismatch),
+                // A typed number has no name to check; a listed one must have one that agrees.
+                [one] if line.is_some() && !names_agree(name_in_list, &one.name) => Some(GroupProblem::NameMismatch),
                 // A list imported again after a fix names the people it named before: that is no mistake.
                 [one] if self.identified.iter().any(|p| p.id == one.id) => {
                     line.is_none().then_some(GroupProblem::AlreadyAdded)
@@ -241,7 +242,8 @@ impl GroupForm {
     }
 }
 
-/// Whether a list's name can be the registry's: some word in common, ignoring case. An empty name says nothing.
+/// Whether a list's name can be the registry's: some word in common, ignoring case. An empty name agrees with
+/// nobody: it would let any mistyped number through.
 fn names_agree(in_list: &str, in_registry: &str) -> bool {
     let words = |name: &str| -> BTreeSet<String> {
         name.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '.'))
@@ -250,7 +252,7 @@ fn names_agree(in_list: &str, in_registry: &str) -> bool {
             .collect()
     };
     let listed = words(in_list);
-    listed.is_empty() || !listed.is_disjoint(&words(in_registry))
+    !listed.is_disjoint(&words(in_registry))
 }
 
 /// The group-session window's state.
@@ -274,7 +276,8 @@ impl GroupState {
 
 /// Answers to the group window's background work.
 pub enum GroupReply {
-    /// One participant looked up by CPR number. `name` is the list's name for them, for the check, or empty.
+    /// One participant looked up by CPR number. `name` is the list's name for them, for the check (empty for a
+    /// number typed in the window, which has no `line`).
     Found {
         generation: u64,
         line: Option<usize>,
@@ -529,14 +532,17 @@ mod tests {
     #[test]
     fn a_name_that_does_not_fit_the_number_is_not_linked_and_nobody_is_linked_twice() {
         let mut form = GroupForm::new("Hovedbiblioteket".into(), 1);
-        form.looking_up = 4;
+        form.looking_up = 6;
         form.found(Some(4), "Karen Abildgaard", Ok(matches("Søren Østergaard")));
+        form.found(Some(5), "", Ok(matches("Karen Abildgaard")));
+        form.found(Some(6), " , ", Ok(matches("Karen Abildgaard")));
         form.found(Some(2), "søren", Ok(matches("Søren Østergaard")));
         form.found(Some(2), "Søren", Ok(matches("Søren Østergaard")));
         form.found(None, "", Ok(matches("Søren Østergaard")));
         assert_eq!(form.identified.len(), 1);
         let noted: Vec<_> = form.problems.iter().map(|n| (n.line, format!("{:?}", n.problem))).collect();
-        assert_eq!(noted, [(None, "AlreadyAdded".to_owned()), (Some(4), "NameMismatch".to_owned())]);
+        let mismatch = |line| (Some(line), "NameMismatch".to_owned());
+        assert_eq!(noted, [(None, "AlreadyAdded".to_owned()), mismatch(4), mismatch(5), mismatch(6)]);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod contact;
 pub mod cpr;
 pub mod kle;
 pub mod language;
+pub mod link;
 pub mod purpose;
 pub mod session;
 pub mod staff;
@@ -21,6 +22,7 @@ pub use contact::{Case, CaseStatus, ContactEvent, Direction};
 pub use cpr::{Cpr, CprError, CprKind, CprWarning, Gender};
 pub use kle::{KleCatalog, KleError, KleTopic};
 pub use language::Language;
+pub use link::{LinkError, LinkKind, check_link, is_safe_link};
 pub use purpose::Purpose;
 pub use session::{
     AssistedSession, ContactKind, GroupPart, GuideRun, NextStep, Outcome, Performer, StepRecord, StepState,

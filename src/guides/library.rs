@@ -13,7 +13,7 @@ use chrono::{Months, NaiveDate};
 use toml::Spanned;
 
 use super::format::{Bilingual, BranchOption, End, Guide, Login, Solution, Step, Target, Then, raw};
-use crate::domain::{AuthorityCatalog, KleCatalog, Outcome};
+use crate::domain::{AuthorityCatalog, KleCatalog, LinkKind, Outcome, check_link};
 
 /// How serious a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,8 +68,61 @@ pub struct Library {
 pub struct CheckContext<'a> {
     pub authorities: &'a AuthorityCatalog,
     pub today: NaiveDate,
-    /// Whether an image path (relative to the repository root) exists.
-    pub image_exists: &'a dyn Fn(&str) -> bool,
+    /// Where a step's image is, or why it cannot be shown: [`resolve_image`] against the guide directory's
+    /// parent, or a stand-in in tests. Only called for a path [`image_path`] accepted.
+    pub resolve_image: &'a dyn Fn(&str) -> Result<PathBuf, ImageError>,
+}
+
+/// The directory under the guides' root that step images must stay inside.
+pub const IMAGE_DIR: &str = "assets";
+
+/// Why a step's `image` cannot be shown.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImageError {
+    /// Not a plain relative path under `assets/`: absolute, with `..`, a drive letter or a backslash.
+    #[error("give a path under assets/ with '/' between names, without '..', '\\' or a drive letter")]
+    NotUnderAssets,
+    #[error("no image there")]
+    Missing,
+    /// The path is written under `assets/`, but a link takes it elsewhere.
+    #[error("the path leads outside assets/ (through a link)")]
+    Escapes,
+}
+
+/// The checks a step's `image` must pass before it touches the file system: a relative path of plain names
+/// under `assets/`, separated by `/`. A `..`, a root, a drive letter (`C:`), a backslash (which Windows reads as
+/// a separator) or an empty name is refused, so joining the path to the guides' root cannot leave `assets/`.
+pub fn image_path(image: &str) -> Result<&Path, ImageError> {
+    if image.contains(['\\', ':', '\0']) {
+        return Err(ImageError::NotUnderAssets);
+    }
+    let mut names = image.split('/');
+    let plain = |name: &str| !name.is_empty() && name != "." && name != "..";
+    if names.next() != Some(IMAGE_DIR) || !names.clone().all(plain) || names.next().is_none() {
+        return Err(ImageError::NotUnderAssets);
+    }
+    let path = Path::new(image);
+    // Belt and braces: the platform's own reading of the path must agree that it is only plain names.
+    if !path.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        return Err(ImageError::NotUnderAssets);
+    }
+    Ok(path)
+}
+
+/// Where a guide image is on disk: `image` (see [`image_path`]) under `root`, the guide directory's parent, and
+/// only if the file, with every link followed, is inside `root/assets`. The checks and the console both load
+/// images through this, so neither can be pointed at another file.
+pub fn resolve_image(root: &Path, image: &str) -> Result<PathBuf, ImageError> {
+    let relative = image_path(image)?;
+    let assets = root.join(IMAGE_DIR).canonicalize().map_err(|_| ImageError::Missing)?;
+    let resolved = root.join(relative).canonicalize().map_err(|_| ImageError::Missing)?;
+    if !resolved.starts_with(&assets) {
+        return Err(ImageError::Escapes);
+    }
+    if !resolved.is_file() {
+        return Err(ImageError::Missing);
+    }
+    Ok(resolved)
 }
 
 impl Library {
@@ -120,8 +173,8 @@ impl Library {
     pub fn load(dir: &Path, authorities: &AuthorityCatalog, today: NaiveDate) -> std::io::Result<Self> {
         let sources = read_sources(dir)?;
         let root = dir.parent().map(Path::to_path_buf).unwrap_or_default();
-        let image_exists = |relative: &str| root.join(relative).is_file();
-        Ok(Self::check(&sources, &CheckContext { authorities, today, image_exists: &image_exists }))
+        let resolve = |image: &str| resolve_image(&root, image);
+        Ok(Self::check(&sources, &CheckContext { authorities, today, resolve_image: &resolve }))
     }
 
     /// The guide with this id.
@@ -271,13 +324,17 @@ impl<'a> Checker<'a> {
         values.iter().enumerate().map(|(i, v)| self.bilingual(v, &format!("{field}[{i}]"))).collect()
     }
 
+    /// A guide's addresses become links in the console and on receipts, so they follow the one link rule
+    /// (`domain::link`), and must moreover be web pages on a named host: no `tel:` or `mailto:` here.
     fn url(&mut self, value: &Spanned<String>, field: &str) -> String {
-        let ok = url::Url::parse(value.get_ref())
-            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| h.contains('.')));
-        if !ok {
-            self.fail(&value.span(), field, format!("'{}' is not a web address (https://…)", value.get_ref()));
+        let link = value.get_ref();
+        let web = check_link(link) == Ok(LinkKind::Web)
+            && url::Url::parse(link).is_ok_and(|u| u.host_str().is_some_and(|h| h.contains('.')));
+        if !web {
+            let message = format!("'{link}' is not a web address: only https://… links are allowed");
+            self.fail(&value.span(), field, message);
         }
-        value.get_ref().clone()
+        link.clone()
     }
 
     /// Checks a whole file; returns the guide (even with errors, for library-level checks) and its id's line.
@@ -441,8 +498,8 @@ impl<'a> Checker<'a> {
         }
         let image = raw.image.as_ref().map(|image| {
             let path = image.get_ref();
-            if !path.starts_with("assets/") || !(shared.context.image_exists)(path) {
-                self.fail(&image.span(), &field("image"), format!("no image at '{path}' (paths start with assets/)"));
+            if let Err(problem) = image_path(path).and_then(|_| (shared.context.resolve_image)(path)) {
+                self.fail(&image.span(), &field("image"), format!("'{path}': {problem}"));
             }
             path.clone()
         });
@@ -619,5 +676,91 @@ fn has_end(step: &Step) -> bool {
         Then::End(_) => true,
         Then::Branch { options, .. } => options.iter().any(|o| matches!(o.target, Target::End(_))),
         Then::Next(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_path_must_be_plain_names_under_assets() {
+        for image in [
+            "assets/../../../etc/hostname",
+            "assets/guides/../../Cargo.toml",
+            "assets/..",
+            "../assets/x.png",
+            "/etc/hostname",
+            "/assets/x.png",
+            "assets\\..\\x.png",
+            "assets/..\\..\\x.png",
+            "C:\\x.png",
+            "C:/x.png",
+            "assets/C:x.png",
+            "assets/./x.png",
+            "assets//x.png",
+            "assets",
+            "assets/",
+            "guides/x.png",
+            "Assets/x.png",
+            "",
+        ] {
+            assert_eq!(image_path(image), Err(ImageError::NotUnderAssets), "{image:?}");
+        }
+        assert_eq!(image_path("assets/guides/mitid-app.png"), Ok(Path::new("assets/guides/mitid-app.png")));
+    }
+
+    /// A guide whose first step shows `image`, from the broken corpus's missing-image guide.
+    fn guide_with_image(image: &str) -> Source {
+        let text = include_str!("../../tests/guides_broken/missing-image.toml")
+            .replace("assets/guides/findes-ikke.png", &image.replace('\\', "\\\\"))
+            .replace("  # defect: steps[a].image", "");
+        Source { path: "missing-image.toml".into(), text }
+    }
+
+    #[test]
+    fn the_checks_refuse_a_path_out_of_assets_even_where_that_file_exists() {
+        let authorities = AuthorityCatalog::builtin();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+        // As the old check saw the world: every file exists.
+        let anything = |image: &str| Ok(PathBuf::from(image));
+        let context = CheckContext { authorities: &authorities, today, resolve_image: &anything };
+        let fine = Library::check(&[guide_with_image("assets/guides/findes.png")], &context);
+        assert!(fine.problems.is_empty(), "{:#?}", fine.problems);
+        for image in ["assets/../../../etc/hostname", "assets\\..\\..\\etc\\hostname", "C:\\Windows\\win.ini"] {
+            let library = Library::check(&[guide_with_image(image)], &context);
+            let problems: Vec<String> = library.problems.iter().map(ToString::to_string).collect();
+            assert_eq!(problems.len(), 1, "{image}: {problems:#?}");
+            assert!(problems[0].starts_with("missing-image.toml:23: error: steps[a].image: "), "{}", problems[0]);
+            assert!(problems[0].contains("without '..'"), "{}", problems[0]);
+            assert!(library.guides.is_empty(), "{image}: not loaded");
+        }
+    }
+
+    #[test]
+    fn an_image_is_resolved_inside_assets_or_not_at_all() {
+        let dir = tempfile::tempdir().expect("dir");
+        let root = dir.path().join("repo");
+        std::fs::create_dir_all(root.join("assets/guides")).expect("assets");
+        std::fs::write(root.join("assets/guides/trin.png"), b"png").expect("image");
+        std::fs::write(dir.path().join("secret.txt"), b"not for guides").expect("secret");
+
+        let shown = resolve_image(&root, "assets/guides/trin.png").expect("an image under assets/");
+        assert!(shown.starts_with(root.join("assets").canonicalize().expect("canonical")), "{}", shown.display());
+        assert_eq!(resolve_image(&root, "assets/guides/findes-ikke.png"), Err(ImageError::Missing));
+        assert_eq!(resolve_image(&root, "assets/guides"), Err(ImageError::Missing), "a directory is no image");
+        assert_eq!(resolve_image(&root, "assets/../../secret.txt"), Err(ImageError::NotUnderAssets));
+        assert_eq!(resolve_image(&dir.path().join("no-such-root"), "assets/guides/trin.png"), Err(ImageError::Missing));
+
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::symlink;
+            symlink(dir.path().join("secret.txt"), root.join("assets/guides/link.png")).expect("file link");
+            symlink(dir.path(), root.join("assets/outside")).expect("directory link");
+            symlink(root.join("assets/guides/trin.png"), root.join("assets/same.png")).expect("inner link");
+            assert_eq!(resolve_image(&root, "assets/guides/link.png"), Err(ImageError::Escapes));
+            assert_eq!(resolve_image(&root, "assets/outside/secret.txt"), Err(ImageError::Escapes));
+            assert!(resolve_image(&root, "assets/same.png").is_ok(), "a link that stays inside assets/ is fine");
+        }
     }
 }

@@ -135,6 +135,36 @@ fn extra_roots(path: &Path) -> Result<Vec<reqwest::Certificate>, ClientError> {
     Ok(roots)
 }
 
+/// Plain HTTP to another machine, refused until `--allow-plain-http` says it is meant (see [`check_plain_http`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "refusing to connect to {host} over plain http://: it is not this machine, so the staff token and citizens' \
+     personal data would cross the network unencrypted. Use the service's https:// address (with --ca-file CA.pem \
+     if its certificate comes from the municipality's own CA). Only if the connection runs over a network you \
+     trust that encrypts it for you, pass --allow-plain-http."
+)]
+pub struct PlainHttpRefused {
+    /// The host as written in the address (never its path or query, and never a user name or password in it).
+    pub host: String,
+}
+
+/// Whether a client may talk to `base_url`: `https://` always; plain `http://` only to this machine (127.0.0.0/8,
+/// `::1`, `localhost`) unless `allow_plain_http`, as the service itself only serves plain HTTP on loopback. An
+/// address that does not parse passes here and is reported by [`HistoryClient::new`].
+pub fn check_plain_http(base_url: &str, allow_plain_http: bool) -> Result<(), PlainHttpRefused> {
+    let Ok(url) = reqwest::Url::parse(base_url.trim()) else { return Ok(()) };
+    if allow_plain_http || url.scheme() != "http" {
+        return Ok(());
+    }
+    let this_machine = match url.host() {
+        Some(url::Host::Ipv4(ip)) => super::service::tls::is_loopback(ip.into()),
+        Some(url::Host::Ipv6(ip)) => super::service::tls::is_loopback(ip.into()),
+        Some(url::Host::Domain(name)) => name.strip_suffix('.').unwrap_or(name).eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if this_machine { Ok(()) } else { Err(PlainHttpRefused { host: url.host_str().unwrap_or_default().to_owned() }) }
+}
+
 /// A client bound to one service and one staff member's token.
 #[derive(Clone)]
 pub struct HistoryClient {
@@ -396,5 +426,47 @@ impl HistoryClient {
         let response = request.send().await.map_err(from_reqwest)?;
         let status = response.status();
         Ok((status, response.text().await.map_err(from_reqwest)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_refused_to_any_host_but_this_machine() {
+        for url in ["http://10.0.0.5", "http://historik.kk.dk", "HTTP://historik.kk.dk:8080/v1", "http://192.0.2.1"] {
+            assert!(check_plain_http(url, false).is_err(), "{url}");
+            assert_eq!(check_plain_http(url, true), Ok(()), "{url}: --allow-plain-http");
+        }
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.10.0.1",
+            "http://[::1]:80",
+            "http://[::ffff:127.0.0.1]:80",
+            "http://localhost",
+            "http://LOCALHOST.:8080/",
+            "https://x",
+            "https://historik.kk.dk",
+            "not an address",
+        ] {
+            assert_eq!(check_plain_http(url, false), Ok(()), "{url}");
+        }
+        for url in ["http://localhost.example.org", "http://[fe80::1]", "http://0.0.0.0:8080"] {
+            assert!(check_plain_http(url, false).is_err(), "{url}");
+        }
+    }
+
+    #[test]
+    fn the_refusal_says_why_and_what_to_do_and_names_only_the_host() {
+        let message = check_plain_http("http://kim:hemmelig@10.0.0.5:8080/sti?cpr=0707614285", false)
+            .expect_err("refused")
+            .to_string();
+        for needle in ["10.0.0.5", "unencrypted", "https://", "--allow-plain-http"] {
+            assert!(message.contains(needle), "{needle:?} in {message}");
+        }
+        for secret in ["kim:", "hemmelig", "0707614285", "/sti"] {
+            assert!(!message.contains(secret), "{secret:?} in {message}");
+        }
     }
 }

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use chrono_tz::Europe::Copenhagen;
 use serde::Deserialize;
 
-use crate::domain::{AssistedSession, Channel, Language, NextStep, Outcome};
+use crate::domain::{AssistedSession, Channel, Language, NextStep, Outcome, is_safe_link};
 use crate::guides::library::Library;
 use crate::history::api::CitizenProfile;
 use text::{channel_phrase, fill, long_date, outcome_sentence, run_end, words};
@@ -121,8 +121,10 @@ impl Line {
         Self { marker: None, text: text.into(), url: None, indented: true }
     }
 
+    /// Makes the line a link to `url`, if `url` passes the link rule (`domain::link`); otherwise the line stays
+    /// plain text, so a `javascript:` or `file:` address can never become a clickable annotation in the PDF.
     fn link(mut self, url: &str) -> Self {
-        self.url = Some(url.to_owned());
+        self.url = is_safe_link(url).then(|| url.to_owned());
         self
     }
 
@@ -260,7 +262,9 @@ impl Receipt {
             if let Some(due) = step.due {
                 next.push(Line::detail(fill(w.due, &[&long_date(lang, due)])));
             }
-            if let Some(url) = &step.url {
+            // Staff type these links; one that breaks the link rule is left off the paper altogether, since a
+            // citizen could still copy it from the text.
+            if let Some(url) = step.url.as_deref().filter(|url| is_safe_link(url)) {
                 next.push(Line::detail(url).link(url));
             }
         }
@@ -337,6 +341,36 @@ mod tests {
         assert!(ContactInfo::parse(&empty).expect_err("empty phone").starts_with("phone"));
         let unknown = format!("{BUILTIN_CONTACT}\nfax = \"1\"\n");
         assert!(ContactInfo::parse(&unknown).is_err());
+    }
+
+    #[test]
+    fn only_https_phone_and_mail_links_become_links_and_other_next_step_links_are_left_out() {
+        let step = |url: &str| NextStep { text: format!("Trin {url}"), due: None, url: Some(url.to_owned()) };
+        let unsafe_links = ["javascript:alert(1)", " JAVASCRIPT:alert(1)", "file:///etc/passwd", "http://borger.dk/"];
+        let safe_links = ["https://www.borger.dk/flytning", "tel:+4533663366", "mailto:x@kk.dk"];
+        let receipt = Receipt {
+            language: Language::Da,
+            date: NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"),
+            citizen_name: None,
+            masked_cpr: None,
+            channel: Channel::Counter,
+            site: "Borgerservice".to_owned(),
+            done: Vec::new(),
+            outcome: Outcome::Completed,
+            next_steps: unsafe_links.iter().chain(&safe_links).map(|url| step(url)).collect(),
+            links: vec![("Script".to_owned(), "javascript:alert(2)".to_owned())],
+            referral: None,
+            contact: ContactInfo { web: "data:text/html,x".to_owned(), ..ContactInfo::builtin() },
+        };
+        let printed: Vec<Line> = receipt.sections().into_iter().flat_map(|s| s.lines).collect();
+        let links: Vec<&str> = printed.iter().filter_map(|l| l.url.as_deref()).collect();
+        assert_eq!(links, safe_links, "only the safe next-step links are links");
+        for url in unsafe_links {
+            let own_line = printed.iter().any(|l| l.indented && l.text == url);
+            assert!(!own_line, "{url:?} is not printed as a next step's link");
+        }
+        assert!(printed.iter().any(|l| l.text == "javascript:alert(2)" && l.url.is_none()), "shown, not linked");
+        assert!(receipt.to_pdf().is_ok(), "the PDF is still made");
     }
 
     #[test]

@@ -5,18 +5,29 @@
 //! Only a participant who said yes keeps their CPR number and name, and only until the console has looked them
 //! up. Everyone else is counted and nothing else: their row is dropped as it is read. A row that cannot be read
 //! is reported by its line and left out. Problems name the line and the rule, never a value from the file.
+//!
+//! A list with CPR numbers must name its participants too: the name is what catches a mistyped number before it
+//! puts the session in a stranger's history. A file is read only up to [`MAX_FILE_BYTES`] and [`MAX_ROWS`], and
+//! in one pass, so a huge or hostile file costs no more than a refusal.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
-use crate::domain::{Cpr, CprError};
+use crate::domain::{Cpr, CprError, GroupPart};
+
+/// The largest participant file read. A list of [`MAX_ROWS`] people fits many times over.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// The most participant rows a file may have: one per participant, and a group has at most that many.
+pub const MAX_ROWS: usize = GroupPart::MAX_PARTICIPANTS as usize;
 
 /// A participant who agreed to be identified, as the file names them.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConsentingParticipant {
     /// The line of the file the row starts on (the header is line 1).
     pub line: usize,
-    /// As the file spells it (possibly empty); compared with the registry's name to catch a mistyped number.
+    /// As the file spells it (never empty); compared with the registry's name to catch a mistyped number.
     pub name: String,
     pub cpr: Cpr,
 }
@@ -39,6 +50,8 @@ pub enum RowProblem {
     InvalidCpr(CprError),
     /// The participant said yes, but the row has no CPR number to find them by.
     ConsentWithoutCpr,
+    /// The participant said yes and has a CPR number, but no name to check the number against.
+    ConsentWithoutName,
     /// The consent field is empty or not one of ja/nej/yes/no.
     UnknownConsent,
     /// The same CPR number was on an earlier line.
@@ -64,6 +77,13 @@ pub enum ImportError {
     /// The header has no consent column, so nobody can be identified or counted safely.
     #[error("the header row has no column named samtykke or consent")]
     NoConsentColumn,
+    /// CPR numbers without names: a mistyped number could not be told from the right one.
+    #[error("the header row has a CPR column but no column named navn or name")]
+    NoNameColumn,
+    #[error("the file is larger than {} MiB", limit / (1024 * 1024))]
+    TooLarge { limit: u64 },
+    #[error("the file has more than {limit} rows")]
+    TooManyRows { limit: usize },
 }
 
 /// What a participant file held.
@@ -83,15 +103,27 @@ impl ParticipantList {
     }
 }
 
-/// Reads and parses a participant file. Blocking: run it off the UI thread.
+/// Reads and parses a participant file, reading no more than [`MAX_FILE_BYTES`] of it. Blocking: run it off the
+/// UI thread.
 pub fn read_participants(path: &Path) -> Result<ParticipantList, ImportError> {
-    let bytes = std::fs::read(path).map_err(|e| ImportError::Io(e.to_string()))?;
+    let file = std::fs::File::open(path).map_err(|e| ImportError::Io(e.to_string()))?;
+    let mut bytes = Vec::new();
+    // One byte past the limit tells a file at the limit from a larger one without reading the rest of it.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ImportError::Io(e.to_string()))?;
     parse_participants(&bytes)
 }
 
 /// Parses a participant file's bytes: UTF-8 (with or without a byte-order mark), or else Windows-1252, which
 /// older spreadsheet programs still write.
 pub fn parse_participants(bytes: &[u8]) -> Result<ParticipantList, ImportError> {
+    if u64::try_from(bytes.len()).map_or(true, |length| length > MAX_FILE_BYTES) {
+        return Err(ImportError::TooLarge { limit: MAX_FILE_BYTES });
+    }
+    parse_rows(bytes, MAX_ROWS)
+}
+
+/// [`parse_participants`] with the row limit given, so tests can read more rows than a group has.
+fn parse_rows(bytes: &[u8], max_rows: usize) -> Result<ParticipantList, ImportError> {
     let text = decode(bytes);
     let first_line = text.lines().find(|l| !l.trim().is_empty()).ok_or(ImportError::Empty)?;
     let delimiter = if first_line.contains(';') { b';' } else { b',' };
@@ -113,19 +145,27 @@ pub fn parse_participants(bytes: &[u8]) -> Result<ParticipantList, ImportError> 
     let columns = Columns::find(&header)?;
     let mut list = ParticipantList::default();
     let mut seen: HashMap<Cpr, usize> = HashMap::new();
+    let mut lines = LineCounter::new(&text);
+    let mut rows = 0_usize;
     for record in records {
         let record = match record {
+            Ok(record) if record.iter().all(str::is_empty) => continue,
             Ok(record) => record,
             Err(error) => {
-                let line = line_at(&text, error.position());
+                rows += 1;
+                if rows > max_rows {
+                    return Err(ImportError::TooManyRows { limit: max_rows });
+                }
+                let line = lines.at(error.position());
                 list.problems.push(LineProblem { line, problem: RowProblem::Unreadable });
                 continue;
             }
         };
-        let line = line_at(&text, record.position());
-        if record.iter().all(str::is_empty) {
-            continue;
+        rows += 1;
+        if rows > max_rows {
+            return Err(ImportError::TooManyRows { limit: max_rows });
         }
+        let line = lines.at(record.position());
         match columns.row(&record, line, &seen) {
             Ok(Row::Anonymous) => list.anonymous = list.anonymous.saturating_add(1),
             Ok(Row::Consenting(participant)) => {
@@ -140,13 +180,38 @@ pub fn parse_participants(bytes: &[u8]) -> Result<ParticipantList, ImportError> 
 
 /// The line of the text a record starts on, as an editor numbers it. The reader's own count leaves out line breaks
 /// inside quoted fields, and its position of a record after blank lines is where those lines begin.
-fn line_at(text: &str, position: Option<&csv::Position>) -> usize {
-    let bytes = text.as_bytes();
-    let mut start = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(bytes.len());
-    while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
-        start += 1;
+///
+/// Records come in the order of the text, so each count goes on from where the last one stopped: the whole file
+/// is walked once, however many rows it has (counting from the start for every row made a long file quadratic).
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    /// Where the last record started, and its line.
+    offset: usize,
+    line: usize,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        Self { bytes: text.as_bytes(), offset: 0, line: 1 }
     }
-    1 + text.get(..start).map_or(0, |before| before.matches('\n').count())
+
+    #[allow(clippy::naive_bytecount)] // A file of at most a few megabytes does not need another crate for this.
+    fn at(&mut self, position: Option<&csv::Position>) -> usize {
+        let bytes = self.bytes;
+        let mut start = position.map_or(0, |p| usize::try_from(p.byte()).unwrap_or(usize::MAX)).min(bytes.len());
+        while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        let newlines = |range: &[u8]| range.iter().filter(|b| **b == b'\n').count();
+        if start >= self.offset {
+            self.line += newlines(&bytes[self.offset..start]);
+        } else {
+            // The reader never goes back, but a count that did would still be right.
+            self.line -= newlines(&bytes[start..self.offset]);
+        }
+        self.offset = start;
+        self.line
+    }
 }
 
 fn decode(bytes: &[u8]) -> String {
@@ -185,12 +250,16 @@ enum Row {
 impl Columns {
     fn find(header: &csv::StringRecord) -> Result<Self, ImportError> {
         let position = |names: &[&str]| header.iter().position(|h| names.contains(&h.to_lowercase().as_str()));
-        Ok(Self {
+        let columns = Self {
             count: header.len(),
             name: position(&["navn", "name"]),
             cpr: position(&["cpr", "cpr-nummer", "cpr-nr", "cpr number"]),
             consent: position(&["samtykke", "consent"]).ok_or(ImportError::NoConsentColumn)?,
-        })
+        };
+        if columns.cpr.is_some() && columns.name.is_none() {
+            return Err(ImportError::NoNameColumn);
+        }
+        Ok(columns)
     }
 
     fn row(&self, record: &csv::StringRecord, line: usize, seen: &HashMap<Cpr, usize>) -> Result<Row, RowProblem> {
@@ -211,11 +280,16 @@ impl Columns {
         if cpr_text.is_empty() {
             return Err(RowProblem::ConsentWithoutCpr);
         }
+        // The name is all that can catch a mistyped number, so a participant without one is not looked up.
+        let name = field(self.name);
+        if name.is_empty() {
+            return Err(RowProblem::ConsentWithoutName);
+        }
         let cpr = Cpr::parse(cpr_text).map_err(RowProblem::InvalidCpr)?;
         if let Some(earlier) = seen.get(&cpr) {
             return Err(RowProblem::DuplicateOf(*earlier));
         }
-        Ok(Row::Consenting(ConsentingParticipant { line, name: field(self.name).to_owned(), cpr }))
+        Ok(Row::Consenting(ConsentingParticipant { line, name: name.to_owned(), cpr }))
     }
 }
 
@@ -300,6 +374,64 @@ mod tests {
         assert_eq!(list.problems, [LineProblem { line: 4, problem: RowProblem::ConsentWithoutCpr }]);
         assert_eq!(parse_participants(b"navn;cpr\nA;0707614285\n"), Err(ImportError::NoConsentColumn));
         assert_eq!(parse_participants(b"\n  \n"), Err(ImportError::Empty));
+    }
+
+    #[test]
+    fn cpr_numbers_without_names_are_never_looked_up() {
+        for file in ["cpr;samtykke\n0707614285;ja\n", "Consent,CPR\nyes,0707614285\n"] {
+            assert_eq!(parse_participants(file.as_bytes()), Err(ImportError::NoNameColumn), "{file}");
+        }
+        let list = parse("navn;cpr;samtykke\n;0707614285;ja\n  ;1512701234;ja\nKaren;1512701234;ja\n");
+        let problem = |line| LineProblem { line, problem: RowProblem::ConsentWithoutName };
+        assert_eq!(list.problems, [problem(2), problem(3)]);
+        assert_eq!(list.consenting.iter().map(|p| p.line).collect::<Vec<_>>(), [4]);
+    }
+
+    #[test]
+    fn a_long_file_is_numbered_in_one_pass() {
+        use std::fmt::Write;
+        // Counting lines from the start of the text for every row took minutes for a file this long.
+        let rows = 50_000;
+        let mut text = String::from("navn;cpr;samtykke\n");
+        for row in 1..=rows {
+            let consent = if row % 10_000 == 0 { "måske" } else { "nej" };
+            writeln!(text, "Deltager {row};;{consent}").expect("a String takes any text");
+            if row % 7 == 0 {
+                text.push_str("\r\n");
+            }
+        }
+        let list = parse_rows(text.as_bytes(), usize::MAX).expect("read");
+        let line = |row: usize| 1 + row + row / 7;
+        let expected: Vec<LineProblem> =
+            (1..=5).map(|i| LineProblem { line: line(i * 10_000), problem: RowProblem::UnknownConsent }).collect();
+        assert_eq!(list.problems, expected);
+        assert_eq!(list.anonymous, 49_995);
+    }
+
+    #[test]
+    fn a_file_with_more_rows_than_a_group_has_is_refused_by_its_limit() {
+        let file = |rows: usize| format!("navn;cpr;samtykke\n{}", "Deltager;;nej\n\n".repeat(rows));
+        assert_eq!(parse(&file(MAX_ROWS)).anonymous, 500, "blank lines are not rows");
+        assert_eq!(parse_participants(file(MAX_ROWS + 1).as_bytes()), Err(ImportError::TooManyRows { limit: 500 }));
+        let one_bad_row_more = format!("{}Deltager\n", file(MAX_ROWS));
+        assert_eq!(parse_participants(one_bad_row_more.as_bytes()), Err(ImportError::TooManyRows { limit: 500 }));
+    }
+
+    #[test]
+    fn a_file_larger_than_the_limit_is_refused_without_being_read_whole() {
+        let mut at_limit = b"navn;cpr;samtykke\nA;;nej\n".to_vec();
+        at_limit.resize(usize::try_from(MAX_FILE_BYTES).expect("fits"), b'\n');
+        assert_eq!(parse_participants(&at_limit).map(|l| l.anonymous), Ok(1));
+        at_limit.push(b'\n');
+        assert_eq!(parse_participants(&at_limit), Err(ImportError::TooLarge { limit: MAX_FILE_BYTES }));
+
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("deltagere.csv");
+        let file = std::fs::File::create(&path).expect("file");
+        // Sparse: 4 GiB on paper and nothing on disk; reading it all would take the memory with it.
+        file.set_len(1 << 32).expect("sparse length");
+        assert_eq!(read_participants(&path), Err(ImportError::TooLarge { limit: MAX_FILE_BYTES }));
+        assert_eq!(ImportError::TooLarge { limit: MAX_FILE_BYTES }.to_string(), "the file is larger than 5 MiB");
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub struct GroupText {
     pub column_count: &'static str,
     pub invalid_cpr: &'static str,
     pub consent_without_cpr: &'static str,
+    pub consent_without_name: &'static str,
     pub unknown_consent: &'static str,
     pub duplicate_of: &'static str,
     pub unreadable_row: &'static str,
@@ -62,6 +63,11 @@ pub struct GroupText {
     pub file_unreadable: &'static str,
     pub file_empty: &'static str,
     pub no_consent_column: &'static str,
+    pub no_name_column: &'static str,
+    /// Names the limit in MB.
+    pub file_too_large: &'static str,
+    /// Names the limit in rows.
+    pub too_many_rows: &'static str,
 }
 
 pub const DA: GroupText = GroupText {
@@ -104,6 +110,7 @@ pub const DA: GroupText = GroupText {
     column_count: "rækken har {} felter, overskriften {}",
     invalid_cpr: "CPR-nummeret er ugyldigt: {}",
     consent_without_cpr: "samtykke, men intet CPR-nummer",
+    consent_without_name: "samtykke og CPR-nummer, men intet navn at kontrollere nummeret med",
     unknown_consent: "samtykke skal være ja eller nej",
     duplicate_of: "samme CPR-nummer som linje {}",
     unreadable_row: "rækken kan ikke læses (tjek anførselstegn)",
@@ -115,6 +122,11 @@ pub const DA: GroupText = GroupText {
     file_unreadable: "Filen kan ikke læses: {}",
     file_empty: "Filen er tom.",
     no_consent_column: "Filen mangler en kolonne med overskriften samtykke (ja/nej).",
+    no_name_column: "Filen har CPR-numre, men ingen kolonne med overskriften navn. Uden navne kan et forkert tastet \
+                     CPR-nummer ikke opdages, så ingen er slået op.",
+    file_too_large: "Filen er for stor: en deltagerliste må højst fylde {} MB. Ingen er slået op.",
+    too_many_rows: "Filen har flere end {} rækker, og så mange deltagere kan et gruppeforløb ikke have. Ingen er slået \
+                    op.",
 };
 
 pub const EN: GroupText = GroupText {
@@ -157,6 +169,7 @@ pub const EN: GroupText = GroupText {
     column_count: "the row has {} fields, the header {}",
     invalid_cpr: "the CPR number is not valid: {}",
     consent_without_cpr: "consent, but no CPR number",
+    consent_without_name: "consent and a CPR number, but no name to check the number against",
     unknown_consent: "consent must be yes or no",
     duplicate_of: "the same CPR number as line {}",
     unreadable_row: "the row cannot be read (check the quotes)",
@@ -168,6 +181,11 @@ pub const EN: GroupText = GroupText {
     file_unreadable: "The file cannot be read: {}",
     file_empty: "The file is empty.",
     no_consent_column: "The file has no column headed consent (yes/no).",
+    no_name_column: "The file has CPR numbers but no column headed name. Without names a mistyped CPR number cannot be \
+                     caught, so nobody was looked up.",
+    file_too_large: "The file is too large: a participant list may be at most {} MB. Nobody was looked up.",
+    too_many_rows: "The file has more than {} rows, more participants than a group session can have. Nobody was \
+                    looked up.",
 };
 
 /// The group-session strings for a language.
@@ -210,6 +228,7 @@ impl GroupText {
             }
             RowProblem::InvalidCpr(error) => fill(self.invalid_cpr, &[&self.cpr_reason(error)]),
             RowProblem::ConsentWithoutCpr => self.consent_without_cpr.to_owned(),
+            RowProblem::ConsentWithoutName => self.consent_without_name.to_owned(),
             RowProblem::UnknownConsent => self.unknown_consent.to_owned(),
             RowProblem::DuplicateOf(line) => fill(self.duplicate_of, &[&line.to_string()]),
             RowProblem::Unreadable => self.unreadable_row.to_owned(),
@@ -223,6 +242,9 @@ impl GroupText {
             ImportError::Io(detail) => fill(self.file_unreadable, &[detail]),
             ImportError::Empty => self.file_empty.to_owned(),
             ImportError::NoConsentColumn => self.no_consent_column.to_owned(),
+            ImportError::NoNameColumn => self.no_name_column.to_owned(),
+            ImportError::TooLarge { limit } => fill(self.file_too_large, &[&(limit / (1024 * 1024)).to_string()]),
+            ImportError::TooManyRows { limit } => fill(self.too_many_rows, &[&limit.to_string()]),
         }
     }
 
@@ -262,10 +284,24 @@ mod tests {
                 (t.summary, 2),
                 (t.column_count, 2),
                 (t.duplicate_of, 1),
+                (t.file_too_large, 1),
+                (t.too_many_rows, 1),
             ] {
                 assert_eq!(template.matches("{}").count(), count, "{template}");
             }
         }
         assert_eq!(DA.cpr_reason(&CprError::WrongLength { found: 9 }), "et CPR-nummer har 10 cifre, dette har 9");
+    }
+
+    #[test]
+    fn a_refused_file_names_the_limit_in_both_languages() {
+        let large = ImportError::TooLarge { limit: super::super::csv::MAX_FILE_BYTES };
+        let long = ImportError::TooManyRows { limit: super::super::csv::MAX_ROWS };
+        assert!(DA.import_error(&large).contains("højst fylde 5 MB"), "{}", DA.import_error(&large));
+        assert!(EN.import_error(&large).contains("at most 5 MB"), "{}", EN.import_error(&large));
+        assert!(DA.import_error(&long).contains("flere end 500 rækker"), "{}", DA.import_error(&long));
+        assert!(EN.import_error(&long).contains("more than 500 rows"), "{}", EN.import_error(&long));
+        assert!(DA.import_error(&ImportError::NoNameColumn).contains("navn"));
+        assert!(EN.import_error(&ImportError::NoNameColumn).contains("name"));
     }
 }

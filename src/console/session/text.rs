@@ -60,6 +60,8 @@ pub struct SessionText {
     pub saving: &'static str,
     pub no_summary: &'static str,
     pub bad_date: &'static str,
+    /// A next step's link that breaks the link rule (`domain::link`).
+    pub unsafe_link: &'static str,
     pub no_referral: &'static str,
     pub outbox_unavailable: &'static str,
     pub logged_title: &'static str,
@@ -152,6 +154,8 @@ pub const DA: SessionText = SessionText {
     saving: "Gemmer …",
     no_summary: "Skriv kort, hvad der blev gjort.",
     bad_date: "En frist skal skrives som ÅÅÅÅ-MM-DD.",
+    unsafe_link: "Et link skal begynde med https:// (eller være tel: eller mailto:). Andre links kan køre kode eller \
+                  åbne filer hos borgeren og kommer ikke med på kvitteringen.",
     no_referral: "Vælg, hvor borgeren er henvist til.",
     outbox_unavailable: "Henvendelsen kan ikke logges, fordi udbakken ikke kunne åbnes:",
     logged_title: "Henvendelsen er logget",
@@ -244,6 +248,8 @@ pub const EN: SessionText = SessionText {
     saving: "Saving …",
     no_summary: "Say briefly what was done.",
     bad_date: "A due date must be written as YYYY-MM-DD.",
+    unsafe_link: "A link must start with https:// (or be tel: or mailto:). Other links can run code or open files on \
+                  the citizen's device and are left off the receipt.",
     no_referral: "Choose where the citizen was referred to.",
     outbox_unavailable: "The session cannot be logged because the outbox could not be opened:",
     logged_title: "Session logged",
@@ -298,6 +304,7 @@ impl SessionText {
         match problem {
             WrapProblem::NoSummary => self.no_summary,
             WrapProblem::BadDate => self.bad_date,
+            WrapProblem::UnsafeLink => self.unsafe_link,
             WrapProblem::NoReferral => self.no_referral,
         }
     }

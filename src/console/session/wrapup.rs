@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, Utc};
 
 use super::ActiveSession;
-use crate::domain::{ContactKind, DigitalReadiness, GuideRun, Language, NextStep, Outcome};
+use crate::domain::{ContactKind, DigitalReadiness, GuideRun, Language, NextStep, Outcome, is_safe_link};
 use crate::guides::library::Library;
 use crate::history::api::SessionInput;
 
@@ -49,6 +49,8 @@ pub struct WrapUp {
 pub enum WrapProblem {
     NoSummary,
     BadDate,
+    /// A next step's link is not `https:`, `tel:` or `mailto:`; it would be left off the receipt.
+    UnsafeLink,
     NoReferral,
 }
 
@@ -96,6 +98,9 @@ impl WrapUp {
                     text => Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| WrapProblem::BadDate)?),
                 };
                 let url = Some(s.url.trim().to_owned()).filter(|u| !u.is_empty());
+                if url.as_deref().is_some_and(|u| !is_safe_link(u)) {
+                    return Err(WrapProblem::UnsafeLink);
+                }
                 Ok(NextStep { text: s.text.trim().to_owned(), due, url })
             })
             .collect()
@@ -128,6 +133,15 @@ impl WrapUp {
             referral,
             group: None,
         })
+    }
+}
+
+impl NextStepDraft {
+    /// Whether the link typed is one the receipt will carry: empty, or `https:`, `tel:` or `mailto:`.
+    #[must_use]
+    pub fn link_is_safe(&self) -> bool {
+        let url = self.url.trim();
+        url.is_empty() || is_safe_link(url)
     }
 }
 
@@ -189,5 +203,33 @@ mod tests {
         assert_eq!(steps[0].due, NaiveDate::from_ymd_opt(2026, 12, 1));
         form.next_steps[0].due = "1. december".into();
         assert_eq!(form.checked_next_steps(), Err(WrapProblem::BadDate));
+    }
+
+    #[test]
+    fn a_next_step_link_must_be_https_tel_or_mailto() {
+        let form = |url: &str| WrapUp {
+            outcome: Outcome::Completed,
+            kind: ContactKind::Transaction,
+            summary: "x".into(),
+            next_steps: vec![NextStepDraft { text: "Læs brevet".into(), due: String::new(), url: url.into() }],
+            notes: String::new(),
+            readiness: DigitalReadiness::Unknown,
+            referral: None,
+            problem: None,
+            focus_log: false,
+            saving: false,
+        };
+        for url in ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "file:///etc/passwd", "http://borger.dk/", "data:,x"]
+        {
+            let form = form(url);
+            assert!(!form.next_steps[0].link_is_safe(), "{url}");
+            assert_eq!(form.checked_next_steps(), Err(WrapProblem::UnsafeLink), "{url}");
+        }
+        for url in ["", "  https://www.borger.dk/flytning  ", "tel:+4533663366", "mailto:x@kk.dk"] {
+            let form = form(url);
+            assert!(form.next_steps[0].link_is_safe(), "{url}");
+            let steps = form.checked_next_steps().expect("a safe link");
+            assert_eq!(steps[0].url.as_deref(), Some(url.trim()).filter(|u| !u.is_empty()));
+        }
     }
 }

@@ -117,8 +117,8 @@ fn step_ui(look: &Look, step: &Step, guides_root: &std::path::Path, ui: &mut Ui)
             ui.set_width(width * (1.0 - IMAGE_SHARE) - ui.spacing().item_spacing.x);
             text_ui(look, step, ui);
         });
-        // Image paths are relative to the guide directory's parent, as the checks resolve them.
-        let path = guides_root.join(image);
+        // Resolved as the checks resolve it: a path that would leave assets/ shows no picture at all.
+        let Ok(path) = crate::guides::library::resolve_image(guides_root, image) else { return };
         ui.add(
             egui::Image::new(format!("file://{}", path.display()))
                 .max_width(width * IMAGE_SHARE)

@@ -70,8 +70,12 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
     keyboard(step, walk, finished.is_some(), ui, commands);
     heading(ui, format!("📖 {}", main.title.get(view.lang)));
     ui.horizontal_wrapped(|ui| {
-        if ui.button(t.open_solution).on_hover_text(&guide.solution.url).clicked() {
-            ui.ctx().open_url(egui::OpenUrl::new_tab(&guide.solution.url));
+        // The checks already refuse any other link; the browser is only ever handed one that passes the rule.
+        let solution = Some(guide.solution.url.as_str()).filter(|url| crate::domain::is_safe_link(url));
+        if let Some(url) = solution
+            && ui.button(t.open_solution).on_hover_text(url).clicked()
+        {
+            ui.ctx().open_url(egui::OpenUrl::new_tab(url));
         }
         let label = if guides.citizen_view { format!("{} ✔", t.citizen_view) } else { t.citizen_view.to_owned() };
         if ui.button(label).on_hover_text("Ctrl+B").clicked() {
@@ -171,9 +175,8 @@ fn step_ui(
     });
     ui.label(RichText::new(format!("🖥 {}", t.screen)).strong());
     ui.label(step.screen.get(view.lang));
-    if let Some(image) = &step.image {
-        // Image paths are relative to the guide directory's parent, as the checks resolve them.
-        let path = guides_root.join(image);
+    // Resolved as the checks resolve it: a path that would leave assets/ shows no picture at all.
+    if let Some(path) = step.image.as_deref().and_then(|i| crate::guides::library::resolve_image(guides_root, i).ok()) {
         ui.add(
             egui::Image::new(format!("file://{}", path.display()))
                 .max_width(ui.available_width())

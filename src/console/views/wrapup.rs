@@ -31,7 +31,7 @@ pub fn panel_ui(view: &ViewCtx<'_>, wrap: &mut WrapUp, ui: &mut Ui, commands: &m
             ui.separator();
             choices_ui(view, s, wrap, ui);
             ui.separator();
-            next_steps_ui(s, wrap, ui);
+            next_steps_ui(view, s, wrap, ui);
             ui.separator();
             notes_ui(view, s, wrap, ui);
             referral_ui(view.lang, s, wrap, ui);
@@ -96,7 +96,7 @@ fn choices_ui(view: &ViewCtx<'_>, s: &SessionText, wrap: &mut WrapUp, ui: &mut U
     ui.add(egui::TextEdit::singleline(&mut wrap.summary).desired_width(f32::INFINITY)).labelled_by(label.id);
 }
 
-fn next_steps_ui(s: &SessionText, wrap: &mut WrapUp, ui: &mut Ui) {
+fn next_steps_ui(view: &ViewCtx<'_>, s: &SessionText, wrap: &mut WrapUp, ui: &mut Ui) {
     ui.label(RichText::new(s.next_steps).strong());
     let mut remove = None;
     for (index, step) in wrap.next_steps.iter_mut().enumerate() {
@@ -114,6 +114,10 @@ fn next_steps_ui(s: &SessionText, wrap: &mut WrapUp, ui: &mut Ui) {
                     remove = Some(index);
                 }
             });
+            // Said as it is typed, not only when logging, so the link is fixed while it is in mind.
+            if !step.link_is_safe() {
+                ui.label(RichText::new(format!("⚠ {}", s.unsafe_link)).color(view.palette.error_fg).strong());
+            }
         });
     }
     if let Some(index) = remove {
