@@ -11,7 +11,7 @@ use medbetjening::domain::AuthorityCatalog;
 use medbetjening::history::api::MAX_BODY_BYTES;
 use medbetjening::history::service::guard::RateLimit;
 use medbetjening::history::service::tls::{self, TlsListener};
-use medbetjening::history::service::{self, AppState, ServiceOptions};
+use medbetjening::history::service::{self, AppState, ConnectionLimits, ServiceOptions};
 use medbetjening::history::store::{Store, StoreOptions};
 
 use super::{CommandResult, interrupted};
@@ -40,6 +40,16 @@ pub struct ServeOptions {
     /// Requests per second one token may make (a short burst of 4× that is allowed); 0 turns the limit off.
     #[arg(long, value_name = "N", default_value_t = 50)]
     pub rate_limit: u32,
+    /// Failed sign-ins one client address may make per minute before it is refused for the rest of the minute
+    /// (429) without its tokens being looked up; 0 turns the limit off (behind a proxy all clients share one).
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub auth_failures_per_minute: u32,
+    /// Seconds a client has to send a request's header; a slower connection is closed.
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
+    /// Seconds a client has to send a request's body once its header is in; a slower request gets 400.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout: u64,
 }
 
 /// Why `serve` will not speak plain HTTP on `bind`, and what to do instead.
@@ -89,13 +99,19 @@ pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, opt
         per_second,
         burst: per_second.saturating_mul(NonZeroU32::new(4).unwrap_or(NonZeroU32::MIN)),
     });
-    let app = service::router_with(state, &ServiceOptions { body_limit, rate_limit });
+    let auth_failures_per_minute = NonZeroU32::new(options.auth_failures_per_minute);
+    let app = service::router_with(state, &ServiceOptions { body_limit, rate_limit, auth_failures_per_minute });
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(options.header_timeout),
+        body_timeout: Duration::from_secs(options.body_timeout),
+        ..ConnectionLimits::default()
+    };
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%address, store = store_kind, scheme, "contact-history service listening");
     eprintln!("Serving the contact-history API on {scheme}://{address} (Ctrl+C stops).");
     match tls {
-        Some(config) => service::serve_on(TlsListener::new(listener, config)?, app, interrupted()).await,
-        None => service::serve_on(listener, app, interrupted()).await,
+        Some(config) => service::serve_with(TlsListener::new(listener, config)?, app, limits, interrupted()).await,
+        None => service::serve_with(listener, app, limits, interrupted()).await,
     }
     .context("serving")?;
     Ok(ExitCode::SUCCESS)

@@ -300,6 +300,12 @@ pub fn session(
     if input.notes.chars().count() > MAX_NOTES {
         return Err(invalid("notes", format!("must be at most {MAX_NOTES} characters")));
     }
+    // Next steps become links on the citizen's receipt: only https, tel and mailto.
+    for (i, step) in input.next_steps.iter().enumerate() {
+        if let Some(Err(error)) = step.url.as_deref().map(crate::domain::check_link) {
+            return Err(invalid(format!("next_steps[{i}].url"), error.to_string()));
+        }
+    }
     if let Some(group) = &input.group {
         group_part(input, group)?;
     }

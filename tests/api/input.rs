@@ -160,7 +160,31 @@ async fn values_that_do_not_parse_are_never_echoed(db: Db) {
     assert!(!body.to_string().contains("0707614285"), "{body}");
 }
 
+async fn next_step_links_are_https_tel_or_mailto_only(db: Db) {
+    let service = TestService::start_on(db).await;
+    let citizen = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
+    let with_link = |url: &str| {
+        let mut body = session_body(citizen, "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z");
+        body["next_steps"] = json!([{"text": "Læs kvitteringen"}, {"text": "Åbn løsningen", "url": url}]);
+        body
+    };
+    for url in
+        ["javascript:alert(1)", "file:///etc/passwd", "http://borger.dk", " https://borger.dk", "data:text/html,x"]
+    {
+        let path = format!("/v1/sessions/{}", uuid::Uuid::new_v4());
+        let (status, body) = send(&service, Role::Counter, "PUT", &path, Some(&with_link(url))).await;
+        assert_eq!(status, 422, "{url}: {body}");
+        assert!(message(&body).starts_with("next_steps[1].url:"), "{body}");
+        assert!(!message(&body).contains("alert") && !message(&body).contains("passwd"), "{body}");
+    }
+    for url in ["https://www.borger.dk/flytning", "tel:+4533663366", "mailto:borgerservice@kk.dk"] {
+        let path = format!("/v1/sessions/{}", uuid::Uuid::new_v4());
+        assert_eq!(send(&service, Role::Counter, "PUT", &path, Some(&with_link(url))).await.0, 201, "{url}");
+    }
+}
+
 crate::on_both_databases!(
+    next_step_links_are_https_tel_or_mailto_only,
     control_characters_are_refused_in_every_text_naming_the_field,
     times_far_off_and_impossible_sessions_are_422,
     list_filters_are_bounded_and_name_searches_need_a_real_word,

@@ -1,7 +1,9 @@
 //! Extractors: the authenticated caller, the purpose of a read, and JSON/query/path with our error shape.
 
+use std::net::SocketAddr;
+
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
@@ -32,22 +34,33 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let failures = parts.extensions.get::<super::guard::AuthFailures>().cloned();
+        let address = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+        let guard = failures.as_ref().zip(address);
+        if let Some((failures, address)) = guard {
+            failures.check(address)?;
+        }
+        let failed = |error: ApiError| {
+            if let Some((failures, address)) = guard {
+                failures.failed(address);
+            }
+            error
+        };
         let header = parts
             .headers
             .get(AUTHORIZATION)
-            .ok_or_else(|| ApiError::unauthorized("send 'Authorization: Bearer <token>'"))?;
+            .ok_or_else(|| failed(ApiError::unauthorized("send 'Authorization: Bearer <token>'")))?;
         let token = header
             .to_str()
             .ok()
             .and_then(|h| h.strip_prefix("Bearer "))
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("the Authorization header must be 'Bearer <token>'"))?;
-        let staff = state
-            .store
-            .staff_by_token(token)
-            .await?
-            .ok_or_else(|| ApiError::unauthorized("the token is not valid (unknown, rotated or disabled)"))?;
+            .ok_or_else(|| failed(ApiError::unauthorized("the Authorization header must be 'Bearer <token>'")))?;
+        let staff =
+            state.store.staff_by_token(token).await?.ok_or_else(|| {
+                failed(ApiError::unauthorized("the token is not valid (unknown, rotated or disabled)"))
+            })?;
         if let Some(limiter) = parts.extensions.get::<super::guard::Limiter>() {
             limiter.check(staff.id)?;
         }
@@ -97,6 +110,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is too large")
+            } else if timed_out(&rejection) {
+                ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", "the request body did not arrive in time")
             } else {
                 ApiError::bad_request("unreadable_body", "the request body could not be read")
             }
@@ -110,6 +125,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
         let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
         Ok(Self(value))
     }
+}
+
+/// Whether reading a body failed because the connection loop's deadline ran out.
+fn timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
 }
 
 /// `application/json`, or a `+json` type, as axum's own JSON extractor accepts.

@@ -1,8 +1,12 @@
-//! Abuse resistance around the handlers: a per-token rate limit (429 with `Retry-After`) and security headers on
-//! every answer. Body size, page size and search length are bounded where they are read.
+//! Abuse resistance around the handlers: a per-token rate limit and a limit on failed sign-ins per client address
+//! (both 429 with `Retry-After`), and security headers on every answer. Body size, page size and search length
+//! are bounded where they are read; slow clients are cut off by the connection loop (`server.rs`).
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -42,6 +46,52 @@ impl Limiter {
             self.0.retain_recent();
         }
         Ok(())
+    }
+}
+
+/// The window failed sign-ins are counted in.
+const FAILURE_WINDOW: Duration = Duration::from_mins(1);
+/// Addresses remembered at most; past it, those whose window has passed are forgotten.
+const MAX_ADDRESSES: usize = 10_000;
+
+/// Failed sign-ins (a missing, malformed, unknown, rotated or disabled token) per client address and minute.
+/// Past the limit, an address is refused with 429 before its token is looked up, so guessing tokens costs the
+/// database nothing. Behind a reverse proxy every client shares the proxy's address: raise or turn off the limit.
+#[derive(Clone)]
+pub struct AuthFailures {
+    per_minute: u32,
+    counts: Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>,
+}
+
+impl AuthFailures {
+    #[must_use]
+    pub fn new(per_minute: NonZeroU32) -> Self {
+        Self { per_minute: per_minute.get(), counts: Arc::default() }
+    }
+
+    /// Refuses an address that failed too often in its current window.
+    pub fn check(&self, address: IpAddr) -> Result<(), ApiError> {
+        let counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        match counts.get(&address) {
+            Some((start, failures)) if *failures >= self.per_minute && start.elapsed() < FAILURE_WINDOW => {
+                let wait = FAILURE_WINDOW.saturating_sub(start.elapsed());
+                Err(ApiError::too_many_requests(wait.as_secs().max(1)))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed sign-in from `address`.
+    pub fn failed(&self, address: IpAddr) {
+        let mut counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        if counts.len() > MAX_ADDRESSES {
+            counts.retain(|_, (start, _)| start.elapsed() < FAILURE_WINDOW);
+        }
+        let entry = counts.entry(address).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= FAILURE_WINDOW {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
     }
 }
 

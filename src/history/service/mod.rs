@@ -13,6 +13,7 @@ pub mod extract;
 pub mod guard;
 mod identity;
 mod meta;
+mod server;
 mod sessions;
 mod staff;
 mod stats;
@@ -35,6 +36,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
 use self::error::{ApiError, ErrorTrace};
+pub use self::server::{ConnectionLimits, serve_with};
 use super::api::MAX_BODY_BYTES;
 use super::store::Store;
 use crate::domain::AuthorityCatalog;
@@ -124,11 +126,13 @@ pub struct ServiceOptions {
     pub body_limit: usize,
     /// Requests per token; `None` lets everything through (tests, the embedded single-user service).
     pub rate_limit: Option<guard::RateLimit>,
+    /// Failed sign-ins per client address and minute; `None` counts none.
+    pub auth_failures_per_minute: Option<std::num::NonZeroU32>,
 }
 
 impl Default for ServiceOptions {
     fn default() -> Self {
-        Self { body_limit: MAX_BODY_BYTES, rate_limit: None }
+        Self { body_limit: MAX_BODY_BYTES, rate_limit: None, auth_failures_per_minute: None }
     }
 }
 
@@ -143,6 +147,10 @@ pub fn router_with(state: AppState, options: &ServiceOptions) -> Router {
     let doc = Arc::new(doc);
     let routes = match options.rate_limit {
         Some(limit) => routes.layer(axum::Extension(guard::Limiter::new(limit))),
+        None => routes,
+    };
+    let routes = match options.auth_failures_per_minute {
+        Some(limit) => routes.layer(axum::Extension(guard::AuthFailures::new(limit))),
         None => routes,
     };
     let routes = routes
@@ -200,16 +208,15 @@ pub async fn serve(
     serve_on(listener, router(state), shutdown).await
 }
 
-/// Serves `app` on any listener (plain TCP, or [`tls::TlsListener`] for HTTPS) until `shutdown` completes, then
-/// finishes the requests in flight.
+/// Serves `app` on any listener (plain TCP, or [`tls::TlsListener`] for HTTPS) with the default
+/// [`ConnectionLimits`] until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve_on<L>(
     listener: L,
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()>
 where
-    L: axum::serve::Listener,
-    L::Addr: std::fmt::Debug,
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
 {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    serve_with(listener, app, ConnectionLimits::default(), shutdown).await
 }
