@@ -184,7 +184,7 @@ async fn a_contact_that_names_nobody_is_queued_once_and_bad_input_is_still_refus
 
     // Linking to a citizen that does not exist, or from a queue entry that does not, changes nothing.
     let (status, body) = supervisor.link(first.unmatched_id, Uuid::new_v4()).await;
-    assert_eq!((status, code(&body)), (422, "unknown_citizen"));
+    assert_eq!((status, code(&body)), (404, "not_found"), "an unknown citizen is not found, like an unknown contact");
     let (status, _) = supervisor.link(Uuid::new_v4(), citizen).await;
     assert_eq!(status, 404);
     assert_eq!(supervisor.queue().await.events.len(), 1);

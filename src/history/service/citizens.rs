@@ -1,7 +1,7 @@
 //! Finding citizens, their profile, the audited full CPR number, registry writes and the access-request export.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -148,9 +148,10 @@ async fn search_citizens(
 async fn put_citizen(
     State(state): State<AppState>,
     caller: Caller,
-    AppJson(input): AppJson<CitizenInput>,
+    request: Request,
 ) -> ApiResult<(StatusCode, Json<CitizenWrite>)> {
     caller.require(Capability::WriteCitizens)?;
+    let input: CitizenInput = AppJson::read(request).await?;
     let writer = RecordWriter::Registry { fictitious: input.fictitious };
     let citizen = ingest::citizen(input, Uuid::new_v4())?;
     match state.store.upsert_citizen(&citizen, writer, state.now()).await? {

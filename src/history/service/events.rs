@@ -1,7 +1,7 @@
 //! The cross-channel timeline and the ingest of contacts from channel systems.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use utoipa_axum::router::OpenApiRouter;
@@ -42,12 +42,9 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         (status = 422, body = ErrorBody, description = "invalid field, or an `id` that names no citizen"),
     )
 )]
-async fn post_event(
-    State(state): State<AppState>,
-    caller: Caller,
-    AppJson(input): AppJson<EventInput>,
-) -> ApiResult<Response> {
+async fn post_event(State(state): State<AppState>, caller: Caller, request: Request) -> ApiResult<Response> {
     caller.require(Capability::WriteEvents)?;
+    let input: EventInput = AppJson::read(request).await?;
     Ok(match ingest::ingest_event(&state.store, &input, &state.authorities, state.now()).await? {
         Ingested::Stored { id, created: true } => (StatusCode::CREATED, Json(EventWrite { id, created: true })),
         Ingested::Stored { id, created: false } => (StatusCode::OK, Json(EventWrite { id, created: false })),

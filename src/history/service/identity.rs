@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -98,8 +98,9 @@ async fn reveal_identifier(
         (status = 201, body = LinkWrite, description = "stored in the citizen's timeline"),
         (status = 200, body = LinkWrite, description = "the contact was already stored; taken off the queue"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody, description = "no such queued contact (or it was linked already)"),
-        (status = 422, body = ErrorBody, description = "no such citizen, or the contact no longer passes the checks"),
+        (status = 404, body = ErrorBody,
+            description = "no such queued contact (or it was linked already), or no such citizen"),
+        (status = 422, body = ErrorBody, description = "the contact no longer passes the checks"),
     )
 )]
 async fn link_unmatched(
@@ -107,11 +108,13 @@ async fn link_unmatched(
     caller: Caller,
     ReadPurpose(purpose): ReadPurpose,
     AppPath(id): AppPath<Uuid>,
-    AppJson(input): AppJson<LinkInput>,
+    request: Request,
 ) -> ApiResult<(StatusCode, Json<LinkWrite>)> {
     caller.require(Capability::ResolveIdentity)?;
+    let input: LinkInput = AppJson::read(request).await?;
     let queued = state.store.unmatched_event(id).await?.ok_or_else(|| ApiError::not_found("queued contact"))?;
-    let citizen = state.store.live_citizen(input.citizen_id).await?.ok_or(InputError::UnknownCitizen("id"))?;
+    // The contact and the citizen are both named by id, and both must exist: an unknown one is not found.
+    let citizen = state.store.live_citizen(input.citizen_id).await?.ok_or_else(|| ApiError::not_found("citizen"))?;
     let event = ingest::event(&queued.event, citizen.id, &state.authorities)?;
     let criterion = Some(format!("unmatched:{id}"));
     record(&state, &caller, AuditAction::LinkEvent, purpose, criterion, vec![citizen.id]).await?;
@@ -158,9 +161,10 @@ async fn merge_citizens(
     caller: Caller,
     ReadPurpose(purpose): ReadPurpose,
     AppPath(into): AppPath<Uuid>,
-    AppJson(input): AppJson<MergeInput>,
+    request: Request,
 ) -> ApiResult<(StatusCode, Json<MergeWrite>)> {
     caller.require(Capability::ResolveIdentity)?;
+    let input: MergeInput = AppJson::read(request).await?;
     let from = input.from;
     match state.store.check_merge(into, from).await? {
         MergeCheck::Allowed => {}

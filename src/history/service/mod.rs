@@ -7,6 +7,7 @@
 mod audit;
 mod audit_writer;
 mod citizens;
+pub mod document;
 pub mod error;
 mod events;
 pub mod extract;
@@ -113,10 +114,18 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// The service's OpenAPI document.
+/// The service's OpenAPI document as the handlers describe themselves.
 #[must_use]
 pub fn openapi() -> utoipa::openapi::OpenApi {
     api().1
+}
+
+/// The document as the service serves it: [`openapi`] with the rules it checks declared (see [`document`]).
+#[must_use]
+pub fn openapi_document(authorities: &AuthorityCatalog) -> serde_json::Value {
+    let mut doc = serde_json::to_value(openapi()).unwrap_or_default();
+    document::declare(&mut doc, authorities);
+    doc
 }
 
 /// Limits of one service instance that are not part of what handlers see.
@@ -144,6 +153,8 @@ pub fn router(state: AppState) -> Router {
 /// [`router`] with explicit limits.
 pub fn router_with(state: AppState, options: &ServiceOptions) -> Router {
     let (routes, doc) = api();
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    document::declare(&mut doc, &state.authorities);
     let doc = Arc::new(doc);
     let routes = match options.rate_limit {
         Some(limit) => routes.layer(axum::Extension(guard::Limiter::new(limit))),

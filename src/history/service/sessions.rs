@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -42,9 +42,10 @@ async fn put_session(
     State(state): State<AppState>,
     caller: Caller,
     AppPath(id): AppPath<Uuid>,
-    AppJson(input): AppJson<SessionInput>,
+    request: Request,
 ) -> ApiResult<(StatusCode, Json<SessionWrite>)> {
     caller.require(Capability::WriteSessions)?;
+    let input: SessionInput = AppJson::read(request).await?;
     let mut owner = None;
     if let Some(citizen) = input.citizen_id {
         // A session for a record merged since the tab was opened is kept for the record it went to, not refused.

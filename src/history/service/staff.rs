@@ -1,7 +1,7 @@
 //! Staff management (admins): list, add, disable or enable, and rotate a token. Tokens are shown once.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -38,9 +38,10 @@ async fn list_staff(State(state): State<AppState>, caller: Caller) -> ApiResult<
 async fn add_staff(
     State(state): State<AppState>,
     caller: Caller,
-    AppJson(input): AppJson<StaffInput>,
+    request: Request,
 ) -> ApiResult<(StatusCode, Json<StaffToken>)> {
     caller.require(Capability::ManageStaff)?;
+    let input: StaffInput = AppJson::read(request).await?;
     let name = field("name", &input.name)?;
     let site = field("site", &input.site)?;
     let (staff, token) = state.store.add_staff(name, input.role, site, state.now()).await?;
