@@ -58,10 +58,27 @@ async fn trainer_cannot_see(service: &TestService, id: uuid::Uuid, cpr: &Cpr) {
     assert!(found.citizens.is_empty());
 }
 
+/// Imports a real person's registry record with `medbetjening import`, as a municipality's feed would.
+async fn import_real_person(service: &TestService, cpr: &Cpr) -> uuid::Uuid {
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("registry.jsonl");
+    let mut line = serde_json::to_value(real_person(cpr)).expect("json");
+    line["type"] = serde_json::json!("citizen");
+    std::fs::write(&file, format!("{line}\n")).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_medbetjening"))
+        .args(["import", &file.display().to_string(), "--database", &service.database])
+        .env_remove("MEDBETJENING_DATABASE")
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let lookup = medbetjening::history::store::CitizenLookup::Cpr(*cpr);
+    service.store.find_citizens(&lookup, false, 2).await.expect("find").remove(0).id
+}
+
 async fn demo_data_leaves_a_real_citizen_with_a_generated_number_alone(db: Db) {
     let service = TestService::start_on(db).await;
     let cpr = first_demo_cpr(7).await;
-    let id = service.client(Role::Integration).put_citizen(&real_person(&cpr)).await.expect("stored").id;
+    let id = import_real_person(&service, &cpr).await;
     let before = stored(&service, id).await;
     assert!(!before.fictitious);
 
