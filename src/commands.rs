@@ -16,7 +16,9 @@ use medbetjening::history::embedded::{self, EmbeddedOptions};
 use medbetjening::history::import::{self, Progress};
 use medbetjening::history::outbox::{self, EntryState, Fault, Outbox, OutboxEvent};
 use medbetjening::history::service;
-use medbetjening::history::store::{AuditAge, CheckpointKey, PruneOutcome, SignatureCheck, Store};
+use medbetjening::history::store::{
+    AuditAge, CheckpointKey, PruneOutcome, SchemaPolicy, SignatureCheck, Store, StoreOptions,
+};
 use uuid::Uuid;
 
 type CommandResult = anyhow::Result<ExitCode>;
@@ -26,12 +28,74 @@ mod serve;
 pub use scenarios::CastSource;
 pub use serve::{ServeOptions, serve};
 
-async fn open(database: &str) -> anyhow::Result<Store> {
-    Store::open(database).await.context("opening the database")
+/// Which database a command works on: a URL on the command line or in `MEDBETJENING_DATABASE`, or read from a
+/// file (`--database-file`, `MEDBETJENING_DATABASE_FILE`) so a password never has to be on a command line. The
+/// password may also come from `PGPASSWORD` or `~/.pgpass`, as for `psql`. The value is never shown in `--help`.
+#[derive(Debug, clap::Args)]
+pub struct DatabaseArgs {
+    /// `sqlite:PATH` or `postgres://USER@HOST/DB?sslmode=verify-full&sslrootcert=CA.pem`.
+    #[arg(long, env = "MEDBETJENING_DATABASE", hide_env_values = true, required_unless_present = "database_file")]
+    database: Option<String>,
+    /// A file (readable by its owner only) holding the database URL on its first line.
+    #[arg(long, env = "MEDBETJENING_DATABASE_FILE", value_name = "PATH", conflicts_with = "database")]
+    database_file: Option<PathBuf>,
 }
 
-/// Resolves when the process is asked to stop (Ctrl+C).
+impl DatabaseArgs {
+    /// The database URL, from the argument or the file.
+    pub fn url(&self) -> anyhow::Result<String> {
+        match (&self.database, &self.database_file) {
+            (Some(url), _) => Ok(url.trim().to_owned()),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the database URL from {}", path.display()))?;
+                let url = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('#'));
+                url.map(str::to_owned).with_context(|| format!("{} holds no database URL", path.display()))
+            }
+            (None, None) => bail!("give the database with --database or --database-file"),
+        }
+    }
+}
+
+/// Opens a shared store whose schema must already be this program's (see `migrate`).
+async fn open(database: &str) -> anyhow::Result<Store> {
+    let options = StoreOptions { schema: SchemaPolicy::Require, ..StoreOptions::default() };
+    Store::open_with(database, &options).await.context("opening the database")
+}
+
+/// `migrate`: creates or upgrades the schema, as the database's owner.
+pub async fn migrate(database: &str) -> CommandResult {
+    let (store, applied) = Store::migrate_url(database, &StoreOptions::default()).await.context("migrating")?;
+    let version = medbetjening::history::store::program_version(store.kind());
+    match applied.as_slice() {
+        [] => println!("The schema is at version {version} already; nothing to do."),
+        applied => println!(
+            "Applied {} migration{} ({}); the schema is at version {version}.",
+            applied.len(),
+            if applied.len() == 1 { "" } else { "s" },
+            applied.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves when the process is asked to stop: Ctrl+C (SIGINT), or SIGTERM as systemd and Kubernetes send it.
 async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut terminate), Ok(mut interrupt)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+        {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+            return;
+        }
+        tracing::warn!("cannot listen for SIGTERM; only Ctrl+C stops the service gracefully");
+    }
     if tokio::signal::ctrl_c().await.is_err() {
         // Without a signal handler the only way out is killing the process; wait forever.
         std::future::pending::<()>().await;
@@ -273,16 +337,21 @@ pub async fn demo_data(
     let store = open(database).await?;
     let started = Instant::now();
     let options = DemoOptions { citizens, heavy: heavy.min(citizens), seed, anchor: Utc::now(), max_events };
-    let mut progress = progress_line("citizens", Some(citizens.into()));
-    let report = demo::generate(&store, &options, |done, _| progress(done.into())).await?;
-    eprintln!();
-    println!(
-        "{} citizens created, {} already there; {} contacts stored in {:.1} s. All are fictitious.",
-        report.citizens_created,
-        report.citizens_unchanged,
-        report.events_created,
-        started.elapsed().as_secs_f64()
-    );
+    let report = if citizens == 0 {
+        demo::DemoReport::default()
+    } else {
+        let mut progress = progress_line("citizens", Some(citizens.into()));
+        let report = demo::generate(&store, &options, |done, _| progress(done.into())).await?;
+        eprintln!();
+        println!(
+            "{} citizens created, {} already there; {} contacts stored in {:.1} s. All are fictitious.",
+            report.citizens_created,
+            report.citizens_unchanged,
+            report.events_created,
+            started.elapsed().as_secs_f64()
+        );
+        report
+    };
     if report.conflicts > 0 {
         eprintln!(
             "error: {} generated citizens left out: a record that is not fictitious (or more than one record) \
@@ -297,13 +366,20 @@ pub async fn demo_data(
     Ok(if report.conflicts + cast_conflicts > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// The authority catalogue from a TSV file, or the shipped one.
+pub fn authority_catalog(path: Option<&Path>) -> anyhow::Result<AuthorityCatalog> {
+    let Some(path) = path else { return Ok(AuthorityCatalog::builtin()) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    AuthorityCatalog::parse(&text).with_context(|| format!("in {}", path.display()))
+}
+
 /// `import FILE`.
-pub async fn import(file: &Path, database: &str) -> CommandResult {
+pub async fn import(file: &Path, database: &str, authorities: Option<&Path>) -> CommandResult {
+    let authorities = authority_catalog(authorities)?;
     let store = open(database).await?;
     let handle = tokio::fs::File::open(file).await.with_context(|| format!("opening {}", file.display()))?;
     let total = handle.metadata().await.ok().map(|m| m.len());
     let reader = tokio::io::BufReader::new(handle);
-    let authorities = AuthorityCatalog::builtin();
     let mut progress = progress_line("read", total);
     let report = import::import(&store, &authorities, reader, |p: Progress| progress(p.bytes)).await?;
     eprintln!();

@@ -15,6 +15,9 @@ struct Cli {
     /// Where the embedded demo store and local settings live (default: the platform data directory).
     #[arg(long, env = "MEDBETJENING_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+    /// How log lines on stderr are written: `text`, or `json` for a log collector.
+    #[arg(long, env = "MEDBETJENING_LOG_FORMAT", global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// Connect the console to a shared contact-history service instead of the local demo.
     #[arg(long, env = "MEDBETJENING_SERVER")]
     server: Option<String>,
@@ -46,8 +49,8 @@ enum Command {
     /// Serve the contact-history API over a database.
     Serve {
         /// `sqlite:PATH` or `postgres://…`.
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
         /// Address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: String,
@@ -64,11 +67,11 @@ enum Command {
     },
     /// Fill a store with deterministic, fictitious citizens and their cross-channel histories.
     DemoData {
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
-        /// Number of citizens.
-        #[arg(long, default_value_t = 200)]
-        citizens: u32,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
+        /// Number of citizens (200 unless --scenarios is given, which then stores the cast only).
+        #[arg(long)]
+        citizens: Option<u32>,
         /// How many of them get at least 10,000 events (for performance work).
         #[arg(long, default_value_t = 3)]
         heavy: u32,
@@ -89,8 +92,18 @@ enum Command {
     Import {
         /// The file; one JSON object per line (see README).
         file: PathBuf,
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
+        /// The TSV of authorities the service uses, if not the shipped one (as `serve --authorities`).
+        #[arg(long)]
+        authorities: Option<PathBuf>,
+    },
+    /// Create or upgrade the database schema: the one command that changes it. Run it as the database's owner
+    /// before the first start and before starting a new version; every other command refuses a schema that is
+    /// not its own.
+    Migrate {
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
     },
     /// Print the API's OpenAPI document.
     Openapi,
@@ -130,8 +143,8 @@ enum CitizenCommand {
         /// `true` or `false`.
         #[arg(long, action = clap::ArgAction::Set, value_name = "BOOL")]
         fictitious: bool,
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
     },
 }
 
@@ -139,8 +152,8 @@ enum CitizenCommand {
 enum AuditCommand {
     /// Recompute the audit chain; exit code 1 when it is broken, naming the first broken row.
     Verify {
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
         /// The checkpoint key, to check the newest checkpoint's signature (not checked without it).
         #[arg(long)]
         key_file: Option<PathBuf>,
@@ -150,8 +163,8 @@ enum AuditCommand {
         /// e.g. 180d, 26w, 6months, 1y.
         #[arg(long, value_name = "AGE")]
         older_than: medbetjening::history::store::AuditAge,
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
         /// The checkpoint key; created (32 random bytes, readable by its owner only) when it does not exist.
         #[arg(long)]
         key_file: PathBuf,
@@ -266,7 +279,7 @@ enum GuidesCommand {
     /// Check every guide in DIR (default: guides), and the practice scenarios in DIR/scenarios, and report all
     /// problems with file, line and field.
     Check {
-        #[arg(default_value = "guides")]
+        #[arg(env = "MEDBETJENING_GUIDES", default_value = "guides")]
         dir: PathBuf,
         /// Check the practice scenarios in this directory instead of DIR/scenarios.
         #[arg(long, value_name = "DIR")]
@@ -286,40 +299,60 @@ enum StaffCommand {
         /// Citizen centre, contact centre or team.
         #[arg(long)]
         site: String,
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
     },
     /// List staff members (no tokens).
     List {
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
     },
     /// Stop a staff member's token working (at once, on every instance).
     Disable {
         id: uuid::Uuid,
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
     },
     /// Let a disabled staff member's token work again.
     Enable {
         id: uuid::Uuid,
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
     },
     /// Give a staff member a new token and print it (once); the old one stops working.
     Rotate {
         id: uuid::Uuid,
-        #[arg(long, env = "MEDBETJENING_DATABASE")]
-        database: String,
+        #[command(flatten)]
+        database: commands::DatabaseArgs,
     },
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// One line of text per event; coloured only on a terminal.
+    #[default]
+    Text,
+    /// One JSON object per line, for a log collector.
+    Json,
+}
+
+/// Logs to stderr at `RUST_LOG` (default `info`). The console's own embedded service keeps its access lines to
+/// itself unless `RUST_LOG` asks for them.
+fn init_logging(format: LogFormat, console: bool) {
+    use std::io::IsTerminal;
+    let default = if console { "info,sqlx=warn,medbetjening::access=warn" } else { "info,sqlx=warn" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).init(),
+        LogFormat::Json => builder.json().with_ansi(false).init(),
+    }
 }
 
 fn main() -> ExitCode {
     let Some(cli) = plain_http_checked(Cli::parse()) else { return ExitCode::FAILURE };
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging(cli.log_format, cli.command.is_none());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().thread_name("medbetjening-io").build()
     {
         Ok(runtime) => runtime,
@@ -342,76 +375,88 @@ fn main() -> ExitCode {
             cli.shot.script(),
         );
     }
-    let result = runtime.block_on(async move {
-        match cli.command {
-            #[cfg(not(feature = "console"))]
-            None => commands::embedded_demo(data_dir).await,
-            #[cfg(feature = "console")]
-            None => unreachable!("the console runs outside the async runtime"),
-            Some(Command::Serve { database, bind, authorities, options }) => {
-                commands::serve(&database, &bind, authorities, options).await
-            }
-            Some(Command::Staff { command: StaffCommand::Add { name, role, site, database } }) => {
-                commands::staff_add(&database, &name, &role, &site).await
-            }
-            Some(Command::Staff { command: StaffCommand::List { database } }) => commands::staff_list(&database).await,
-            Some(Command::Staff { command: StaffCommand::Disable { id, database } }) => {
-                commands::staff_set_active(&database, id, false).await
-            }
-            Some(Command::Staff { command: StaffCommand::Enable { id, database } }) => {
-                commands::staff_set_active(&database, id, true).await
-            }
-            Some(Command::Staff { command: StaffCommand::Rotate { id, database } }) => {
-                commands::staff_rotate(&database, id).await
-            }
-            Some(Command::DemoData { database, citizens, heavy, seed, max_events, scenarios }) => {
-                let cast = scenarios.map(|dir| dir.map_or(commands::CastSource::Builtin, commands::CastSource::Dir));
-                commands::demo_data(&database, citizens, heavy, seed, max_events, cast).await
-            }
-            Some(Command::Import { file, database }) => commands::import(&file, &database).await,
-            Some(Command::Openapi) => commands::openapi(),
-            Some(Command::Guides { command: GuidesCommand::Check { dir, scenarios } }) => {
-                commands::guides_check(&dir, scenarios.as_deref())
-            }
-            Some(Command::Session { command: SessionCommand::Log { service, outbox, files, demo_count, citizen } }) => {
-                let sessions = match demo_count {
-                    Some(count) => commands::Sessions::Demo { count, citizen },
-                    None => commands::Sessions::Files(files),
-                };
-                let ca_file = service.ca_file.as_deref();
-                commands::session_log(&service.server, &service.token, ca_file, outbox.path, sessions).await
-            }
-            Some(Command::Outbox { command: OutboxCommand::Status { outbox } }) => {
-                commands::outbox_status(outbox.path).await
-            }
-            Some(Command::Outbox { command: OutboxCommand::Flush { service, outbox } }) => {
-                commands::outbox_flush(&service.server, &service.token, service.ca_file.as_deref(), outbox.path).await
-            }
-            Some(Command::Outbox { command: OutboxCommand::Relog { id, outbox } }) => {
-                commands::outbox_decide(outbox.path, id, commands::Decision::Relog).await
-            }
-            Some(Command::Outbox { command: OutboxCommand::Requeue { id, outbox } }) => {
-                commands::outbox_decide(outbox.path, id, commands::Decision::Requeue).await
-            }
-            Some(Command::Outbox { command: OutboxCommand::SetAside { id, outbox } }) => {
-                commands::outbox_decide(outbox.path, id, commands::Decision::SetAside).await
-            }
-            Some(Command::Audit { command: AuditCommand::Verify { database, key_file } }) => {
-                commands::audit_verify(&database, key_file.as_deref()).await
-            }
-            Some(Command::Audit { command: AuditCommand::Prune { older_than, database, key_file } }) => {
-                commands::audit_prune(&database, older_than, &key_file).await
-            }
-            Some(Command::Citizen { command: CitizenCommand::SetFictitious { id, fictitious, database } }) => {
-                commands::citizen_set_fictitious(&database, id, fictitious).await
-            }
-        }
-    });
+    let result = runtime.block_on(dispatch(cli.command, data_dir));
     match result {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs a subcommand (or, without the console built in, the headless demo service).
+// The data directory serves only the headless demo; with the console built in, the console takes it instead.
+#[cfg_attr(feature = "console", allow(unused_variables))]
+async fn dispatch(command: Option<Command>, data_dir: PathBuf) -> anyhow::Result<ExitCode> {
+    match command {
+        #[cfg(not(feature = "console"))]
+        None => commands::embedded_demo(data_dir).await,
+        #[cfg(feature = "console")]
+        None => unreachable!("the console runs outside the async runtime"),
+        Some(Command::Serve { database, bind, authorities, options }) => {
+            commands::serve(&database.url()?, &bind, authorities, options).await
+        }
+        Some(Command::Staff { command: StaffCommand::Add { name, role, site, database } }) => {
+            commands::staff_add(&database.url()?, &name, &role, &site).await
+        }
+        Some(Command::Staff { command: StaffCommand::List { database } }) => {
+            commands::staff_list(&database.url()?).await
+        }
+        Some(Command::Staff { command: StaffCommand::Disable { id, database } }) => {
+            commands::staff_set_active(&database.url()?, id, false).await
+        }
+        Some(Command::Staff { command: StaffCommand::Enable { id, database } }) => {
+            commands::staff_set_active(&database.url()?, id, true).await
+        }
+        Some(Command::Staff { command: StaffCommand::Rotate { id, database } }) => {
+            commands::staff_rotate(&database.url()?, id).await
+        }
+        Some(Command::DemoData { database, citizens, heavy, seed, max_events, scenarios }) => {
+            // The scenarios' cast alone is what a training store needs; more only when asked for.
+            let citizens = citizens.unwrap_or(if scenarios.is_some() { 0 } else { 200 });
+            let cast = scenarios.map(|dir| dir.map_or(commands::CastSource::Builtin, commands::CastSource::Dir));
+            commands::demo_data(&database.url()?, citizens, heavy, seed, max_events, cast).await
+        }
+        Some(Command::Import { file, database, authorities }) => {
+            commands::import(&file, &database.url()?, authorities.as_deref()).await
+        }
+        Some(Command::Migrate { database }) => commands::migrate(&database.url()?).await,
+        Some(Command::Openapi) => commands::openapi(),
+        Some(Command::Guides { command: GuidesCommand::Check { dir, scenarios } }) => {
+            commands::guides_check(&dir, scenarios.as_deref())
+        }
+        Some(Command::Session { command: SessionCommand::Log { service, outbox, files, demo_count, citizen } }) => {
+            let sessions = match demo_count {
+                Some(count) => commands::Sessions::Demo { count, citizen },
+                None => commands::Sessions::Files(files),
+            };
+            let ca_file = service.ca_file.as_deref();
+            commands::session_log(&service.server, &service.token, ca_file, outbox.path, sessions).await
+        }
+        Some(Command::Outbox { command: OutboxCommand::Status { outbox } }) => {
+            commands::outbox_status(outbox.path).await
+        }
+        Some(Command::Outbox { command: OutboxCommand::Flush { service, outbox } }) => {
+            commands::outbox_flush(&service.server, &service.token, service.ca_file.as_deref(), outbox.path).await
+        }
+        Some(Command::Outbox { command: OutboxCommand::Relog { id, outbox } }) => {
+            commands::outbox_decide(outbox.path, id, commands::Decision::Relog).await
+        }
+        Some(Command::Outbox { command: OutboxCommand::Requeue { id, outbox } }) => {
+            commands::outbox_decide(outbox.path, id, commands::Decision::Requeue).await
+        }
+        Some(Command::Outbox { command: OutboxCommand::SetAside { id, outbox } }) => {
+            commands::outbox_decide(outbox.path, id, commands::Decision::SetAside).await
+        }
+        Some(Command::Audit { command: AuditCommand::Verify { database, key_file } }) => {
+            commands::audit_verify(&database.url()?, key_file.as_deref()).await
+        }
+        Some(Command::Audit { command: AuditCommand::Prune { older_than, database, key_file } }) => {
+            commands::audit_prune(&database.url()?, older_than, &key_file).await
+        }
+        Some(Command::Citizen { command: CitizenCommand::SetFictitious { id, fictitious, database } }) => {
+            commands::citizen_set_fictitious(&database.url()?, id, fictitious).await
         }
     }
 }

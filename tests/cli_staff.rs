@@ -12,10 +12,20 @@ fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
+/// Creates the schema, as an operator does once before anything else.
+fn migrate(database: &str) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_medbetjening"))
+        .args(["migrate", "--database", database])
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "migrate: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[tokio::test]
 async fn disable_enable_and_rotate_from_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");
     let database = format!("sqlite:{}", dir.path().join("h.sqlite").display());
+    migrate(&database);
     let admin = run(&["staff", "add", "--name", "Ada", "--role", "admin", "--site", "IT", "--database", &database]);
     assert!(admin.status.success());
     let added = run(&["staff", "add", "--name", "Bo", "--role", "counter", "--site", "Nord", "--database", &database]);

@@ -49,8 +49,8 @@ async fn debug_logs_hold_no_personal_data() {
 
     let service = TestService::start().await;
     let mut input = common::citizen_input("070761-4285", NAME);
-    input.phones = vec![format!("+45 {PHONE}")];
-    input.emails = vec![EMAIL.into()];
+    input.phones = vec![format!("+45 {PHONE}")].into();
+    input.emails = vec![EMAIL.into()].into();
     let id = common::create_citizen(&service, &input).await;
     let counter = service.client(Role::Counter);
     for search in [

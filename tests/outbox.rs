@@ -261,14 +261,14 @@ async fn prepared_database(dir: &Path) -> (String, String, Uuid) {
     let database = format!("sqlite:{}", dir.join("history.sqlite").display());
     let store = Store::open(&database).await.expect("store");
     let (_, token) = store.add_staff("Kim Skranke", Role::Counter, "Borgerservice", Utc::now()).await.expect("staff");
-    let citizen = medbetjening::history::ingest::citizen(citizen_input("0707614285", "Jens Jensen"), Uuid::new_v4())
-        .expect("citizen");
+    let update = medbetjening::history::ingest::citizen(citizen_input("0707614285", "Jens Jensen")).expect("citizen");
+    let id = Uuid::new_v4();
     store
-        .upsert_citizen(&citizen, medbetjening::history::store::RecordWriter::Seed, Utc::now())
+        .upsert_citizen(&update, id, medbetjening::history::store::RecordWriter::Seed, Utc::now())
         .await
         .expect("stored citizen");
     store.close().await;
-    (database, token.0, citizen.id)
+    (database, token.0, id)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -25,6 +25,15 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
+/// Creates the schema, as an operator does once before anything else.
+fn migrate(database: &str) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_medbetjening"))
+        .args(["migrate", "--database", database])
+        .output()
+        .expect("the binary runs");
+    assert!(out.status.success(), "migrate: {}", String::from_utf8_lossy(&out.stderr));
+}
+
 #[test]
 fn the_shipped_guides_and_scenarios_pass_the_check() {
     let output = run(&["guides", "check"]);
@@ -100,6 +109,7 @@ fn a_broken_corpus_is_refused_with_each_file_line_and_field() {
 fn demo_data_stores_the_cast_once() {
     let dir = tempfile::tempdir().expect("dir");
     let database = format!("sqlite:{}", dir.path().join("h.sqlite").display());
+    migrate(&database);
     let args = ["demo-data", "--database", &database, "--citizens", "3", "--heavy", "0", "--scenarios"];
     let first = run(&args);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));

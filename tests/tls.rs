@@ -62,6 +62,14 @@ fn sqlite(dir: &Path) -> String {
     format!("sqlite:{}", dir.join("history.sqlite").display())
 }
 
+/// A SQLite store in `dir` with its schema, made the way an operator does.
+fn migrated(dir: &Path) -> String {
+    let database = sqlite(dir);
+    let out = run(&["migrate", "--database", &database]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    database
+}
+
 /// A counter staff member's token, made the way an operator does.
 fn staff_token(database: &str) -> String {
     let out = run(&["staff", "add", "--name", "Test", "--role", "counter", "--site", "Test", "--database", database]);
@@ -118,7 +126,7 @@ fn interrupt(served: &mut Served) -> std::process::ExitStatus {
 #[tokio::test]
 async fn https_works_with_the_municipal_ca_and_fails_clearly_without_it() {
     let pki = Pki::new();
-    let database = sqlite(pki.dir.path());
+    let database = migrated(pki.dir.path());
     let token = staff_token(&database);
     let (cert, key) = (pki.cert.display().to_string(), pki.key.display().to_string());
     let (mut served, url) =
@@ -205,7 +213,7 @@ fn plain_http_on_a_network_address_is_refused_before_listening() {
 #[tokio::test]
 async fn allow_plain_http_serves_on_a_network_address() {
     let dir = tempfile::tempdir().expect("dir");
-    let database = sqlite(dir.path());
+    let database = migrated(dir.path());
     let (_served, url) = serve(&["--database", &database, "--bind", "0.0.0.0:0", "--allow-plain-http"]);
     let port = url.rsplit(':').next().expect("port");
     let client = HistoryClient::new(&format!("http://127.0.0.1:{port}"), "unused", TIMEOUT).expect("client");

@@ -7,12 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use medbetjening::domain::AuthorityCatalog;
 use medbetjening::history::api::MAX_BODY_BYTES;
 use medbetjening::history::service::guard::RateLimit;
 use medbetjening::history::service::tls::{self, TlsListener};
 use medbetjening::history::service::{self, AppState, ConnectionLimits, ServiceOptions};
-use medbetjening::history::store::{Store, StoreOptions};
+use medbetjening::history::store::{SchemaPolicy, Store, StoreOptions};
 
 use super::{CommandResult, interrupted};
 
@@ -47,9 +46,16 @@ pub struct ServeOptions {
     /// Seconds a client has to send a request's header; a slower connection is closed.
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout: u64,
-    /// Seconds a client has to send a request's body once its header is in; a slower request gets 400.
+    /// Seconds a client has to send a request's body once its header is in; a slower request gets 408.
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub body_timeout: u64,
+    /// On SIGTERM or Ctrl+C: seconds to keep serving while `/health` answers 503, so load balancers stop sending
+    /// requests, before the port closes.
+    #[arg(long, value_name = "SECS", default_value_t = 5)]
+    pub shutdown_delay: u64,
+    /// Then: seconds requests in flight have to finish before the process exits anyway.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    pub drain_timeout: u64,
 }
 
 /// Why `serve` will not speak plain HTTP on `bind`, and what to do instead.
@@ -76,14 +82,13 @@ pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, opt
     let store_options = StoreOptions {
         max_connections: options.max_connections,
         statement_timeout: options.statement_timeout.map(Duration::from_secs),
+        schema: SchemaPolicy::Require,
         ..StoreOptions::default()
     };
     let store = Store::open_with(database, &store_options).await.context("opening the database")?;
     let mut state = AppState::new(store);
-    if let Some(path) = authorities {
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        let catalog = AuthorityCatalog::parse(&text).with_context(|| format!("in {}", path.display()))?;
-        state.authorities = Arc::new(catalog);
+    if authorities.is_some() {
+        state.authorities = Arc::new(super::authority_catalog(authorities.as_deref())?);
     }
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("listening on {bind}"))?;
     let address = listener.local_addr()?;
@@ -100,19 +105,29 @@ pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, opt
         burst: per_second.saturating_mul(NonZeroU32::new(4).unwrap_or(NonZeroU32::MIN)),
     });
     let auth_failures_per_minute = NonZeroU32::new(options.auth_failures_per_minute);
+    let draining = Arc::clone(&state.draining);
     let app = service::router_with(state, &ServiceOptions { body_limit, rate_limit, auth_failures_per_minute });
     let limits = ConnectionLimits {
         header_timeout: Duration::from_secs(options.header_timeout),
         body_timeout: Duration::from_secs(options.body_timeout),
-        ..ConnectionLimits::default()
+        drain_timeout: Duration::from_secs(options.drain_timeout),
+    };
+    let delay = Duration::from_secs(options.shutdown_delay);
+    let stop = async move {
+        interrupted().await;
+        draining.store(true, std::sync::atomic::Ordering::Relaxed);
+        // Logged, not printed: whoever started the service may have stopped reading its stderr.
+        tracing::info!(delay_secs = delay.as_secs(), "stopping: /health answers 503, then the port closes");
+        tokio::time::sleep(delay).await;
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%address, store = store_kind, scheme, "contact-history service listening");
     eprintln!("Serving the contact-history API on {scheme}://{address} (Ctrl+C stops).");
     match tls {
-        Some(config) => service::serve_with(TlsListener::new(listener, config)?, app, limits, interrupted()).await,
-        None => service::serve_with(listener, app, limits, interrupted()).await,
+        Some(config) => service::serve_with(TlsListener::new(listener, config)?, app, limits, stop).await,
+        None => service::serve_with(listener, app, limits, stop).await,
     }
     .context("serving")?;
+    tracing::info!("stopped: every request in flight was answered or the drain time ran out");
     Ok(ExitCode::SUCCESS)
 }

@@ -48,6 +48,22 @@ pub enum ConsoleError {
     Screenshot(String),
 }
 
+/// What went wrong opening the window, in words for whoever started the program. The windowing library's text
+/// names a source file on the machine it was built on; that helps nobody running it.
+fn window_problem(detail: &str) -> String {
+    let no_display = ["DISPLAY", "WAYLAND", "display"].iter().any(|w| detail.contains(w));
+    if no_display {
+        return "there is no display to show it on (neither DISPLAY nor WAYLAND_DISPLAY is set). The console needs a \
+                desktop; on a server, run `medbetjening serve`, or build without the console: \
+                `cargo build --release --no-default-features`, whose plain `medbetjening` runs the local demo \
+                service headless"
+            .to_owned();
+    }
+    // Keep the library's reason, without the `at /path/to/file.rs:123` it adds.
+    let reason = detail.split(" at /").next().unwrap_or(detail);
+    format!("{reason} (on a server with no desktop, run `medbetjening serve`)")
+}
+
 /// Opens the console window and runs until it is closed.
 pub fn run(options: ConsoleOptions) -> Result<(), ConsoleError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -79,7 +95,7 @@ pub fn run(options: ConsoleOptions) -> Result<(), ConsoleError> {
         native,
         Box::new(move |cc| Ok(Box::new(ConsoleApp::new(cc, handle, target, guides_dir, screenshot)))),
     )
-    .map_err(|e| ConsoleError::Window(e.to_string()))?;
+    .map_err(|e| ConsoleError::Window(window_problem(&e.to_string())))?;
     runtime.shutdown_timeout(std::time::Duration::from_secs(2));
     match outcome.map(|o| o.lock().map(|mut slot| slot.take()).ok().flatten()) {
         Some(Some(Err(error))) => Err(ConsoleError::Screenshot(error)),

@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::cpr::Cpr;
 use super::language::{Language, pick};
+use super::patch::Field;
 
 /// The service's own id for a citizen. Used in URLs instead of the CPR number, which must not travel there.
 pub type CitizenId = Uuid;
@@ -196,6 +197,104 @@ pub fn normalise_email(text: &str) -> Option<String> {
     let (local, domain) = email.split_once('@')?;
     let plausible = !local.is_empty() && domain.contains('.') && !domain.contains('@') && !email.contains(' ');
     plausible.then_some(email)
+}
+
+/// A registry's update of a citizen: the CPR number and name it always gives, and each other field as a
+/// [`Field`] — left out keeps what is stored, `null` clears it, a value replaces it. Whether the record is
+/// fictitious is never part of it: only an administrator changes that.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CitizenPatch {
+    pub cpr: Cpr,
+    pub name: String,
+    pub earlier_cprs: Field<Vec<Cpr>>,
+    pub phones: Field<Vec<String>>,
+    pub emails: Field<Vec<String>>,
+    pub preferred_language: Field<Language>,
+    pub district: Field<String>,
+    pub digital_post: Field<DigitalPostStatus>,
+    pub mitid: Field<MitidStatus>,
+    pub digital_readiness: Field<DigitalReadiness>,
+    pub powers_of_attorney: Field<Vec<PowerOfAttorney>>,
+}
+
+impl CitizenPatch {
+    /// Every field of `citizen` given, as seeding writes a whole record.
+    #[must_use]
+    pub fn full(citizen: &Citizen) -> Self {
+        Self {
+            cpr: citizen.cpr,
+            name: citizen.name.clone(),
+            earlier_cprs: Field::Value(citizen.earlier_cprs.clone()),
+            phones: Field::Value(citizen.phones.clone()),
+            emails: Field::Value(citizen.emails.clone()),
+            preferred_language: Field::Value(citizen.preferred_language),
+            district: citizen.district.clone().map_or(Field::Null, Field::Value),
+            digital_post: Field::Value(citizen.digital_post.clone()),
+            mitid: Field::Value(citizen.mitid),
+            digital_readiness: Field::Value(citizen.digital_readiness),
+            powers_of_attorney: Field::Value(citizen.powers_of_attorney.clone()),
+        }
+    }
+
+    /// Every CPR number the update names: current first, then earlier ones it gives.
+    #[must_use]
+    pub fn cprs(&self) -> Vec<Cpr> {
+        std::iter::once(self.cpr).chain(self.earlier_cprs.value().into_iter().flatten().copied()).collect()
+    }
+
+    /// A new record `id` made from the update.
+    #[must_use]
+    pub fn new_record(&self, id: CitizenId, fictitious: bool) -> Citizen {
+        let empty = Citizen {
+            id,
+            cpr: self.cpr,
+            earlier_cprs: Vec::new(),
+            name: self.name.clone(),
+            phones: Vec::new(),
+            emails: Vec::new(),
+            preferred_language: Language::default(),
+            district: None,
+            digital_post: DigitalPostStatus::default(),
+            mitid: MitidStatus::default(),
+            digital_readiness: DigitalReadiness::default(),
+            powers_of_attorney: Vec::new(),
+            fictitious,
+        };
+        self.apply(empty)
+    }
+
+    /// `stored` with the update applied. A CPR number that stops being current stays as an earlier one unless
+    /// the update lists the earlier numbers itself, so the person is still found by it.
+    #[must_use]
+    pub fn apply(&self, stored: Citizen) -> Citizen {
+        let mut earlier = self.earlier_cprs.clone().apply(stored.earlier_cprs, Vec::new());
+        if stored.cpr != self.cpr && self.earlier_cprs.is_absent() && !earlier.contains(&stored.cpr) {
+            earlier.push(stored.cpr);
+        }
+        earlier.retain(|cpr| *cpr != self.cpr);
+        Citizen {
+            id: stored.id,
+            cpr: self.cpr,
+            earlier_cprs: earlier,
+            name: self.name.clone(),
+            phones: self.phones.clone().apply(stored.phones, Vec::new()),
+            emails: self.emails.clone().apply(stored.emails, Vec::new()),
+            preferred_language: self.preferred_language.clone().apply(stored.preferred_language, Language::default()),
+            district: match &self.district {
+                Field::Absent => stored.district,
+                Field::Null => None,
+                Field::Value(district) => Some(district.clone()),
+            },
+            digital_post: self.digital_post.clone().apply(stored.digital_post, DigitalPostStatus::default()),
+            mitid: self.mitid.clone().apply(stored.mitid, MitidStatus::default()),
+            digital_readiness: self
+                .digital_readiness
+                .clone()
+                .apply(stored.digital_readiness, DigitalReadiness::default()),
+            powers_of_attorney: self.powers_of_attorney.clone().apply(stored.powers_of_attorney, Vec::new()),
+            fictitious: stored.fictitious,
+        }
+    }
 }
 
 /// A phone number as logs and lists show it: the last four digits only (`…4050`).

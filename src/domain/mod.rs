@@ -8,6 +8,7 @@ pub mod cpr;
 pub mod kle;
 pub mod language;
 pub mod link;
+pub mod patch;
 pub mod purpose;
 pub mod session;
 pub mod staff;
@@ -15,14 +16,15 @@ pub mod staff;
 pub use authority::{Authority, AuthorityCatalog, AuthorityId, AuthorityKind};
 pub use channel::Channel;
 pub use citizen::{
-    AttorneyDirection, AttorneyKind, Citizen, CitizenId, DigitalPostStatus, DigitalReadiness, MitidStatus,
-    PowerOfAttorney,
+    AttorneyDirection, AttorneyKind, Citizen, CitizenId, CitizenPatch, DigitalPostStatus, DigitalReadiness,
+    MitidStatus, PowerOfAttorney,
 };
 pub use contact::{Case, CaseStatus, ContactEvent, Direction};
 pub use cpr::{Cpr, CprError, CprKind, CprWarning, Gender};
 pub use kle::{KleCatalog, KleError, KleTopic};
 pub use language::Language;
 pub use link::{LinkError, LinkKind, check_link, is_safe_link};
+pub use patch::Field;
 pub use purpose::Purpose;
 pub use session::{
     AssistedSession, ContactKind, GroupPart, GuideRun, NextStep, Outcome, Performer, StepRecord, StepState,

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::{
     AssistedSession, Authority, Case, CaseStatus, Channel, Citizen, ContactEvent, ContactKind, CprWarning,
-    DigitalPostStatus, DigitalReadiness, Direction, Gender, GroupPart, GuideRun, Language, MitidStatus, NextStep,
-    Outcome, PowerOfAttorney, Purpose, Role,
+    DigitalPostStatus, DigitalReadiness, Direction, Field, Gender, GroupPart, GuideRun, Language, MitidStatus,
+    NextStep, Outcome, PowerOfAttorney, Purpose, Role,
 };
 
 mod admin;
@@ -46,7 +46,7 @@ pub struct ErrorDetail {
 /// `GET /health`.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Health {
-    /// `ok` when the store answers, `degraded` when it does not.
+    /// `ok` when the store answers, `degraded` when it does not, `draining` while the instance stops.
     pub status: String,
     pub version: String,
     /// `sqlite` or `postgres`.
@@ -55,30 +55,42 @@ pub struct Health {
 }
 
 /// A citizen record from a registry feed (`PUT /v1/citizens`); matched on CPR number, current or earlier.
+///
+/// An update is partial: a field left out keeps what is stored, `null` clears it (an empty list, the status
+/// `unknown`), a value replaces it. `cpr` and `name` are always given.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CitizenInput {
     /// `DDMMYY-SSSS`, dash optional.
     pub cpr: String,
-    #[serde(default)]
-    pub earlier_cprs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub earlier_cprs: Field<Vec<String>>,
     pub name: String,
-    #[serde(default)]
-    pub phones: Vec<String>,
-    #[serde(default)]
-    pub emails: Vec<String>,
-    #[serde(default)]
-    pub preferred_language: Language,
-    #[serde(default)]
-    pub district: Option<String>,
-    #[serde(default)]
-    pub digital_post: DigitalPostStatus,
-    #[serde(default)]
-    pub mitid: MitidStatus,
-    #[serde(default)]
-    pub digital_readiness: DigitalReadiness,
-    #[serde(default)]
-    pub powers_of_attorney: Vec<PowerOfAttorney>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub phones: Field<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub emails: Field<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<Language>)]
+    pub preferred_language: Field<Language>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<String>)]
+    pub district: Field<String>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<DigitalPostStatus>)]
+    pub digital_post: Field<DigitalPostStatus>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<MitidStatus>)]
+    pub mitid: Field<MitidStatus>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<DigitalReadiness>)]
+    pub digital_readiness: Field<DigitalReadiness>,
+    #[serde(default, skip_serializing_if = "Field::is_absent")]
+    #[schema(value_type = Option<Vec<PowerOfAttorney>>)]
+    pub powers_of_attorney: Field<Vec<PowerOfAttorney>>,
     /// Whether the record is a fictitious (demo or training) person. Omitted: a new record is real and an
     /// existing one keeps its flag. A value that would change an existing record's flag is refused (409): only an
     /// administrator's explicit command changes it.

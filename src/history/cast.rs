@@ -27,7 +27,9 @@ pub async fn seed(store: &Store, cast: &Cast, now: DateTime<Utc>) -> StoreResult
     let mut report = CastReport::default();
     let mut events = Vec::new();
     for citizen in &cast.citizens {
-        let id = match store.upsert_citizen(&citizen.record(), RecordWriter::Seed, now).await? {
+        let record = citizen.record();
+        let whole = crate::domain::CitizenPatch::full(&record);
+        let id = match store.upsert_citizen(&whole, record.id, RecordWriter::Seed, now).await? {
             UpsertOutcome::Created(id) => {
                 report.citizens_created += 1;
                 id

@@ -81,8 +81,63 @@ fn from_reqwest(error: reqwest::Error) -> ClientError {
         ClientError::Timeout
     } else if error.is_decode() {
         ClientError::Decode(error.without_url().to_string())
+    } else if let Some(io) = io_cause(&error) {
+        let host = error.url().and_then(reqwest::Url::host_str).unwrap_or("the service").to_owned();
+        ClientError::Network(unreachable_message(&host, io))
     } else {
-        ClientError::Network(error.without_url().to_string())
+        ClientError::Network(chain(&error.without_url()))
+    }
+}
+
+/// The operating system's reason a connection failed, if that is what happened.
+fn io_cause<'a>(error: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {
+    let mut next = Some(error);
+    while let Some(current) = next {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        next = current.source();
+    }
+    None
+}
+
+/// What to tell staff when the service cannot be reached, by why.
+fn unreachable_message(host: &str, io: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let why = match io.kind() {
+        ErrorKind::ConnectionRefused => "the connection was refused: is the service running, and is the port right?",
+        ErrorKind::TimedOut => "it did not answer in time: is the address right, and does the network let you through?",
+        ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::UnexpectedEof => {
+            "the connection was closed: is it https:// where the service speaks HTTPS?"
+        }
+        ErrorKind::NotFound => "the name is not known: check the address",
+        _ if io.to_string().contains("failed to lookup address") || io.to_string().contains("Name or service") => {
+            "the name is not known: check the address"
+        }
+        _ => "",
+    };
+    if why.is_empty() {
+        format!("could not reach the contact-history service at {host}: {io}")
+    } else {
+        format!("could not reach the contact-history service at {host}: {why}")
+    }
+}
+
+/// Parses a service address, saying what a usable one looks like when it is not one.
+fn service_address(text: &str) -> Result<reqwest::Url, ClientError> {
+    let text = text.trim();
+    let example = "e.g. https://historik.example.kk.dk, or http://127.0.0.1:8080 on this machine";
+    let url = reqwest::Url::parse(text).map_err(|error| {
+        ClientError::Config(match error {
+            url::ParseError::RelativeUrlWithoutBase => {
+                format!("the service address must start with https:// (or http:// on this machine): {example}")
+            }
+            other => format!("the service address is not a web address ({other}): {example}"),
+        })
+    })?;
+    match url.scheme() {
+        "https" | "http" if url.host().is_some() => Ok(url),
+        _ => Err(ClientError::Config(format!("the service address must be an https:// address: {example}"))),
     }
 }
 
@@ -196,7 +251,7 @@ impl HistoryClient {
         timeout: Duration,
         ca_file: Option<&Path>,
     ) -> Result<Self, ClientError> {
-        let mut base = reqwest::Url::parse(base_url).map_err(|e| ClientError::Config(format!("address: {e}")))?;
+        let mut base = service_address(base_url)?;
         if !base.path().ends_with('/') {
             base.set_path(&format!("{}/", base.path()));
         }

@@ -6,7 +6,6 @@
 //! and is counted apart. Running the same file twice stores nothing new (citizens match on CPR number, events and
 //! queued contacts on `(source, source_id)`). Reasons never quote the line's values, since they may be personal data.
 
-use serde::Deserialize;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 use uuid::Uuid;
 
@@ -16,11 +15,25 @@ use super::store::{RecordWriter, Store, StoreError, UpsertOutcome};
 use crate::domain::AuthorityCatalog;
 
 /// One line of an import file.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug)]
 enum Record {
     Citizen(CitizenInput),
     Event(EventInput),
+}
+
+impl Record {
+    /// Reads a line's object by its `type`. The two steps, rather than serde's tagged enum, keep the path to a
+    /// bad field in the message (`occurred_at: premature end of input`), which a tagged enum loses.
+    fn parse(mut value: serde_json::Value) -> Result<Self, InputError> {
+        let kind = value.as_object_mut().and_then(|object| object.remove("type"));
+        let invalid = |message: &str| InputError::Invalid { field: "type".to_owned(), message: message.to_owned() };
+        match kind.as_ref().and_then(serde_json::Value::as_str) {
+            Some("citizen") => redact::parse_json(value).map(Self::Citizen),
+            Some("event") => redact::parse_json(value).map(Self::Event),
+            Some(_) => Err(invalid("must be citizen or event")),
+            None => Err(invalid("missing; give \"type\": \"citizen\" or \"event\"")),
+        }
+    }
 }
 
 /// A line that was not imported.
@@ -144,12 +157,12 @@ async fn import_line(
             message: "contains a control character; only tab and line breaks are allowed in text".to_owned(),
         });
     }
-    let record: Record = serde_json::from_value(value).map_err(parse_error)?;
+    let record = Record::parse(value)?;
     let now = chrono::Utc::now();
     match record {
         Record::Citizen(input) => {
             let writer = RecordWriter::Registry { fictitious: input.fictitious };
-            match store.upsert_citizen(&ingest::citizen(input, Uuid::new_v4())?, writer, now).await? {
+            match store.upsert_citizen(&ingest::citizen(input)?, Uuid::new_v4(), writer, now).await? {
                 UpsertOutcome::Created(_) => report.citizens_created += 1,
                 UpsertOutcome::Updated(_) => report.citizens_updated += 1,
                 UpsertOutcome::Unchanged(_) => report.citizens_unchanged += 1,

@@ -13,8 +13,8 @@ use super::api::{CitizenInput, CitizenRef, EventInput, EventQueued, SessionInput
 use super::store::{CitizenLookup, EventWriteOutcome, NewUnmatched, QueueOutcome, Store, StoreError};
 use crate::domain::citizen::{normalise_email, normalise_phone};
 use crate::domain::{
-    AssistedSession, AuthorityCatalog, AuthorityId, Channel, Citizen, CitizenId, ContactEvent, Cpr, CprError,
-    GroupPart, KleCatalog, KleTopic, Staff,
+    AssistedSession, AuthorityCatalog, AuthorityId, Channel, Citizen, CitizenId, CitizenPatch, ContactEvent, Cpr,
+    CprError, GroupPart, KleCatalog, KleTopic, Staff,
 };
 
 const MAX_NAME: usize = 200;
@@ -93,45 +93,54 @@ pub fn authority(field: &str, value: &str, catalog: &AuthorityCatalog) -> Result
     catalog.get(value).map(|a| a.id.clone()).ok_or_else(|| invalid(field, "unknown authority; see GET /v1/authorities"))
 }
 
-/// A registry record as a citizen. `id` is used if the citizen turns out to be new.
-pub fn citizen(input: CitizenInput, id: CitizenId) -> Result<Citizen, InputError> {
+/// Each value of a list, checked by `check` under its field name (`phones[2]`), once.
+fn unique<T: PartialEq>(
+    field: &str,
+    values: &[String],
+    check: impl Fn(&str, &str) -> Result<T, InputError>,
+) -> Result<Vec<T>, InputError> {
+    let mut checked = Vec::with_capacity(values.len());
+    for (i, value) in values.iter().enumerate() {
+        let value = check(&format!("{field}[{i}]"), value)?;
+        if !checked.contains(&value) {
+            checked.push(value);
+        }
+    }
+    Ok(checked)
+}
+
+/// A registry record as an update of a citizen: what it gives is checked and normalised, what it leaves out
+/// stays as stored (see [`CitizenPatch`]).
+pub fn citizen(input: CitizenInput) -> Result<CitizenPatch, InputError> {
     let current = cpr("cpr", &input.cpr)?;
-    let mut earlier_cprs = Vec::new();
-    for (i, value) in input.earlier_cprs.iter().enumerate() {
-        let earlier = cpr(&format!("earlier_cprs[{i}]"), value)?;
-        if earlier != current && !earlier_cprs.contains(&earlier) {
-            earlier_cprs.push(earlier);
-        }
-    }
-    let mut phones = Vec::new();
-    for (i, value) in input.phones.iter().enumerate() {
-        let phone = normalise_phone(value)
-            .ok_or_else(|| invalid(format!("phones[{i}]"), "not a phone number (8 digits, or + and country code)"))?;
-        if !phones.contains(&phone) {
-            phones.push(phone);
-        }
-    }
-    let mut emails = Vec::new();
-    for (i, value) in input.emails.iter().enumerate() {
-        let email = normalise_email(value).ok_or_else(|| invalid(format!("emails[{i}]"), "not an e-mail address"))?;
-        if !emails.contains(&email) {
-            emails.push(email);
-        }
-    }
-    Ok(Citizen {
-        id,
+    let earlier_cprs = input.earlier_cprs.try_map(|values| {
+        let mut earlier = unique("earlier_cprs", &values, cpr)?;
+        earlier.retain(|earlier| *earlier != current);
+        Ok::<_, InputError>(earlier)
+    })?;
+    let phones = input.phones.try_map(|values| {
+        unique("phones", &values, |field, value| {
+            normalise_phone(value).ok_or_else(|| invalid(field, "not a phone number (8 digits, or + and country code)"))
+        })
+    })?;
+    let emails = input.emails.try_map(|values| {
+        unique("emails", &values, |field, value| {
+            normalise_email(value).ok_or_else(|| invalid(field, "not an e-mail address"))
+        })
+    })?;
+    let district = input.district.try_map(|district| text("district", &district, MAX_NAME))?;
+    Ok(CitizenPatch {
         cpr: current,
-        earlier_cprs,
         name: text("name", &input.name, MAX_NAME)?,
+        earlier_cprs,
         phones,
         emails,
         preferred_language: input.preferred_language,
-        district: optional_text("district", input.district.as_deref(), MAX_NAME)?,
+        district,
         digital_post: input.digital_post,
         mitid: input.mitid,
         digital_readiness: input.digital_readiness,
         powers_of_attorney: input.powers_of_attorney,
-        fictitious: input.fictitious.unwrap_or(false),
     })
 }
 
@@ -454,13 +463,14 @@ mod tests {
             "phones": ["+45 12 34 56 78", "12345678"], "emails": ["S@Example.dk"]
         }))
         .expect("valid input");
-        let citizen = citizen(input, Uuid::nil()).expect("valid citizen");
+        let citizen = citizen(input).expect("valid citizen");
         assert_eq!(citizen.name, "Søren Ærø");
-        assert_eq!(citizen.phones, vec!["12345678"]);
-        assert!(citizen.earlier_cprs.is_empty(), "the current number is not an earlier one");
+        assert_eq!(citizen.phones.value(), Some(&vec!["12345678".to_owned()]));
+        assert_eq!(citizen.earlier_cprs.value(), Some(&Vec::new()), "the current number is not an earlier one");
+        assert!(citizen.district.is_absent(), "what the record leaves out stays as stored");
         let bad: CitizenInput =
             serde_json::from_value(serde_json::json!({"cpr": "3102991234", "name": "X"})).expect("shape is fine");
-        let err = super::citizen(bad, Uuid::nil()).expect_err("31 February");
+        let err = super::citizen(bad).expect_err("31 February");
         assert!(matches!(err, InputError::InvalidCpr { .. }));
         assert_eq!(err.to_string(), "cpr: the day (digits 1–2) does not exist in that month and year");
     }

@@ -9,7 +9,7 @@ use crate::common::{Db, PURPOSE, TestService, at, citizen_input, create_citizen,
 async fn search_criteria_are_stored_masked_and_name_what_they_found(db: Db) {
     let service = TestService::start_on(db).await;
     let mut input = citizen_input("0707614285", "Jens Jensen");
-    input.phones = vec!["20304050".into()];
+    input.phones = vec!["20304050".into()].into();
     let jens = create_citizen(&service, &input).await;
     let counter = service.client(Role::Counter);
     for search in [

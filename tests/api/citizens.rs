@@ -20,11 +20,11 @@ fn by_name(q: &str) -> CitizenSearch {
 async fn search_by_cpr_phone_and_name(db: Db) {
     let service = TestService::start_on(db).await;
     let mut input = citizen_input("070761-4285", "Søren Østergaard");
-    input.earlier_cprs = vec!["0707614284".into()];
-    input.phones = vec!["+45 20 30 40 50".into()];
+    input.earlier_cprs = vec!["0707614284".into()].into();
+    input.phones = vec!["+45 20 30 40 50".into()].into();
     let soren = create_citizen(&service, &input).await;
     let mut other = citizen_input("1203851234", "Jens Johansen");
-    other.phones = vec!["87654321".into()];
+    other.phones = vec!["87654321".into()].into();
     let jens = create_citizen(&service, &other).await;
     let counter = service.client(Role::Counter);
     let ids =
@@ -76,7 +76,7 @@ async fn invalid_cpr_is_422_naming_the_reason(db: Db) {
     assert_eq!(profile.cpr_warnings, vec![medbetjening::domain::CprWarning::Modulus11]);
     // Other invalid fields are 422 too, naming the field.
     let mut input = citizen_input("0707614285", "Jens");
-    input.phones = vec!["not a phone".into()];
+    input.phones = vec!["not a phone".into()].into();
     let error = service.client(Role::Integration).put_citizen(&input).await.expect_err("invalid phone");
     assert_eq!(error.code(), Some("invalid_field"));
     assert!(error.to_string().contains("phones[0]"), "{error}");
@@ -109,7 +109,7 @@ async fn registry_writes_are_idempotent_on_cpr(db: Db) {
     assert_eq!((again.id, again.created), (first.id, false));
     // A new number with the old one as earlier number updates the same citizen.
     let mut renumbered = citizen_input("0707614284", "Jens Jensen");
-    renumbered.earlier_cprs = vec!["0707614285".into()];
+    renumbered.earlier_cprs = vec!["0707614285".into()].into();
     let updated = integration.put_citizen(&renumbered).await.expect("updated");
     assert_eq!((updated.id, updated.created), (first.id, false));
     let profile = service.client(Role::Counter).citizen(first.id, PURPOSE).await.expect("profile");
@@ -117,7 +117,7 @@ async fn registry_writes_are_idempotent_on_cpr(db: Db) {
     // Numbers of two different citizens in one record would merge identities: refused.
     let other = integration.put_citizen(&citizen_input("0101901234", "Anden Borger")).await.expect("created");
     let mut merging = citizen_input("0101901234", "Anden Borger");
-    merging.earlier_cprs = vec!["0707614284".into()];
+    merging.earlier_cprs = vec!["0707614284".into()].into();
     let error = integration.put_citizen(&merging).await.expect_err("conflict");
     assert_eq!((error.status(), error.code()), (Some(409), Some("identity_conflict")));
     assert_ne!(other.id, first.id);

@@ -96,9 +96,9 @@ async fn queued(service: &TestService, event: &EventInput) -> EventQueued {
 
 fn citizen_with(cpr: &str, name: &str, earlier: &[&str], phones: &[&str], emails: &[&str]) -> CitizenInput {
     let mut input = citizen_input(cpr, name);
-    input.earlier_cprs = earlier.iter().map(|s| (*s).to_owned()).collect();
-    input.phones = phones.iter().map(|s| (*s).to_owned()).collect();
-    input.emails = emails.iter().map(|s| (*s).to_owned()).collect();
+    input.earlier_cprs = earlier.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into();
+    input.phones = phones.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into();
+    input.emails = emails.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into();
     input
 }
 

@@ -26,7 +26,7 @@ fn keys(value: &Value) -> Vec<String> {
 async fn a_repeat_answers_with_the_id_only_and_a_different_body_is_409(db: Db) {
     let service = TestService::start_on(db).await;
     let mut input = citizen_input("0707614285", "Jens Jensen");
-    input.phones = vec!["20304050".into()];
+    input.phones = vec!["20304050".into()].into();
     let citizen = create_citizen(&service, &input).await;
     let mut event = event_input(citizen, "call-1187", at(0), Channel::Phone, "borgerservice", "Spurgte om flytning");
     event.citizen = CitizenRef { cpr: Some("070761-4285".into()), ..CitizenRef::default() };

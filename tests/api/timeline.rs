@@ -145,8 +145,8 @@ async fn every_filter_narrows_the_timeline(db: Db) {
 async fn event_ingest_is_idempotent_on_source_and_source_id(db: Db) {
     let service = TestService::start_on(db).await;
     let mut input = citizen_input("0707614285", "Jens Jensen");
-    input.phones = vec!["20304050".into()];
-    input.emails = vec!["jens@example.com".into()];
+    input.phones = vec!["20304050".into()].into();
+    input.emails = vec!["jens@example.com".into()].into();
     let citizen = create_citizen(&service, &input).await;
     let integration = service.client(Role::Integration);
     let mut event = event_input(citizen, "chat-1", at(0), Channel::Chatbot, "borgerservice", "Spurgte om pas");

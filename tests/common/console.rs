@@ -38,8 +38,8 @@ pub fn world() -> World {
     let service = runtime.block_on(async {
         let service = TestService::start().await;
         let mut soren = citizen_input(SOREN_CPR, SOREN);
-        soren.phones = vec!["20304050".into()];
-        soren.district = Some("Nørrebro".into());
+        soren.phones = vec!["20304050".into()].into();
+        soren.district = "Nørrebro".to_owned().into();
         let id = create_citizen(&service, &soren).await;
         create_citizen(&service, &citizen_input("0101901234", "Anna Hansen")).await;
         create_citizen(&service, &citizen_input("0202851234", "Anne Hansen")).await;
@@ -66,7 +66,7 @@ pub fn world() -> World {
         abandoned.abandoned = true;
         integration.post_event(&abandoned).await.expect("abandoned attempt");
         let mut john = citizen_input("2002881234", JOHN);
-        john.preferred_language = Language::En;
+        john.preferred_language = Language::En.into();
         create_citizen(&service, &john).await;
         let mut case = event_input(
             id,

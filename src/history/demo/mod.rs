@@ -18,8 +18,8 @@ use self::data::{
 };
 use super::store::{RecordWriter, Store, StoreResult, UpsertOutcome};
 use crate::domain::{
-    AttorneyDirection, AttorneyKind, AuthorityId, CaseStatus, Channel, Citizen, ContactEvent, Cpr, DigitalPostStatus,
-    DigitalReadiness, Direction, KleCatalog, Language, MitidStatus, PowerOfAttorney,
+    AttorneyDirection, AttorneyKind, AuthorityId, CaseStatus, Channel, Citizen, CitizenPatch, ContactEvent, Cpr,
+    DigitalPostStatus, DigitalReadiness, Direction, KleCatalog, Language, MitidStatus, PowerOfAttorney,
 };
 
 /// What to generate.
@@ -67,7 +67,8 @@ pub async fn generate(
     let mut pending: Vec<ContactEvent> = Vec::new();
     for index in 0..options.citizens {
         let citizen = citizen(&mut rng, &mut used_cprs, index);
-        let outcome = store.upsert_citizen(&citizen, RecordWriter::Seed, options.anchor).await?;
+        let whole = CitizenPatch::full(&citizen);
+        let outcome = store.upsert_citizen(&whole, citizen.id, RecordWriter::Seed, options.anchor).await?;
         let created = matches!(outcome, UpsertOutcome::Created(_));
         match outcome {
             UpsertOutcome::Created(_) => report.citizens_created += 1,

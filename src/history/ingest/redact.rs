@@ -70,6 +70,16 @@ fn tidy(text: &str) -> String {
     out
 }
 
+/// Parses `T` from JSON, naming the field a failure is at (`occurred_at: premature end of input`) and quoting no
+/// value.
+pub fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, super::InputError> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let field = if path == "." { "body".to_owned() } else { path };
+        super::InputError::Invalid { field, message: parser_message(&error.into_inner().to_string()) }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use serde::Deserialize;

@@ -122,7 +122,9 @@ pub enum OutboxEvent {
 /// Reads a session from JSON (a `PUT /v1/sessions/{id}` body). The reason for a refusal never quotes the
 /// file's values, since they are what was said at the counter.
 pub fn parse_session(json: &[u8]) -> Result<SessionInput, String> {
-    serde_json::from_slice(json).map_err(|error| super::ingest::redact::parser_message(&error.to_string()))
+    let value: serde_json::Value =
+        serde_json::from_slice(json).map_err(|error| super::ingest::redact::parser_message(&error.to_string()))?;
+    super::ingest::redact::parse_json(value).map_err(|error| error.to_string())
 }
 
 /// The writing side: the journal and what happens around a write. When both locks are needed, this one is

@@ -153,8 +153,8 @@ async fn put_citizen(
     caller.require(Capability::WriteCitizens)?;
     let input: CitizenInput = AppJson::read(request).await?;
     let writer = RecordWriter::Registry { fictitious: input.fictitious };
-    let citizen = ingest::citizen(input, Uuid::new_v4())?;
-    match state.store.upsert_citizen(&citizen, writer, state.now()).await? {
+    let update = ingest::citizen(input)?;
+    match state.store.upsert_citizen(&update, Uuid::new_v4(), writer, state.now()).await? {
         UpsertOutcome::Created(id) => Ok((StatusCode::CREATED, Json(CitizenWrite { id, created: true }))),
         UpsertOutcome::Updated(id) | UpsertOutcome::Unchanged(id) => {
             Ok((StatusCode::OK, Json(CitizenWrite { id, created: false })))

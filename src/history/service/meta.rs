@@ -15,15 +15,23 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Liveness, version and whether the store answers (a real round trip, bounded to a few seconds). Needs no
-/// token. 503 while the store does not answer, so a load balancer takes the instance out of rotation.
+/// token. 503 while the store does not answer, or while the instance is stopping (`draining`), so a load
+/// balancer takes the instance out of rotation.
 #[utoipa::path(get, path = "/health", tag = "meta", responses(
     (status = 200, body = Health),
-    (status = 503, description = "The store does not answer", body = Health)))]
+    (status = 503, description = "The store does not answer, or the instance is stopping", body = Health)))]
 async fn health(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
     let reachable = state.store.ping().await;
-    let status = if reachable { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let draining = state.draining.load(std::sync::atomic::Ordering::Relaxed);
+    let healthy = reachable && !draining;
+    let status = if healthy { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     let health = Health {
-        status: if reachable { "ok" } else { "degraded" }.to_owned(),
+        status: match (reachable, draining) {
+            (_, true) => "draining",
+            (true, false) => "ok",
+            (false, false) => "degraded",
+        }
+        .to_owned(),
         version: env!("CARGO_PKG_VERSION").to_owned(),
         store: state.store.kind().name().to_owned(),
         store_reachable: reachable,

@@ -53,6 +53,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Appends audit rows for every handler, many to a transaction.
     pub audit: audit_writer::AuditWriter,
+    /// Set when the instance is stopping: `/health` answers 503 so load balancers stop sending it requests.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -64,6 +66,7 @@ impl AppState {
             authorities: Arc::new(AuthorityCatalog::builtin()),
             clock: Arc::new(Utc::now),
             audit: audit_writer::AuditWriter::default(),
+            draining: Arc::default(),
         }
     }
 
@@ -191,21 +194,29 @@ async fn name_body_limit(State(limit): State<usize>, request: Request, next: Nex
     ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", message).into_response()
 }
 
-/// Logs one line per request: method, route template, status, error code, time. Internal error detail only here.
-async fn log_request(request: Request, next: Next) -> Response {
+/// The target of the access log, one line per request at `info` (filter it with `RUST_LOG`).
+pub const ACCESS_LOG: &str = "medbetjening::access";
+
+/// Logs one line per request: method, route template, status, error code, time and the caller's staff id (`-`
+/// before or without a valid token, so refused sign-ins show too). Never a URL, a query, a body or a name.
+/// Internal error detail is logged only here.
+async fn log_request(mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let route =
         request.extensions().get::<MatchedPath>().map_or_else(|| "(no route)".to_owned(), |p| p.as_str().to_owned());
+    let caller = watch::CallerSlot::default();
+    request.extensions_mut().insert(caller.clone());
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16();
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let trace = response.extensions().get::<ErrorTrace>();
     let code = trace.map_or("", |t| t.code);
+    let staff = caller.get().map_or_else(|| "-".to_owned(), |id| id.to_string());
     if let Some(detail) = trace.and_then(|t| t.internal.as_deref()) {
-        tracing::error!(%method, route, status, code, micros, detail, "request failed");
+        tracing::error!(target: ACCESS_LOG, %method, route, status, code, micros, staff, detail, "request failed");
     } else {
-        tracing::debug!(%method, route, status, code, micros, "request");
+        tracing::info!(target: ACCESS_LOG, %method, route, status, code, micros, staff, "request");
     }
     response
 }

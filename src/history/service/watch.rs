@@ -50,6 +50,12 @@ impl CallerSlot {
     pub fn set(&self, staff: StaffId) {
         self.0.set(staff).ok();
     }
+
+    /// The authenticated caller, once there is one.
+    #[must_use]
+    pub fn get(&self) -> Option<StaffId> {
+        self.0.get().copied()
+    }
 }
 
 /// Whether a refused request was a read of citizen data.
@@ -60,11 +66,11 @@ fn citizen_read(method: &Method, route: &str) -> bool {
 
 /// Records a refused read of citizen data by an authenticated caller. Recording is best effort: a refusal still
 /// answers when the record cannot be written, and the failure is logged.
-pub(super) async fn record_refusals(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub(super) async fn record_refusals(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
     let method = request.method().clone();
-    let slot = CallerSlot::default();
-    request.extensions_mut().insert(slot.clone());
+    // The request log (outermost) puts the slot in; a router used without it records nothing.
+    let slot = request.extensions().get::<CallerSlot>().cloned().unwrap_or_default();
     let response = next.run(request).await;
     let status = response.status();
     let refused = [
@@ -75,12 +81,12 @@ pub(super) async fn record_refusals(State(state): State<AppState>, mut request: 
         StatusCode::UNPROCESSABLE_ENTITY,
     ]
     .contains(&status);
-    if let (true, Some(route), Some(staff)) = (refused, route, slot.0.get())
+    if let (true, Some(route), Some(staff)) = (refused, route, slot.get())
         && citizen_read(&method, &route)
     {
         let code = response.extensions().get::<ErrorTrace>().map_or("", |t| t.code);
         let written =
-            state.store.record_refusal(*staff, method.as_str(), &route, status.as_u16(), code, state.now()).await;
+            state.store.record_refusal(staff, method.as_str(), &route, status.as_u16(), code, state.now()).await;
         if let Err(error) = written {
             tracing::warn!(%error, route, "recording a refused read failed");
         }

@@ -6,7 +6,7 @@ use sqlx::{AnyConnection, Row};
 use super::sql::{Columns, Param, Sql, starts_pattern};
 use super::{Store, StoreError, StoreResult, parse_json, to_micros};
 use crate::domain::citizen::fold_name;
-use crate::domain::{Citizen, CitizenId, Cpr};
+use crate::domain::{Citizen, CitizenId, CitizenPatch, Cpr};
 
 /// A way to find a citizen, already normalised.
 #[derive(Clone, Debug)]
@@ -108,16 +108,18 @@ async fn real_among(conn: &mut AnyConnection, ids: &[String]) -> StoreResult<boo
 }
 
 impl Store {
-    /// Creates or updates a citizen, matched on any of their CPR numbers (current or earlier), under the rules of
-    /// `writer`. `citizen.id` is used only when the citizen is new.
+    /// Creates or updates a citizen, matched on any of the CPR numbers the update names (current or earlier),
+    /// under the rules of `writer`; what the update leaves out stays as stored. `id` is used only when the citizen
+    /// is new.
     pub async fn upsert_citizen(
         &self,
-        citizen: &Citizen,
+        update: &CitizenPatch,
+        id: CitizenId,
         writer: RecordWriter,
         now: DateTime<Utc>,
     ) -> StoreResult<UpsertOutcome> {
         let mut tx = self.begin_write().await?;
-        let cprs = std::iter::once(&citizen.cpr).chain(&citizen.earlier_cprs).map(|c| Param::Text(c.compact()));
+        let cprs = update.cprs().into_iter().map(|c| Param::Text(c.compact()));
         let mut sql = Sql::new("SELECT DISTINCT citizen_id FROM citizen_identifiers WHERE kind = 'cpr' AND value IN ");
         sql.bind_list(cprs);
         let matches: Vec<String> =
@@ -125,7 +127,7 @@ impl Store {
         // A record merged into another keeps its CPR number (so the merge can be undone) but is found by none:
         // a feed naming that number as current must not silently turn the target into it.
         let holder = sqlx::query("SELECT id FROM citizens WHERE cpr = $1")
-            .bind(citizen.cpr.compact())
+            .bind(update.cpr.compact())
             .fetch_optional(&mut *tx)
             .await?
             .map(|row| row.try_get::<String, _>(0))
@@ -136,13 +138,14 @@ impl Store {
         if writer == RecordWriter::Seed && real_among(&mut tx, &matches).await? {
             return Ok(UpsertOutcome::RealRecord);
         }
-        let mut record = citizen.clone();
-        record.fictitious = match writer {
+        let fictitious = match writer {
             RecordWriter::Registry { fictitious } => fictitious.unwrap_or(false),
             RecordWriter::Seed => true,
         };
+        let record;
         let outcome = match matches.as_slice() {
             [] => {
+                record = update.new_record(id, fictitious);
                 sqlx::query("INSERT INTO citizens (id, cpr, name_key, fictitious, record, updated_at) VALUES ($1, $2, $3, $4, $5, $6)")
                     .bind(record.id.to_string())
                     .bind(record.cpr.compact())
@@ -155,7 +158,6 @@ impl Store {
                 UpsertOutcome::Created(record.id)
             }
             [existing] => {
-                record.id = super::parse_uuid(existing, "citizen id")?;
                 let stored =
                     sqlx::query("SELECT record FROM citizens WHERE id = $1").bind(existing).fetch_one(&mut *tx).await?;
                 let stored = citizen_from_row(&stored)?;
@@ -164,7 +166,7 @@ impl Store {
                 {
                     return Ok(UpsertOutcome::FictitiousConflict);
                 }
-                record.fictitious = stored.fictitious;
+                record = update.apply(stored.clone());
                 if stored == record {
                     return Ok(UpsertOutcome::Unchanged(record.id));
                 }

@@ -12,9 +12,11 @@ mod citizens;
 mod events;
 mod identity;
 mod readers;
+mod schema;
 mod sessions;
 mod sql;
 mod staff;
+pub mod target;
 mod unmatched;
 mod watch;
 
@@ -35,6 +37,7 @@ pub use audit_prune::{AgeError, AuditAge, Checkpoint, CheckpointKey, KEY_BYTES, 
 pub use citizens::{CitizenLookup, RecordWriter, UpsertOutcome};
 pub use events::{Cursor, EventWriteOutcome, TimelineQuery, status_after};
 pub use identity::{MergeCheck, MergeOutcome, MergeRecord, MergeRefusal, UndoOutcome};
+pub use schema::{SchemaError, SchemaPolicy, program_version};
 pub use sessions::{SessionFilter, SessionPutOutcome};
 pub use staff::NewToken;
 pub use unmatched::{NewUnmatched, QueueOutcome};
@@ -58,17 +61,25 @@ impl StoreKind {
     }
 }
 
-/// Store failures. Messages name the table or the problem, never the data.
+/// Store failures. Messages name the table or the problem, never the data. The driver's error is part of the
+/// message and not a `source` as well, so a chain of causes does not print it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("database: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("the store is closed")]
     Closed,
     #[error("migrating the database: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(sqlx::migrate::MigrateError),
+    /// The database could not be reached at all: nothing was read or written.
+    #[error("cannot reach the database at {target}: {reason}")]
+    Unreachable { target: String, reason: String },
+    #[error("{0}")]
+    Schema(SchemaError),
+    #[error("no database file at {}: create it with `medbetjening migrate --database sqlite:…`", .0.display())]
+    NoSqliteFile(PathBuf),
     #[error("unsupported database URL: use sqlite:PATH or postgres://…")]
     UnsupportedUrl,
     #[error("stored {what} could not be read: {detail}")]
@@ -77,6 +88,24 @@ pub enum StoreError {
 
 /// Store result.
 pub type StoreResult<T> = Result<T, StoreError>;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Database(error)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Sqlite(error)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(error: sqlx::migrate::MigrateError) -> Self {
+        Self::Migrate(error)
+    }
+}
 
 /// Connection settings beyond the URL.
 #[derive(Clone, Debug)]
@@ -87,11 +116,18 @@ pub struct StoreOptions {
     /// statement, so there it bounds only the wait for a lock (`busy_timeout`, 10 s when unset). Migrations run
     /// without it.
     pub statement_timeout: Option<Duration>,
+    /// Whether opening migrates the schema or only checks it.
+    pub schema: SchemaPolicy,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
-        Self { max_connections: 8, acquire_timeout: Duration::from_secs(10), statement_timeout: None }
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            statement_timeout: None,
+            schema: SchemaPolicy::Migrate,
+        }
     }
 }
 
@@ -144,7 +180,7 @@ fn connection_setup(kind: StoreKind, statement_timeout: Option<Duration>) -> Opt
 }
 
 /// The contact history's database.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     kind: StoreKind,
@@ -153,6 +189,16 @@ pub struct Store {
     write_gate: Arc<tokio::sync::Mutex<()>>,
     /// SQLite's reads off sqlx's worker threads; `None` on PostgreSQL.
     readers: Option<Arc<readers::Readers>>,
+    /// The database URL as normalised, for a migration's connection of its own. It may hold a password: it is
+    /// never printed.
+    url: Arc<str>,
+}
+
+impl std::fmt::Debug for Store {
+    /// Without the URL, which may hold a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("kind", &self.kind).finish_non_exhaustive()
+    }
 }
 
 /// A write transaction; on SQLite it also holds the process's write gate until it ends.
@@ -192,10 +238,38 @@ impl Store {
         Self::open_with(url, &StoreOptions::default()).await
     }
 
-    /// [`Store::open`] with explicit pool settings.
+    /// [`Store::open`] with explicit pool settings and schema policy.
     pub async fn open_with(url: &str, options: &StoreOptions) -> StoreResult<Self> {
+        let store = Self::connect(url, options).await?;
+        match options.schema {
+            SchemaPolicy::Migrate => {
+                store.migrate_and_chain(options).await?;
+            }
+            SchemaPolicy::Require => store.require_schema().await?,
+        }
+        Ok(store)
+    }
+
+    /// Opens the database as its owner and brings the schema up to date: `medbetjening migrate`. Returns the
+    /// store and the migration versions it applied.
+    pub async fn migrate_url(url: &str, options: &StoreOptions) -> StoreResult<(Self, Vec<i64>)> {
+        let store = Self::connect(url, &StoreOptions { schema: SchemaPolicy::Migrate, ..options.clone() }).await?;
+        let applied = store.migrate_and_chain(options).await?;
+        Ok((store, applied))
+    }
+
+    /// A pool over the database at `url`, with no schema work. A new SQLite file is made readable by its owner
+    /// only, and only where the policy may create one.
+    async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Self> {
         install_default_drivers();
         let (kind, url) = normalise_url(url)?;
+        match kind {
+            StoreKind::Sqlite => prepare_sqlite_file(&sqlite_path(&url), options.schema)?,
+            StoreKind::Postgres => {
+                target::check_transport(&url, std::env::var("PGSSLMODE").ok().as_deref())?;
+                target::probe(&url).await?;
+            }
+        }
         let on_connect = Arc::new(connection_setup(kind, options.statement_timeout));
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
@@ -218,38 +292,33 @@ impl Store {
             }
             StoreKind::Postgres => None,
         };
-        let store = Self { pool, kind, write_gate: Arc::default(), readers };
+        let store = Self { pool, kind, write_gate: Arc::default(), readers, url: Arc::from(url.as_str()) };
         if kind == StoreKind::Sqlite {
             tokio::spawn(checkpoint_wal(store.pool.clone()));
-        }
-        // Migrations and the one-off chaining of older audit rows may rewrite whole tables: under a statement
-        // limit meant for requests they get a connection of their own without it.
-        let unlimited = match (kind, options.statement_timeout) {
-            (StoreKind::Postgres, Some(_)) => Some(Self {
-                pool: AnyPoolOptions::new().max_connections(1).connect(&url).await?,
-                kind,
-                write_gate: Arc::default(),
-                readers: None,
-            }),
-            _ => None,
-        };
-        let setup = unlimited.as_ref().unwrap_or(&store);
-        setup.migrate().await?;
-        setup.chain_legacy_audit().await?;
-        if let Some(unlimited) = unlimited {
-            unlimited.close().await;
         }
         Ok(store)
     }
 
-    async fn migrate(&self) -> StoreResult<()> {
-        // The two sets are the same SQL today, kept apart so each database's schema can grow its own indexes.
-        #[allow(clippy::match_same_arms)]
-        match self.kind {
-            StoreKind::Sqlite => sqlx::migrate!("src/history/store/migrations/sqlite").run(&self.pool).await?,
-            StoreKind::Postgres => sqlx::migrate!("src/history/store/migrations/postgres").run(&self.pool).await?,
+    /// Migrates, then chains audit rows from before the chain existed. Both may rewrite whole tables: under a
+    /// statement limit meant for requests they get a connection of their own without it.
+    async fn migrate_and_chain(&self, options: &StoreOptions) -> StoreResult<Vec<i64>> {
+        let unlimited = match (self.kind, options.statement_timeout) {
+            (StoreKind::Postgres, Some(_)) => Some(Self {
+                pool: AnyPoolOptions::new().max_connections(1).connect(&self.url).await?,
+                kind: self.kind,
+                write_gate: Arc::default(),
+                readers: None,
+                url: Arc::clone(&self.url),
+            }),
+            _ => None,
+        };
+        let setup = unlimited.as_ref().unwrap_or(self);
+        let applied = setup.migrate().await?;
+        setup.chain_legacy_audit().await?;
+        if let Some(unlimited) = unlimited {
+            unlimited.close().await;
         }
-        Ok(())
+        Ok(applied)
     }
 
     /// Which database this is.
@@ -313,6 +382,27 @@ fn normalise_url(url: &str) -> StoreResult<(StoreKind, String)> {
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".to_owned() };
     let params = [query, &mode].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("&");
     Ok((StoreKind::Sqlite, format!("sqlite://{path}?{params}")))
+}
+
+/// Makes sure a SQLite file may be opened under `policy`: created empty and owner-only when it may be created,
+/// refused with instructions when it must already exist.
+fn prepare_sqlite_file(path: &std::path::Path, policy: SchemaPolicy) -> StoreResult<()> {
+    if path.exists() || path.as_os_str().is_empty() || path.as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    if policy == SchemaPolicy::Require {
+        return Err(StoreError::NoSqliteFile(path.to_owned()));
+    }
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    match file.open(path) {
+        Ok(_) => Ok(()),
+        // Another process made it first; what SQLite does next decides.
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(StoreError::Database(sqlx::Error::Io(error))),
+    }
 }
 
 /// The file behind a URL [`normalise_url`] made.
