@@ -375,7 +375,7 @@ fn main() -> ExitCode {
             cli.shot.script(),
         );
     }
-    let result = runtime.block_on(dispatch(cli.command, data_dir));
+    let result = runtime.block_on(dispatch(cli.command, data_dir, cli.log_format == LogFormat::Json));
     match result {
         Ok(code) => code,
         Err(error) => {
@@ -388,13 +388,14 @@ fn main() -> ExitCode {
 /// Runs a subcommand (or, without the console built in, the headless demo service).
 // The data directory serves only the headless demo; with the console built in, the console takes it instead.
 #[cfg_attr(feature = "console", allow(unused_variables))]
-async fn dispatch(command: Option<Command>, data_dir: PathBuf) -> anyhow::Result<ExitCode> {
+async fn dispatch(command: Option<Command>, data_dir: PathBuf, json_logs: bool) -> anyhow::Result<ExitCode> {
     match command {
         #[cfg(not(feature = "console"))]
         None => commands::embedded_demo(data_dir).await,
         #[cfg(feature = "console")]
         None => unreachable!("the console runs outside the async runtime"),
-        Some(Command::Serve { database, bind, authorities, options }) => {
+        Some(Command::Serve { database, bind, authorities, mut options }) => {
+            options.json_logs = json_logs;
             commands::serve(&database.url()?, &bind, authorities, options).await
         }
         Some(Command::Staff { command: StaffCommand::Add { name, role, site, database } }) => {

@@ -56,6 +56,9 @@ pub struct ServeOptions {
     /// Then: seconds requests in flight have to finish before the process exits anyway.
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
     pub drain_timeout: u64,
+    /// Whether logs are JSON lines, where a line of plain text would not belong.
+    #[arg(skip)]
+    pub json_logs: bool,
 }
 
 /// Why `serve` will not speak plain HTTP on `bind`, and what to do instead.
@@ -121,8 +124,11 @@ pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, opt
         tokio::time::sleep(delay).await;
     };
     let scheme = if tls.is_some() { "https" } else { "http" };
-    tracing::info!(%address, store = store_kind, scheme, "contact-history service listening");
-    eprintln!("Serving the contact-history API on {scheme}://{address} (Ctrl+C stops).");
+    let url = format!("{scheme}://{address}");
+    tracing::info!(url, store = store_kind, "contact-history service listening");
+    if !options.json_logs {
+        eprintln!("Serving the contact-history API on {url} (Ctrl+C stops).");
+    }
     match tls {
         Some(config) => service::serve_with(TlsListener::new(listener, config)?, app, limits, stop).await,
         None => service::serve_with(listener, app, limits, stop).await,

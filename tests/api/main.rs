@@ -15,6 +15,7 @@ mod group_sessions;
 mod identity;
 mod input;
 mod instances;
+mod postgres_tls;
 mod registry;
 mod replays;
 mod roles;

@@ -80,16 +80,23 @@ pub async fn probe(url: &str) -> Result<(), StoreError> {
 }
 
 fn reason(error: &sqlx::Error) -> String {
+    let tls_failed = |detail: &dyn std::fmt::Display| {
+        format!(
+            "the TLS connection failed ({detail}): with sslmode=verify-full, sslrootcert must name the CA that \
+             signed the server's certificate, and the host in the URL must be the name on it"
+        )
+    };
     match error {
         sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
             "the connection was refused: is PostgreSQL running there, and listening on that address and port?"
                 .to_owned()
         }
+        // The TLS stream reports a certificate it does not trust as an I/O error around rustls's.
+        sqlx::Error::Io(io) if io.get_ref().is_some_and(<dyn std::error::Error + Send + Sync>::is::<rustls::Error>) => {
+            tls_failed(io)
+        }
         sqlx::Error::Io(io) => format!("the network failed ({io}): check the host and port"),
-        sqlx::Error::Tls(tls) => format!(
-            "the TLS connection failed ({tls}): with sslmode=verify-full, sslrootcert must name the CA that signed \
-             the server's certificate, and the host in the URL must be the name on it"
-        ),
+        sqlx::Error::Tls(tls) => tls_failed(tls),
         sqlx::Error::Database(db) => format!("the database refused the connection: {}", db.message()),
         sqlx::Error::Configuration(config) => format!("the database URL is not usable: {config}"),
         other => other.to_string(),
