@@ -6,6 +6,7 @@
 //! Fill a store first (demo data is fictitious), then point the bench at it:
 //!
 //! ```sh
+//! medbetjening migrate --database sqlite:load.sqlite
 //! medbetjening demo-data --database sqlite:load.sqlite --citizens 100000 --max-events 100
 //! LOAD_DATABASE=sqlite:load.sqlite cargo bench --bench load
 //! ```
