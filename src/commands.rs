@@ -80,6 +80,39 @@ pub async fn migrate(database: &str) -> CommandResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How the process was asked to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// Ctrl+C, SIGTERM, Ctrl+Break: there is time to drain.
+    Asked,
+    /// Windows is closing the console window, logging off or shutting down: it ends the process after a few
+    /// seconds, so requests in flight are finished at once, without the load balancer's grace period.
+    #[cfg_attr(not(windows), allow(dead_code))] // Only Windows sends these.
+    Closing,
+}
+
+/// Resolves when the process is asked to stop: Ctrl+C (SIGINT), or SIGTERM as systemd and Kubernetes send it; on
+/// Windows also Ctrl+Break, closing the console window, logging off and shutting down.
+async fn stop_requested() -> Stop {
+    #[cfg(windows)]
+    {
+        use tokio::signal::windows::{ctrl_break, ctrl_c, ctrl_close, ctrl_logoff, ctrl_shutdown};
+        if let (Ok(mut c), Ok(mut brk), Ok(mut close), Ok(mut logoff), Ok(mut shutdown)) =
+            (ctrl_c(), ctrl_break(), ctrl_close(), ctrl_logoff(), ctrl_shutdown())
+        {
+            return tokio::select! {
+                _ = c.recv() => Stop::Asked,
+                _ = brk.recv() => Stop::Asked,
+                _ = close.recv() => Stop::Closing,
+                _ = logoff.recv() => Stop::Closing,
+                _ = shutdown.recv() => Stop::Closing,
+            };
+        }
+    }
+    interrupted().await;
+    Stop::Asked
+}
+
 /// Resolves when the process is asked to stop: Ctrl+C (SIGINT), or SIGTERM as systemd and Kubernetes send it.
 async fn interrupted() {
     #[cfg(unix)]
@@ -133,19 +166,9 @@ pub fn console(
     screenshot: Option<PathBuf>,
     script: Vec<medbetjening::console::screenshot::Action>,
 ) -> ExitCode {
-    use medbetjening::console::{self, ConsoleOptions, Target};
-    let target = match server {
-        Some(url) => {
-            let token_file = embedded::default_config_dir().join("token");
-            let token =
-                token.or_else(|| std::fs::read_to_string(&token_file).ok()).unwrap_or_default().trim().to_owned();
-            Target::Server { url, token, token_file: token_file.display().to_string(), data_dir, ca_file }
-        }
-        None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3, training }),
-    };
-    let options =
-        ConsoleOptions { target, guides_dir: guides_dir(), screenshot: screenshot.map(|path| (path, script)) };
-    match console::run(options) {
+    use medbetjening::console::launch::{Launch, start};
+    let screenshot = screenshot.map(|path| (path, script));
+    match start(Launch { data_dir, server, token, ca_file, training, screenshot }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -212,16 +235,6 @@ impl ShotPlan {
         }
         script
     }
-}
-
-/// Where the guide files are: `MEDBETJENING_GUIDES`, else `guides/` in the working directory, else the source tree's.
-#[cfg(feature = "console")]
-fn guides_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("MEDBETJENING_GUIDES") {
-        return PathBuf::from(dir);
-    }
-    let local = PathBuf::from("guides");
-    if local.is_dir() { local } else { Path::new(env!("CARGO_MANIFEST_DIR")).join("guides") }
 }
 
 /// No arguments and no console built in: the embedded service over the local demo store.

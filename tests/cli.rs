@@ -258,3 +258,57 @@ async fn audit_verify_and_prune_say_what_they_found_in_their_exit_codes() {
     assert!(text(&out.stdout).contains("Chain broken at row 4 (id "), "{}", text(&out.stdout));
     assert!(!text(&out.stdout).contains("Else"), "row content is not echoed: {}", text(&out.stdout));
 }
+
+#[test]
+fn import_and_session_log_name_a_file_saved_in_another_encoding() {
+    let dir = tempfile::tempdir().expect("dir");
+    let utf16 = |text: &str| -> Vec<u8> {
+        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+    };
+
+    let database = format!("sqlite:{}", dir.path().join("h.sqlite").display());
+    migrate(&database);
+    let feed = dir.path().join("feed.jsonl");
+    let line = r#"{"type":"citizen","cpr":"0707614285","name":"Søren Ærø","fictitious":true}"#;
+    std::fs::write(&feed, utf16(&format!("{line}\n{line}\n"))).expect("feed");
+    let out = run(&["import", &feed.display().to_string(), "--database", &database]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.matches("feed.jsonl").count(), 1, "reported once, not for every line: {stderr}");
+    assert!(stderr.contains("feed.jsonl:1: the file is UTF-16 ("), "{stderr}");
+    assert!(stderr.contains("save it as UTF-8; nothing was imported"), "{stderr}");
+    let bom = [b"\xEF\xBB\xBF".as_slice(), line.as_bytes(), b"\n"].concat();
+    std::fs::write(&feed, bom).expect("feed");
+    let out = run(&["import", &feed.display().to_string(), "--database", &database]);
+    assert_eq!(out.status.code(), Some(0), "a BOM is fine: {}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("citizens 1 created"), "{}", text(&out.stdout));
+
+    let session =
+        medbetjening::history::outbox::demo_session(None, &mut fastrand::Rng::with_seed(7), chrono::Utc::now());
+    let json = serde_json::to_string(&session).expect("json");
+    let files = [
+        ("bom.json", [b"\xEF\xBB\xBF".as_slice(), json.as_bytes()].concat()),
+        ("unicode.json", utf16(&json)),
+        ("ansi.json", b"{\"note\":\"S\xF8ren\"}".to_vec()),
+    ];
+    let mut args = vec!["session", "log", "--server", "http://127.0.0.1:9", "--token", "t"];
+    let journal = dir.path().join("outbox.journal").display().to_string();
+    args.extend(["--outbox", journal.as_str()]);
+    let paths: Vec<String> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).expect("session file");
+            path.display().to_string()
+        })
+        .collect();
+    args.extend(paths.iter().map(String::as_str));
+    let out = run(&args);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains("bom.json"), "a BOM is fine: {stderr}");
+    assert!(stderr.contains("unicode.json: the file is UTF-16 ("), "{stderr}");
+    assert!(stderr.contains("ansi.json: the file is not UTF-8 (byte 10); it may be saved as ANSI"), "{stderr}");
+    assert!(!stderr.contains("note") && !stderr.contains("S\u{fffd}ren"), "no content is quoted: {stderr}");
+    assert!(stderr.contains("nothing was logged"), "{stderr}");
+}

@@ -359,3 +359,40 @@ fn a_practice_run_keeps_a_trainees_mark_on_a_mitid_step_and_an_ordinary_run_does
     unmarked.choose(&library, 0, 5.0).expect("logged in");
     assert_eq!(unmarked.runs(5.0)[0].steps[0].performed_by, Some(Performer::CitizenAlone), "unmarked: the citizen");
 }
+
+/// Notepad on Windows saves "ANSI", "Unicode" (UTF-16) or "UTF-8 with BOM", and Windows may name a file `.TOML`.
+#[test]
+fn guides_saved_in_another_encoding_are_reported_by_file_and_the_rest_load() {
+    let dir = tempfile::tempdir().expect("dir");
+    let guides = dir.path().join("guides");
+    std::fs::create_dir(&guides).expect("guides dir");
+    let text = std::fs::read_to_string(root().join("guides/mitid.toml")).expect("a shipped guide");
+    assert!(text.contains("id = \"mitid\"\n") && text.contains('ø'), "the guide this test copies");
+    std::fs::write(guides.join("mitid.toml"), &text).expect("good");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.replacen("id = \"mitid\"", "id = \"kopi\"", 1).as_bytes());
+    std::fs::write(guides.join("kopi.TOML"), bom).expect("BOM copy");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.replacen("id = \"mitid\"", "id = \"unicode\"", 1).encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(guides.join("unicode.toml"), utf16).expect("UTF-16 copy");
+    // As ANSI: the first 'ø' is the single byte Windows-1252 has for it.
+    let renamed = text.replacen("id = \"mitid\"", "id = \"ansi\"", 1);
+    let at = renamed.find('ø').expect("an ø");
+    let bytes = renamed.as_bytes();
+    let ansi = [&bytes[..at], b"\xF8", &bytes[at + 'ø'.len_utf8()..]].concat();
+    let ansi_line = renamed[..at].matches('\n').count() + 1;
+    std::fs::write(guides.join("ansi.toml"), ansi).expect("ANSI copy");
+    std::fs::write(guides.join("notes.txt"), "not a guide").expect("other file");
+
+    let library = Library::load(&guides, &AuthorityCatalog::builtin(), today()).expect("readable");
+    let mut loaded: Vec<&str> = library.guides.iter().map(|g| g.id.as_str()).collect();
+    loaded.sort_unstable();
+    assert_eq!(loaded, ["kopi", "mitid"]);
+    let problems: Vec<String> = library.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    let ansi_problem = format!("ansi.toml:{ansi_line}: error: (file): the file is not UTF-8 (byte ");
+    assert!(problems[0].contains(&ansi_problem), "{}", problems[0]);
+    assert!(problems[0].ends_with("it may be saved as ANSI: save it as UTF-8"), "{}", problems[0]);
+    assert!(problems[1].contains("unicode.toml:1: error: (file): the file is UTF-16"), "{}", problems[1]);
+    assert!(problems[1].ends_with("save it as UTF-8"), "{}", problems[1]);
+}

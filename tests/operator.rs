@@ -210,3 +210,22 @@ fn the_console_without_a_display_says_what_to_do() {
     assert!(stderr.contains("no display") && stderr.contains("--no-default-features"), "{stderr}");
     assert!(!stderr.contains(".rs:") && !stderr.contains("/.cargo/"), "no source path from the build: {stderr}");
 }
+
+#[cfg(feature = "console")]
+#[test]
+fn the_desktop_program_opens_the_console_or_says_why_not() {
+    let desktop = env!("CARGO_BIN_EXE_medbetjening-desktop");
+    let dir = tempfile::tempdir().expect("dir");
+    let plain = Command::new(desktop).args(["--server", "http://10.0.0.5"]).output().expect("runs");
+    assert!(!plain.status.success());
+    assert!(text(&plain.stderr).contains("refusing to connect to 10.0.0.5 over plain http"), "{}", text(&plain.stderr));
+    let no_display = Command::new(desktop)
+        .args(["--server", "http://127.0.0.1:1", "--token", "mbj_x"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("MEDBETJENING_DATA_DIR", dir.path())
+        .output()
+        .expect("runs");
+    assert!(!no_display.status.success());
+    assert!(text(&no_display.stderr).contains("no display"), "{}", text(&no_display.stderr));
+}

@@ -44,7 +44,8 @@ pub fn cast(source: &CastSource) -> anyhow::Result<Option<Cast>> {
     let checked = match source {
         CastSource::Dir(dir) => {
             let path = dir.join(CAST_FILE);
-            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let text = medbetjening::encoding::decode_utf8_text(&bytes).with_context(|| path.display().to_string())?;
             Cast::check(&Source { path, text }, &AuthorityCatalog::builtin())
         }
         CastSource::Builtin => Cast::builtin(),

@@ -13,7 +13,7 @@ use medbetjening::history::service::tls::{self, TlsListener};
 use medbetjening::history::service::{self, AppState, ConnectionLimits, ServiceOptions};
 use medbetjening::history::store::{SchemaPolicy, Store, StoreOptions};
 
-use super::{CommandResult, interrupted};
+use super::{CommandResult, Stop, stop_requested};
 
 /// `serve`'s transport security and limits.
 #[derive(Debug, clap::Args)]
@@ -117,7 +117,10 @@ pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, opt
     };
     let delay = Duration::from_secs(options.shutdown_delay);
     let stop = async move {
-        interrupted().await;
+        let delay = match stop_requested().await {
+            Stop::Asked => delay,
+            Stop::Closing => Duration::ZERO,
+        };
         draining.store(true, std::sync::atomic::Ordering::Relaxed);
         // Logged, not printed: whoever started the service may have stopped reading its stderr.
         tracing::info!(delay_secs = delay.as_secs(), "stopping: /health answers 503, then the port closes");

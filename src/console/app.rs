@@ -76,6 +76,9 @@ pub struct ConsoleApp {
     pub(super) presentation: Option<Presentation>,
     title: String,
     screenshot: Option<Screenshot>,
+    /// File dialogs start from this, which names the console's window as their owner: on Windows a dialog
+    /// without one can open behind the console and look as if nothing happened.
+    pub(super) file_dialog: rfd::AsyncFileDialog,
 }
 
 impl ConsoleApp {
@@ -116,9 +119,9 @@ impl ConsoleApp {
             presentation: None,
             title: String::new(),
             screenshot,
+            file_dialog: rfd::AsyncFileDialog::new().set_parent(cc),
         };
         app.connect();
-        app.guides.root = guides_dir.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
         app.scenario.dir = guides_dir.join("scenarios");
         app.tasks.spawn(guides::load(guides_dir));
         app

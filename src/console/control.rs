@@ -75,7 +75,7 @@ pub enum Reply {
         tab: TabId,
         result: Result<RevealedCpr, ClientError>,
     },
-    Guides(Result<crate::guides::library::Library, String>),
+    Guides(Result<(crate::guides::library::Library, super::guides::ImageUris), String>),
     OutboxOpened(Result<Box<(Outbox, OpenReport)>, String>),
     /// A session is in the journal (or could not be written there).
     Journaled {
@@ -427,7 +427,10 @@ impl ConsoleApp {
             }
             Reply::Guides(result) => {
                 self.guides.library = match result {
-                    Ok(library) => super::guides::GuideLibrary::Ready(std::sync::Arc::new(library)),
+                    Ok((library, images)) => {
+                        self.guides.images = std::sync::Arc::new(images);
+                        super::guides::GuideLibrary::Ready(std::sync::Arc::new(library))
+                    }
                     Err(error) => super::guides::GuideLibrary::Failed(error),
                 };
             }

@@ -366,9 +366,9 @@ impl ConsoleApp {
             return;
         }
         form.importing = true;
+        let dialog = self.file_dialog.clone().set_title(title).add_filter("CSV", &["csv", "txt", "tsv"]);
         self.tasks.spawn(async move {
-            let picked =
-                rfd::AsyncFileDialog::new().set_title(title).add_filter("CSV", &["csv", "txt"]).pick_file().await;
+            let picked = dialog.pick_file().await;
             let Some(file) = picked else { return Reply::Group(GroupReply::Imported(None)) };
             let path = file.path().to_path_buf();
             let read = tokio::task::spawn_blocking(move || csv::read_participants(&path))

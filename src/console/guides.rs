@@ -51,8 +51,9 @@ pub struct GuidesState {
     pub topic: Option<KleTopic>,
     pub walk: Option<ActiveWalk>,
     pub citizen_view: bool,
-    /// The directory guide image paths are relative to: the guide directory's parent.
-    pub root: PathBuf,
+    /// Each guide image (as a guide names it) as a `file://` URI, resolved when the library loads: drawing never
+    /// touches the file system, and an image that would leave `assets/` has no entry.
+    pub images: Arc<ImageUris>,
     /// What the citizen view's window shows, shared with that window.
     pub citizen: Arc<super::views::runner::CitizenView>,
     /// Suggestions for a tab, recomputed when its history changes: (tab, events loaded, open cases, suggestions).
@@ -77,16 +78,35 @@ impl GuidesState {
     }
 }
 
-/// Loads the library from `dir` on a background thread (it reads files).
+/// Guide image paths (`assets/…`) and the `file://` URIs they load from.
+pub type ImageUris = std::collections::HashMap<String, String>;
+
+/// Loads the library from `dir` on a background thread (it reads files), with its images' URIs.
 pub async fn load(dir: PathBuf) -> Reply {
     let today = Utc::now().date_naive();
     let loaded = tokio::task::spawn_blocking(move || {
-        Library::load(&dir, &AuthorityCatalog::builtin(), today).map_err(|e| format!("{}: {e}", dir.display()))
+        let library =
+            Library::load(&dir, &AuthorityCatalog::builtin(), today).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let images = image_uris(&library, dir.parent().unwrap_or(std::path::Path::new("")));
+        Ok((library, images))
     })
     .await
     .map_err(|e| e.to_string())
     .and_then(|r| r);
     Reply::Guides(loaded)
+}
+
+/// The URI of each image the library's steps name, resolved as the checks resolve it (inside `root/assets`).
+/// A URI is built only from the absolute path, never pasted from a relative one (which Windows would read as a
+/// server's name).
+fn image_uris(library: &Library, root: &std::path::Path) -> ImageUris {
+    let images = library.guides.iter().flat_map(|g| g.steps.iter()).filter_map(|s| s.image.as_deref());
+    images
+        .filter_map(|image| {
+            let path = crate::guides::library::resolve_image(root, image).ok()?;
+            Some((image.to_owned(), crate::platform::file_uri(&path)?))
+        })
+        .collect()
 }
 
 impl ConsoleApp {
@@ -185,5 +205,45 @@ impl ConsoleApp {
             let suggestions = suggest(&library.guides, cases, events, Utc::now());
             self.guides.suggestions = Some((tab.id, events.len(), cases.len(), suggestions));
         }
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+
+    /// The shipped moving guide, with a picture on its first step and one that tries to leave `assets/`.
+    fn library_with_images(root: &std::path::Path) -> Library {
+        let guides = root.join("guides");
+        std::fs::create_dir_all(root.join("assets")).expect("assets");
+        std::fs::create_dir_all(&guides).expect("guides");
+        std::fs::write(root.join("assets").join("trin 1.png"), b"png").expect("picture");
+        // Every shipped guide, since guides link to each other.
+        let shipped = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/guides"));
+        for entry in std::fs::read_dir(shipped).expect("guides").flatten() {
+            if entry.path().extension().is_some_and(|e| e == "toml") {
+                std::fs::copy(entry.path(), guides.join(entry.file_name())).expect("copy");
+            }
+        }
+        let moving = std::fs::read_to_string(guides.join("flytning.toml"));
+        let text = moving.expect("the moving guide").replacen(
+            "id = \"tjek-forudsaetninger\"",
+            "id = \"tjek-forudsaetninger\"\nimage = \"assets/trin 1.png\"",
+            1,
+        );
+        std::fs::write(guides.join("flytning.toml"), text).expect("guide");
+        Library::load(&guides, &AuthorityCatalog::builtin(), Utc::now().date_naive()).expect("loads")
+    }
+
+    #[test]
+    fn images_get_absolute_file_uris_when_the_library_loads() {
+        let dir = tempfile::tempdir().expect("dir");
+        let library = library_with_images(dir.path());
+        assert!(library.problems.is_empty(), "{:?}", library.problems);
+        let uris = image_uris(&library, dir.path());
+        let uri = uris.get("assets/trin 1.png").expect("resolved");
+        assert!(uri.starts_with("file:///"), "from an absolute path, never a relative one: {uri}");
+        assert!(uri.ends_with("/assets/trin%201.png"), "{uri}");
+        assert_eq!(uris.len(), 1);
     }
 }

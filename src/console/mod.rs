@@ -10,6 +10,7 @@ pub mod control;
 pub mod group;
 mod guides;
 mod i18n;
+pub mod launch;
 mod lookup;
 mod prefs;
 mod presentation;

@@ -134,7 +134,8 @@ impl ConsoleApp {
             return false;
         };
         let mut commands = Vec::new();
-        super::views::presentation::ui(presentation, &library, &self.guides.root, ui, &mut commands);
+        let images = std::sync::Arc::clone(&self.guides.images);
+        super::views::presentation::ui(presentation, &library, &images, ui, &mut commands);
         for command in commands {
             self.apply(command);
         }

@@ -14,6 +14,7 @@ use toml::Spanned;
 
 use super::format::{Bilingual, BranchOption, End, Guide, Login, Solution, Step, Target, Then, raw};
 use crate::domain::{AuthorityCatalog, KleCatalog, LinkKind, Outcome, check_link};
+use crate::encoding::{EncodingError, decode_utf8_text, strip_bom};
 
 /// How serious a problem is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,15 +47,31 @@ pub struct Source {
     pub text: String,
 }
 
-/// Every `*.toml` in `dir`, sorted by name, read.
-pub(crate) fn read_sources(dir: &Path) -> std::io::Result<Vec<Source>> {
+/// Every `*.toml` in `dir` (any case, as Windows may name it), sorted by name, read. A file that is not UTF-8
+/// (Notepad's "ANSI" or "Unicode") is not read but reported, so the rest still load; a UTF-8 BOM is dropped.
+pub(crate) fn read_sources(dir: &Path) -> std::io::Result<(Vec<Source>, Vec<Problem>)> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e == "toml"))
+        .filter(|path| path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")))
         .collect();
     paths.sort();
-    paths.into_iter().map(|path| Ok(Source { text: std::fs::read_to_string(&path)?, path })).collect()
+    let (mut sources, mut unreadable) = (Vec::new(), Vec::new());
+    for path in paths {
+        let bytes = std::fs::read(&path)?;
+        match decode_utf8_text(&bytes) {
+            Ok(text) => sources.push(Source { path, text }),
+            Err(encoding) => {
+                let line = match encoding {
+                    // The line the first foreign byte is on: one more than the line breaks before it.
+                    EncodingError::NotUtf8 { byte_offset } => bytes[..byte_offset].split(|b| *b == b'\n').count(),
+                    EncodingError::Utf16 { .. } => 1,
+                };
+                unreadable.push(error(&path, line, "(file)", encoding.to_string()));
+            }
+        }
+    }
+    Ok((sources, unreadable))
 }
 
 /// The checked guides and every problem found.
@@ -169,12 +186,15 @@ impl Library {
         Self { guides, problems }
     }
 
-    /// Reads every `*.toml` in `dir` (sorted by name) and checks them; images are looked up next to `dir`.
+    /// Reads every `*.toml` in `dir` (sorted by name) and checks them; images are looked up next to `dir`. A file
+    /// in another encoding than UTF-8 is reported first and left out.
     pub fn load(dir: &Path, authorities: &AuthorityCatalog, today: NaiveDate) -> std::io::Result<Self> {
-        let sources = read_sources(dir)?;
+        let (sources, unreadable) = read_sources(dir)?;
         let root = dir.parent().map(Path::to_path_buf).unwrap_or_default();
         let resolve = |image: &str| resolve_image(&root, image);
-        Ok(Self::check(&sources, &CheckContext { authorities, today, resolve_image: &resolve }))
+        let mut library = Self::check(&sources, &CheckContext { authorities, today, resolve_image: &resolve });
+        library.problems.splice(0..0, unreadable);
+        Ok(library)
     }
 
     /// The guide with this id.
@@ -229,6 +249,8 @@ pub(super) fn valid_id(id: &str) -> bool {
 
 impl<'a> Checker<'a> {
     pub(super) fn new(file: &'a Path, text: &'a str) -> Self {
+        // A BOM is no TOML; without it every span, and so every line, is still counted from the first character.
+        let text = strip_bom(text);
         Self { file, text, problems: Vec::new(), refs: Vec::new(), broken_links: false }
     }
 
@@ -735,6 +757,20 @@ mod tests {
             assert!(problems[0].contains("without '..'"), "{}", problems[0]);
             assert!(library.guides.is_empty(), "{image}: not loaded");
         }
+    }
+
+    #[test]
+    fn a_bom_changes_neither_the_parse_nor_the_lines() {
+        let authorities = AuthorityCatalog::builtin();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
+        let anything = |image: &str| Ok(PathBuf::from(image));
+        let context = CheckContext { authorities: &authorities, today, resolve_image: &anything };
+        let mut source = guide_with_image("C:\\x.png");
+        source.text.insert(0, '\u{feff}');
+        let problems: Vec<String> =
+            Library::check(&[source], &context).problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].starts_with("missing-image.toml:23: error: steps[a].image: "), "{}", problems[0]);
     }
 
     #[test]

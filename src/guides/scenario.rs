@@ -109,15 +109,24 @@ impl Corpus {
     /// Checks the cast (the source named `citizens.toml`) and every other source as a scenario.
     #[must_use]
     pub fn check(sources: &[Source], context: &ScenarioContext<'_>) -> Self {
-        let is_cast = |source: &&Source| source.path.file_name().is_some_and(|n| n == CAST_FILE);
-        let cast_source = sources.iter().find(is_cast);
-        let scenario_sources: Vec<&Source> = sources.iter().filter(|s| !is_cast(s)).collect();
-        let (cast, mut problems, cast_ids) = match cast_source {
+        Self::check_read(sources, Vec::new(), context)
+    }
+
+    /// [`Corpus::check`] after reading, with the files that could not be read (another encoding than UTF-8)
+    /// already reported in `unreadable`. When that is the cast, it is not also reported missing, nor is every
+    /// scenario's citizen reported unknown: the one problem says it all.
+    fn check_read(sources: &[Source], unreadable: Vec<Problem>, context: &ScenarioContext<'_>) -> Self {
+        let is_cast = |path: &Path| path.file_name().is_some_and(|n| n.eq_ignore_ascii_case(CAST_FILE));
+        let cast_unreadable = unreadable.iter().any(|p| is_cast(&p.file));
+        let cast_source = sources.iter().find(|s| is_cast(&s.path));
+        let scenario_sources: Vec<&Source> = sources.iter().filter(|s| !is_cast(&s.path)).collect();
+        let mut problems = unreadable;
+        let (cast, cast_problems, cast_ids) = match cast_source {
             Some(source) => {
                 let checked = Cast::check(source, context.authorities);
                 (checked.cast, checked.problems, checked.ids)
             }
-            None if scenario_sources.is_empty() => (Cast::default(), Vec::new(), HashSet::new()),
+            None if cast_unreadable || scenario_sources.is_empty() => (Cast::default(), Vec::new(), HashSet::new()),
             None => {
                 let dir = scenario_sources[0].path.parent().unwrap_or_else(|| Path::new(""));
                 let problem = Problem {
@@ -130,10 +139,12 @@ impl Corpus {
                 (Cast::default(), vec![problem], HashSet::new())
             }
         };
+        problems.extend(cast_problems);
+        let known_citizens = (!cast_unreadable).then_some(&cast_ids);
         let mut scenarios = Vec::new();
         for source in scenario_sources {
             let mut checker = Checker::new(&source.path, &source.text);
-            let scenario = scenario(&mut checker, &cast_ids, context);
+            let scenario = scenario(&mut checker, known_citizens, context);
             if checker.error_count() == 0
                 && let Some(scenario) = scenario
                 // A citizen with errors of its own is reported there; its scenarios cannot run without it.
@@ -146,9 +157,11 @@ impl Corpus {
         Self { cast, scenarios, problems }
     }
 
-    /// Reads every `*.toml` in `dir` (sorted by name) and checks them.
+    /// Reads every `*.toml` in `dir` (sorted by name) and checks them; a file in another encoding than UTF-8 is
+    /// reported and left out.
     pub fn load(dir: &Path, context: &ScenarioContext<'_>) -> std::io::Result<Self> {
-        Ok(Self::check(&super::library::read_sources(dir)?, context))
+        let (sources, unreadable) = super::library::read_sources(dir)?;
+        Ok(Self::check_read(&sources, unreadable, context))
     }
 
     /// The scenario with this id.
@@ -164,7 +177,12 @@ impl Corpus {
 }
 
 /// Checks one scenario file; returns the scenario when it could be read (possibly with errors reported).
-fn scenario(checker: &mut Checker<'_>, cast_ids: &HashSet<String>, context: &ScenarioContext<'_>) -> Option<Scenario> {
+/// `cast_ids` is `None` when the cast could not be read, so its citizens are unknown rather than missing.
+fn scenario(
+    checker: &mut Checker<'_>,
+    cast_ids: Option<&HashSet<String>>,
+    context: &ScenarioContext<'_>,
+) -> Option<Scenario> {
     let raw: raw::Scenario = checker.parse()?;
     let whole = 0..0;
     let id = checker.required(raw.id.as_ref(), &whole, "id").map(|v| (v.get_ref().clone(), v.span()));
@@ -178,7 +196,7 @@ fn scenario(checker: &mut Checker<'_>, cast_ids: &HashSet<String>, context: &Sce
     }
     let title = checker.text(raw.title.as_ref(), &whole, "title");
     let citizen = checker.required(raw.citizen.as_ref(), &whole, "citizen").map(|value| {
-        if !cast_ids.contains(value.get_ref()) {
+        if cast_ids.is_some_and(|ids| !ids.contains(value.get_ref())) {
             let message = format!("no citizen in {CAST_FILE} has the id '{}'", value.get_ref());
             checker.fail(&value.span(), "citizen", message);
         }
@@ -412,5 +430,36 @@ wrapup = [ { da = "R", en = "A" } ]
         let corpus = Corpus::check(&sources, &ScenarioContext { guides: &library, authorities: &authorities });
         let files: Vec<String> = corpus.errors().map(|p| format!("{}:{}", p.file.display(), p.field)).collect();
         assert_eq!(files, vec!["s/citizens.toml:(file)", "s/prove.toml:citizen"]);
+    }
+
+    fn load(files: &[(&str, Vec<u8>)]) -> Corpus {
+        let dir = tempfile::tempdir().expect("dir");
+        for (name, bytes) in files {
+            std::fs::write(dir.path().join(name), bytes).expect("write");
+        }
+        let (library, authorities) = (library(), AuthorityCatalog::builtin());
+        Corpus::load(dir.path(), &ScenarioContext { guides: &library, authorities: &authorities }).expect("read")
+    }
+
+    #[test]
+    fn files_saved_with_a_bom_or_a_capital_extension_load() {
+        let bom = |text: &str| format!("\u{feff}{text}").into_bytes();
+        let corpus = load(&[("citizens.toml", bom(CAST)), ("prove.TOML", bom(GOOD))]);
+        assert!(corpus.problems.is_empty(), "{:#?}", corpus.problems);
+        assert!(corpus.scenario("prove").is_some());
+        let corpus =
+            load(&[("citizens.toml", bom(CAST)), ("prove.toml", bom(&GOOD.replace("minutes = 10", "minutes = 0")))]);
+        assert_eq!(found(&corpus), vec![(5, "minutes")], "lines count as without the BOM");
+    }
+
+    #[test]
+    fn a_cast_in_utf16_is_the_one_problem_reported() {
+        let utf16: Vec<u8> =
+            b"\xFF\xFE".iter().copied().chain(CAST.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let corpus = load(&[("citizens.toml", utf16), ("prove.toml", GOOD.as_bytes().to_vec())]);
+        let problems: Vec<String> = corpus.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains("citizens.toml:1: error: (file): the file is UTF-16"), "{}", problems[0]);
+        assert!(corpus.scenarios.is_empty(), "a scenario cannot run without its citizen");
     }
 }

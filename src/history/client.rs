@@ -175,8 +175,11 @@ fn extra_roots(path: &Path) -> Result<Vec<reqwest::Certificate>, ClientError> {
     use rustls_pki_types::pem::PemObject;
     let file = path.display();
     let bytes = std::fs::read(path).map_err(|e| ClientError::Config(format!("cannot read the CA file {file}: {e}")))?;
+    // A BOM (Notepad's "UTF-8 with BOM") would hide the first `-----BEGIN` line from the PEM parser.
+    let pem = crate::encoding::strip_bom_bytes(&bytes)
+        .map_err(|e| ClientError::Config(format!("the CA file {file} is not usable: {e}")))?;
     let mut roots = Vec::new();
-    for cert in CertificateDer::pem_slice_iter(&bytes) {
+    for cert in CertificateDer::pem_slice_iter(pem) {
         let cert = cert.map_err(|e| ClientError::Config(format!("the CA file {file} is not valid PEM ({e})")))?;
         let root = reqwest::Certificate::from_der(&cert)
             .map_err(|e| ClientError::Config(format!("the CA file {file}: {}", chain(&e))))?;
@@ -523,5 +526,20 @@ mod tests {
         for secret in ["kim:", "hemmelig", "0707614285", "/sti"] {
             assert!(!message.contains(secret), "{secret:?} in {message}");
         }
+    }
+
+    #[test]
+    fn a_ca_file_saved_with_a_bom_is_read_and_one_in_utf16_is_named() {
+        let dir = tempfile::tempdir().expect("dir");
+        let key = rcgen::KeyPair::generate().expect("key");
+        let params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+        let ca = params.self_signed(&key).expect("CA certificate").pem();
+        let path = dir.path().join("ca.pem");
+        std::fs::write(&path, format!("\u{feff}{ca}")).expect("CA file");
+        assert_eq!(extra_roots(&path).map(|roots| roots.len()).ok(), Some(1), "a BOM before -----BEGIN");
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(ca.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        std::fs::write(&path, utf16).expect("CA file");
+        let message = extra_roots(&path).map(|_| ()).expect_err("UTF-16").to_string();
+        assert!(message.contains("ca.pem is not usable: the file is UTF-16 ("), "{message}");
     }
 }

@@ -90,11 +90,47 @@ impl Drop for Embedded {
     }
 }
 
-/// The platform's data directory for Medbetjening (e.g. `~/.local/share/medbetjening` on Linux).
+/// The platform's local data directory for Medbetjening: `~/.local/share/medbetjening` on Linux,
+/// `%LOCALAPPDATA%\Medbetjening\Medbetjening\data` on Windows. Not the roaming folder: it is often redirected to a
+/// network share, where SQLite's write-ahead log does not work and a journal's fsync means little. Sessions an
+/// earlier version journaled in the roaming folder are moved here first.
 #[must_use]
 pub fn default_data_dir() -> PathBuf {
-    directories::ProjectDirs::from("dk", "Medbetjening", "Medbetjening")
-        .map_or_else(|| PathBuf::from(".medbetjening"), |dirs| dirs.data_dir().to_path_buf())
+    let Some(dirs) = directories::ProjectDirs::from("dk", "Medbetjening", "Medbetjening") else {
+        return PathBuf::from(".medbetjening");
+    };
+    let local = dirs.data_local_dir().to_path_buf();
+    move_journals(dirs.data_dir(), &local);
+    crate::platform::warn_if_shared(&local);
+    local
+}
+
+/// Moves outbox journals from `old` to `new` (both data directories) when they differ, so sessions logged but not
+/// yet sent reach the service from the new place. Each journal is copied, then the old one renamed aside
+/// (`.moved`); one already in the new place is left alone. Best effort: what cannot be moved stays and is logged.
+pub fn move_journals(old: &Path, new: &Path) {
+    let (from, to) = (old.join("outbox"), new.join("outbox"));
+    if old == new || !from.is_dir() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(&from) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.extension().is_none_or(|e| e != "journal") || target.exists() {
+            continue;
+        }
+        let moved = std::fs::create_dir_all(&to)
+            .and_then(|()| std::fs::copy(&path, &target))
+            .and_then(|_| std::fs::rename(&path, path.with_extension("journal.moved")));
+        match moved {
+            Ok(()) => {
+                crate::platform::restrict_to_owner(&target);
+                tracing::info!(journal = %target.display(), "moved an outbox journal to the local data folder");
+            }
+            Err(error) => tracing::warn!(%error, "an outbox journal could not be moved to the local data folder"),
+        }
+    }
 }
 
 /// The platform's configuration directory for Medbetjening (e.g. `~/.config/medbetjening` on Linux).
@@ -143,7 +179,7 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
 async fn local_token(store: &Store, dir: &Path, training: bool) -> Result<String, EmbeddedError> {
     let path = dir.join(if training { TRAINER_TOKEN_FILE } else { TOKEN_FILE });
     if let Ok(token) = std::fs::read_to_string(&path) {
-        let token = token.trim().to_owned();
+        let token = crate::encoding::strip_bom(&token).trim().to_owned();
         if store.staff_by_token(&token).await?.is_some() {
             return Ok(token);
         }
@@ -160,12 +196,32 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    std::io::Write::write_all(&mut options.open(path)?, contents.as_bytes())
+    std::io::Write::write_all(&mut options.open(path)?, contents.as_bytes())?;
+    crate::platform::restrict_to_owner(path);
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn journals_left_in_the_roaming_folder_move_to_the_local_one() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (roaming, local) = (dir.path().join("Roaming"), dir.path().join("Local"));
+        std::fs::create_dir_all(roaming.join("outbox")).expect("old outbox");
+        std::fs::create_dir_all(local.join("outbox")).expect("new outbox");
+        std::fs::write(roaming.join("outbox").join("a.journal"), "waiting").expect("journal");
+        std::fs::write(roaming.join("outbox").join("a.journal.lock"), "").expect("lock");
+        std::fs::write(roaming.join("outbox").join("b.journal"), "old").expect("journal");
+        std::fs::write(local.join("outbox").join("b.journal"), "newer").expect("journal");
+        move_journals(&roaming, &local);
+        assert_eq!(std::fs::read_to_string(local.join("outbox").join("a.journal")).expect("moved"), "waiting");
+        assert!(roaming.join("outbox").join("a.journal.moved").exists(), "set aside, not deleted");
+        assert_eq!(std::fs::read_to_string(local.join("outbox").join("b.journal")).expect("kept"), "newer");
+        assert!(!local.join("outbox").join("a.journal.lock").exists(), "locks are not moved");
+        move_journals(&local, &local);
+    }
 
     #[tokio::test]
     async fn training_signs_in_as_a_separate_trainer_and_the_clerk_stays_a_clerk() {

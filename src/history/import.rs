@@ -13,6 +13,7 @@ use super::api::{CitizenInput, EventInput};
 use super::ingest::{self, Ingested, InputError, redact, text};
 use super::store::{RecordWriter, Store, StoreError, UpsertOutcome};
 use crate::domain::AuthorityCatalog;
+use crate::encoding::{self, EncodingError};
 
 /// One line of an import file.
 #[derive(Debug)]
@@ -101,7 +102,8 @@ async fn read_line_bounded(
     }
 }
 
-/// Imports every line of `reader`, calling `progress` every 500 lines; stops only on a store failure.
+/// Imports every line of `reader`, calling `progress` every 500 lines; stops only on a store failure. A UTF-8 BOM
+/// is skipped; a UTF-16 file imports nothing and is reported once, as line 1's error.
 pub async fn import(
     store: &Store,
     authorities: &AuthorityCatalog,
@@ -109,6 +111,13 @@ pub async fn import(
     mut progress: impl FnMut(Progress),
 ) -> Result<ImportReport, ImportError> {
     let mut report = ImportReport::default();
+    // UTF-16 would fail on every line, so the file is refused once, by its first bytes, before anything is stored.
+    if let Some(big_endian) = encoding::utf16_big_endian(reader.fill_buf().await?) {
+        let reason = format!("{}; nothing was imported", EncodingError::Utf16 { big_endian });
+        report.errors.push(LineError { line: 1, reason });
+        progress(Progress { lines: 0, bytes: 0 });
+        return Ok(report);
+    }
     let mut bytes = 0u64;
     let mut buffer = Vec::new();
     loop {
@@ -120,6 +129,10 @@ pub async fn import(
         bytes += read as u64;
         report.lines += 1;
         let line = report.lines;
+        if line == 1 && buffer.starts_with(encoding::UTF8_BOM) {
+            // Notepad's "UTF-8 with BOM": the mark is not JSON.
+            buffer.drain(..encoding::UTF8_BOM.len());
+        }
         if too_long {
             let reason = format!("line: longer than the limit of {MAX_LINE_BYTES} bytes; skipped");
             report.errors.push(LineError { line, reason });
@@ -145,7 +158,8 @@ async fn import_line(
     report: &mut ImportReport,
 ) -> Result<(), InputError> {
     let invalid = |message: String| InputError::Invalid { field: "line".to_owned(), message };
-    let text = std::str::from_utf8(raw).map_err(|_| invalid("not UTF-8 text".to_owned()))?;
+    let text = std::str::from_utf8(raw)
+        .map_err(|_| invalid("not UTF-8 text; the file may be saved as ANSI: save it as UTF-8".to_owned()))?;
     if text.trim().is_empty() {
         return Ok(());
     }
@@ -217,5 +231,46 @@ mod tests {
         assert_eq!(buffer, b"last");
         buffer.clear();
         assert_eq!(read_line_bounded(&mut reader, &mut buffer, 10).await.expect("read"), (0, false));
+    }
+
+    const CITIZEN: &str = r#"{"type":"citizen","cpr":"0707614285","name":"Søren Ærø","fictitious":true}"#;
+
+    async fn import_bytes(bytes: &[u8]) -> (ImportReport, i64) {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = Store::open(&format!("sqlite:{}", dir.path().join("i.sqlite").display())).await.expect("store");
+        let report = import(&store, &AuthorityCatalog::builtin(), bytes, |_| {}).await.expect("import");
+        (report, store.count_citizens().await.expect("count"))
+    }
+
+    #[tokio::test]
+    async fn a_bom_before_the_first_line_is_skipped() {
+        let file = format!("\u{feff}{CITIZEN}\n");
+        let (report, citizens) = import_bytes(file.as_bytes()).await;
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!((report.lines, report.citizens_created, citizens), (1, 1, 1));
+    }
+
+    #[tokio::test]
+    async fn a_utf16_file_is_refused_once_and_nothing_is_stored() {
+        let text = format!("{CITIZEN}\n{CITIZEN}\n");
+        let with_mark: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let without_mark: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        for (file, endianness) in [(with_mark, ""), (without_mark, " big-endian")] {
+            let (report, citizens) = import_bytes(&file).await;
+            assert_eq!((report.lines, citizens), (0, 0));
+            assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+            let reason = &report.errors[0].reason;
+            assert!(reason.starts_with(&format!("the file is UTF-16{endianness} (")), "{reason}");
+            assert!(reason.ends_with("save it as UTF-8; nothing was imported"), "{reason}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_ansi_line_says_how_to_save_the_file_without_quoting_it() {
+        let file = [br#"{"type":"citizen","cpr":"0707614285","name":"S"#.as_slice(), b"\xF8ren\"}\n"].concat();
+        let (report, _) = import_bytes(&file).await;
+        assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+        assert_eq!(report.errors[0].reason, "line: not UTF-8 text; the file may be saved as ANSI: save it as UTF-8");
     }
 }

@@ -1,6 +1,7 @@
 //! Reading a group session's participant list from a CSV file, as a library or a volunteer organisation keeps
 //! it: a header row naming the columns `navn`/`name`, `cpr` (optional) and `samtykke`/`consent` (ja/nej,
-//! yes/no), separated by `;` (as Danish spreadsheets write it) or `,`.
+//! yes/no), separated by `;` (as Danish spreadsheets write it), `,`, or a TAB (Excel's "Unicode text", which is
+//! UTF-16).
 //!
 //! Only a participant who said yes keeps their CPR number and name, and only until the console has looked them
 //! up. Everyone else is counted and nothing else: their row is dropped as it is read. A row that cannot be read
@@ -48,6 +49,8 @@ pub enum RowProblem {
         expected: usize,
     },
     InvalidCpr(CprError),
+    /// The CPR number is 9 digits: a spreadsheet read it as a number and dropped its leading 0 (0101901234).
+    LeadingZeroDropped,
     /// The participant said yes, but the row has no CPR number to find them by.
     ConsentWithoutCpr,
     /// The participant said yes and has a CPR number, but no name to check the number against.
@@ -113,8 +116,8 @@ pub fn read_participants(path: &Path) -> Result<ParticipantList, ImportError> {
     parse_participants(&bytes)
 }
 
-/// Parses a participant file's bytes: UTF-8 (with or without a byte-order mark), or else Windows-1252, which
-/// older spreadsheet programs still write.
+/// Parses a participant file's bytes: UTF-16 (Excel's "Unicode text"), UTF-8 (with or without a byte-order mark),
+/// or else Windows-1252, which older spreadsheet programs still write.
 pub fn parse_participants(bytes: &[u8]) -> Result<ParticipantList, ImportError> {
     if u64::try_from(bytes.len()).map_or(true, |length| length > MAX_FILE_BYTES) {
         return Err(ImportError::TooLarge { limit: MAX_FILE_BYTES });
@@ -126,7 +129,13 @@ pub fn parse_participants(bytes: &[u8]) -> Result<ParticipantList, ImportError> 
 fn parse_rows(bytes: &[u8], max_rows: usize) -> Result<ParticipantList, ImportError> {
     let text = decode(bytes);
     let first_line = text.lines().find(|l| !l.trim().is_empty()).ok_or(ImportError::Empty)?;
-    let delimiter = if first_line.contains(';') { b';' } else { b',' };
+    let delimiter = if first_line.contains(';') {
+        b';'
+    } else if first_line.contains('\t') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -215,7 +224,10 @@ impl<'t> LineCounter<'t> {
 }
 
 fn decode(bytes: &[u8]) -> String {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Some(text) = crate::encoding::decode_utf16(bytes) {
+        return text;
+    }
+    let bytes = bytes.strip_prefix(crate::encoding::UTF8_BOM).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => text.to_owned(),
         Err(_) => bytes.iter().map(|b| windows_1252(*b)).collect(),
@@ -284,6 +296,9 @@ impl Columns {
         let name = field(self.name);
         if name.is_empty() {
             return Err(RowProblem::ConsentWithoutName);
+        }
+        if cpr_text.len() == 9 && cpr_text.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(RowProblem::LeadingZeroDropped);
         }
         let cpr = Cpr::parse(cpr_text).map_err(RowProblem::InvalidCpr)?;
         if let Some(earlier) = seen.get(&cpr) {
@@ -438,6 +453,49 @@ mod tests {
     fn an_old_spreadsheet_encoding_is_read_too() {
         let list = parse_participants(b"navn;cpr;samtykke\nS\xF8ren \xD8stergaard;0707614285;ja\n").expect("read");
         assert_eq!(list.consenting[0].name, "Søren Østergaard");
+    }
+
+    /// `text` as Excel's "Unicode text" saves it: UTF-16 little-endian with a byte-order mark.
+    fn unicode_text(text: &str) -> Vec<u8> {
+        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+    }
+
+    #[test]
+    fn excels_unicode_text_is_read_with_its_tabs() {
+        let file = unicode_text("Navn\tCPR\tSamtykke\r\nSøren Østergaard\t070761-4285\tja\r\nAnna\t\tnej\r\n");
+        let list = parse_participants(&file).expect("read");
+        assert!(list.problems.is_empty(), "{:?}", list.problems);
+        assert_eq!(
+            list.consenting.iter().map(|p| (p.line, p.name.as_str())).collect::<Vec<_>>(),
+            [(2, "Søren Østergaard")]
+        );
+        assert_eq!(list.consenting[0].cpr, Cpr::parse("0707614285").expect("cpr"));
+        assert_eq!(list.anonymous, 1);
+        let tabs_in_utf8 = parse("navn\tcpr\tsamtykke\nKaren\t1512701234\tja\n");
+        assert_eq!((tabs_in_utf8.consenting.len(), tabs_in_utf8.problems.len()), (1, 0));
+    }
+
+    #[test]
+    fn a_cpr_number_that_lost_its_leading_zero_is_named_as_such() {
+        let list = parse_participants(&unicode_text("navn\tcpr\tsamtykke\nAnna\t101901234\tja\nB\t10190123\tja\n"))
+            .expect("read");
+        assert_eq!(
+            list.problems,
+            [
+                LineProblem { line: 2, problem: RowProblem::LeadingZeroDropped },
+                LineProblem { line: 3, problem: RowProblem::InvalidCpr(CprError::WrongLength { found: 8 }) },
+            ]
+        );
+        assert!(!format!("{list:?}").contains("101901234"), "the digits are not kept");
+        let typed = parse("navn;cpr;samtykke\nAnna;010190-123;ja\n");
+        assert_eq!(typed.problems[0].problem, RowProblem::InvalidCpr(CprError::WrongLength { found: 9 }), "a typo");
+        for lang in [crate::domain::Language::Da, crate::domain::Language::En] {
+            let text = super::super::text::group_text(lang);
+            let message =
+                text.problem(&super::super::GroupProblem::Row(RowProblem::LeadingZeroDropped), |_| String::new());
+            assert!(message.contains('9') && message.contains('0'), "{message}");
+            assert!(!message.contains("101901234"), "{message}");
+        }
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct GroupText {
     pub outbox_unavailable: &'static str,
     pub column_count: &'static str,
     pub invalid_cpr: &'static str,
+    /// A 9-digit CPR number in a file: a spreadsheet took it for a number. Never names the digits.
+    pub leading_zero_dropped: &'static str,
     pub consent_without_cpr: &'static str,
     pub consent_without_name: &'static str,
     pub unknown_consent: &'static str,
@@ -109,6 +111,8 @@ pub const DA: GroupText = GroupText {
     outbox_unavailable: "Forløbet kan ikke logges, før den lokale kø kan åbnes:",
     column_count: "rækken har {} felter, overskriften {}",
     invalid_cpr: "CPR-nummeret er ugyldigt: {}",
+    leading_zero_dropped: "CPR-nummeret har 9 cifre: regnearket har nok fjernet et 0 forrest; formatér kolonnen som \
+                           tekst, og eksportér igen",
     consent_without_cpr: "samtykke, men intet CPR-nummer",
     consent_without_name: "samtykke og CPR-nummer, men intet navn at kontrollere nummeret med",
     unknown_consent: "samtykke skal være ja eller nej",
@@ -168,6 +172,8 @@ pub const EN: GroupText = GroupText {
     outbox_unavailable: "The session cannot be logged until the local queue can be opened:",
     column_count: "the row has {} fields, the header {}",
     invalid_cpr: "the CPR number is not valid: {}",
+    leading_zero_dropped: "the CPR number has 9 digits: the spreadsheet probably removed a leading 0; format the \
+                           column as text and export again",
     consent_without_cpr: "consent, but no CPR number",
     consent_without_name: "consent and a CPR number, but no name to check the number against",
     unknown_consent: "consent must be yes or no",
@@ -227,6 +233,7 @@ impl GroupText {
                 fill(self.column_count, &[&found.to_string(), &expected.to_string()])
             }
             RowProblem::InvalidCpr(error) => fill(self.invalid_cpr, &[&self.cpr_reason(error)]),
+            RowProblem::LeadingZeroDropped => self.leading_zero_dropped.to_owned(),
             RowProblem::ConsentWithoutCpr => self.consent_without_cpr.to_owned(),
             RowProblem::ConsentWithoutName => self.consent_without_name.to_owned(),
             RowProblem::UnknownConsent => self.unknown_consent.to_owned(),
@@ -291,6 +298,15 @@ mod tests {
             }
         }
         assert_eq!(DA.cpr_reason(&CprError::WrongLength { found: 9 }), "et CPR-nummer har 10 cifre, dette har 9");
+    }
+
+    #[test]
+    fn a_dropped_leading_zero_says_what_to_do_in_both_languages() {
+        let problem = GroupProblem::Row(RowProblem::LeadingZeroDropped);
+        let da = DA.problem(&problem, |_| String::new());
+        let en = EN.problem(&problem, |_| String::new());
+        assert!(da.contains("9 cifre") && da.contains("som tekst"), "{da}");
+        assert!(en.contains("9 digits") && en.contains("leading 0") && en.contains("as text"), "{en}");
     }
 
     #[test]

@@ -379,8 +379,9 @@ impl ConsoleApp {
     fn save_receipt(&mut self) {
         let Some(receipt) = self.receipt() else { return };
         let title = super::text::session_text(self.prefs.language).save_receipt_title;
+        let dialog = self.file_dialog.clone();
         self.tasks.spawn(async move {
-            let picked = rfd::AsyncFileDialog::new()
+            let picked = dialog
                 .set_title(title)
                 .set_file_name(receipt.suggested_file_name())
                 .add_filter("PDF", &["pdf"])

@@ -57,7 +57,7 @@ impl Look {
 pub fn ui(
     presentation: &Presentation,
     library: &Library,
-    guides_root: &std::path::Path,
+    images: &super::super::guides::ImageUris,
     ui: &mut Ui,
     commands: &mut Vec<Command>,
 ) {
@@ -85,7 +85,7 @@ pub fn ui(
         header_ui(&look, presentation, guide, ui);
         // One scroll position per step, so every step starts at its top.
         let scroll = egui::ScrollArea::vertical().id_salt(("presentation-scroll", presentation.step));
-        scroll.auto_shrink([false, false]).show(ui, |ui| step_ui(&look, step, guides_root, ui));
+        scroll.auto_shrink([false, false]).show(ui, |ui| step_ui(&look, step, images, ui));
     });
 }
 
@@ -103,7 +103,7 @@ fn header_ui(look: &Look, presentation: &Presentation, guide: &Guide, ui: &mut U
     ui.add_space(8.0);
 }
 
-fn step_ui(look: &Look, step: &Step, guides_root: &std::path::Path, ui: &mut Ui) {
+fn step_ui(look: &Look, step: &Step, images: &super::super::guides::ImageUris, ui: &mut Ui) {
     heading_sized(ui, step.title.get(look.lang), look.title);
     ui.add_space(8.0);
     let Some(image) = &step.image else {
@@ -117,10 +117,10 @@ fn step_ui(look: &Look, step: &Step, guides_root: &std::path::Path, ui: &mut Ui)
             ui.set_width(width * (1.0 - IMAGE_SHARE) - ui.spacing().item_spacing.x);
             text_ui(look, step, ui);
         });
-        // Resolved as the checks resolve it: a path that would leave assets/ shows no picture at all.
-        let Ok(path) = crate::guides::library::resolve_image(guides_root, image) else { return };
+        // Resolved when the library loaded: a path that would leave assets/ shows no picture at all.
+        let Some(uri) = images.get(image) else { return };
         ui.add(
-            egui::Image::new(format!("file://{}", path.display()))
+            egui::Image::new(uri.clone())
                 .max_width(width * IMAGE_SHARE)
                 .max_height(ui.available_height().max(320.0))
                 .alt_text(step.title.get(look.lang)),

@@ -59,7 +59,7 @@ fn list(ui: &mut Ui, view: &ViewCtx<'_>, title: &str, icon: &str, items: &[Bilin
 /// Draws the walkthrough in the guide panel.
 pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &mut Ui, commands: &mut Vec<Command>) {
     let t = view.text;
-    let root = guides.root.clone();
+    let images = std::sync::Arc::clone(&guides.images);
     let Some(walk) = &mut guides.walk else { return };
     let Ok((guide, step)) = walk.run.current(library) else {
         ui.label(t.guides_none);
@@ -105,7 +105,7 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
         finished_ui(view, ending.outcome, end, ui, commands);
         return;
     }
-    step_ui(view, &root, guide, step, walk, ui, commands);
+    step_ui(view, &images, guide, step, walk, ui, commands);
     if let Some(error) = &walk.error {
         ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
     }
@@ -151,7 +151,7 @@ fn finished_ui(
 
 fn step_ui(
     view: &ViewCtx<'_>,
-    guides_root: &std::path::Path,
+    images: &super::super::guides::ImageUris,
     guide: &Guide,
     step: &Step,
     walk: &mut ActiveWalk,
@@ -175,13 +175,9 @@ fn step_ui(
     });
     ui.label(RichText::new(format!("🖥 {}", t.screen)).strong());
     ui.label(step.screen.get(view.lang));
-    // Resolved as the checks resolve it: a path that would leave assets/ shows no picture at all.
-    if let Some(path) = step.image.as_deref().and_then(|i| crate::guides::library::resolve_image(guides_root, i).ok()) {
-        ui.add(
-            egui::Image::new(format!("file://{}", path.display()))
-                .max_width(ui.available_width())
-                .alt_text(step.title.get(view.lang)),
-        );
+    // Resolved when the library loaded: a path that would leave assets/ shows no picture at all.
+    if let Some(uri) = step.image.as_deref().and_then(|i| images.get(i)) {
+        ui.add(egui::Image::new(uri.clone()).max_width(ui.available_width()).alt_text(step.title.get(view.lang)));
     }
     list(ui, view, t.tips, "💡", &step.tips);
     list(ui, view, t.pitfalls, "⚠", &step.pitfalls);

@@ -454,6 +454,17 @@ mod tests {
     }
 
     #[test]
+    fn a_cast_saved_with_a_bom_reads_as_without() {
+        // `demo-data --scenarios` reads the file as it is, so the checker drops the mark, not only the loader.
+        let text = "[[citizens]]\nid = \"a\"\nname = \"A\"\ncpr = \"3102401234\"\n";
+        let found =
+            |checked: &CheckedCast| checked.problems.iter().map(|p| (p.line, p.field.clone())).collect::<Vec<_>>();
+        let plain = check(text);
+        assert_eq!(found(&plain).first(), Some(&(4, "citizens[a].cpr".to_owned())), "{:#?}", plain.problems);
+        assert_eq!(found(&check(&format!("\u{feff}{text}"))), found(&plain));
+    }
+
+    #[test]
     fn a_cpr_number_used_twice_is_an_error_in_either_spelling() {
         let checked = check(
             "[[citizens]]\nid = \"a\"\nname = \"A\"\ncpr = \"0101401234\"\n\

@@ -7,10 +7,15 @@
 //!
 //! The journal is replaced by rename when it is rewritten, so the exclusive lock lives on a sibling file,
 //! `<journal>.lock`, which never is.
+//!
+//! The file is opened for reading and writing, not appending, and each write goes to where the last whole record
+//! ended: Windows refuses to shorten a file opened for appending, and Windows will not rename a file over one that
+//! is open, so the handle is closed before a rewrite and the rename is tried again while another program (a virus
+//! scanner, a backup agent) briefly holds the file.
 
 use std::ffi::OsString;
 use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -100,11 +105,12 @@ pub(super) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// The journal file, open for appending, with the outbox's lock held.
+/// The journal file, open for reading and writing, with the outbox's lock held.
 #[derive(Debug)]
 pub(super) struct Journal {
     path: PathBuf,
-    file: File,
+    /// `None` after opening it again failed (the next write tries again) or while it is being replaced.
+    file: Option<File>,
     /// Held for as long as the journal is open; the operating system releases it when the process dies.
     _lock: File,
     /// Bytes of whole records; anything after this is the remains of a failed write.
@@ -121,7 +127,7 @@ impl Journal {
         if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
-        let lock = private_options().read(true).write(true).truncate(false).open(sibling(path, ".lock"))?;
+        let lock = open_private(private_options().read(true).write(true).truncate(false), &sibling(path, ".lock"))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => return Err(OutboxError::InUse),
@@ -141,10 +147,16 @@ impl Journal {
         if !parsed.torn.is_empty() {
             set_aside(&sibling(path, ".torn"), &parsed.torn)?;
         }
-        let file = open_append(path)?;
+        let file = open_rw(path)?;
         let len = file.metadata()?.len();
-        let journal =
-            Self { path: path.to_owned(), file, _lock: lock, len, records: parsed.records.len(), damaged: false };
+        let journal = Self {
+            path: path.to_owned(),
+            file: Some(file),
+            _lock: lock,
+            len,
+            records: parsed.records.len(),
+            damaged: false,
+        };
         Ok((journal, parsed.records, torn))
     }
 
@@ -164,14 +176,14 @@ impl Journal {
     /// Writes the first half of a record's line and stops, as a process killed mid-write would leave it.
     pub(super) fn append_half(&mut self, record: &Record) -> io::Result<()> {
         let line = encode(record)?;
-        self.repair()?;
-        self.file.write_all(&line[..line.len() / 2])?;
-        self.file.sync_data()
+        let file = self.ready()?;
+        file.write_all(&line[..line.len() / 2])?;
+        file.sync_data()
     }
 
     fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
-        self.repair()?;
-        if let Err(error) = self.file.write_all(line).and_then(|()| self.file.sync_data()) {
+        let file = self.ready()?;
+        if let Err(error) = file.write_all(line).and_then(|()| file.sync_data()) {
             // A partial line must not have the next record glued to it, which would make that one unreadable too.
             self.damaged = true;
             return Err(error);
@@ -180,20 +192,27 @@ impl Journal {
         Ok(())
     }
 
-    fn repair(&mut self) -> io::Result<()> {
+    /// The file, open (again, if an earlier open failed), cut back to its whole records after a failed write,
+    /// and positioned where the next record goes.
+    fn ready(&mut self) -> io::Result<&mut File> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            slot => slot.insert(open_rw(&self.path)?),
+        };
         if self.damaged {
-            self.file.set_len(self.len)?;
-            self.file.sync_all()?;
+            file.set_len(self.len)?;
+            file.sync_all()?;
             self.damaged = false;
         }
-        Ok(())
+        file.seek(SeekFrom::Start(self.len))?;
+        Ok(file)
     }
 
     /// Empties the journal: nothing in it matters any more.
     pub(super) fn truncate(&mut self) -> io::Result<()> {
-        self.file.set_len(0)?;
-        self.file.sync_all()?;
-        (self.len, self.records, self.damaged) = (0, 0, false);
+        (self.len, self.damaged) = (0, true);
+        self.ready()?;
+        self.records = 0;
         Ok(())
     }
 
@@ -204,14 +223,17 @@ impl Journal {
             bytes.extend(encode(record)?);
         }
         let temp = sibling(&self.path, ".tmp");
-        let mut file = private_options().write(true).truncate(true).open(&temp)?;
+        let mut file = open_private(private_options().write(true).truncate(true), &temp)?;
         file.write_all(&bytes)?;
         file.sync_all()?;
         drop(file);
-        std::fs::rename(&temp, &self.path)?;
+        // Closed first: Windows will not replace a file that is open.
+        self.file = None;
+        rename_patiently(&temp, &self.path)?;
         sync_dir(&self.path)?;
-        self.file = open_append(&self.path)?;
         (self.len, self.records, self.damaged) = (bytes.len() as u64, records.len(), false);
+        // A failed open here leaves the journal closed; the next write opens it.
+        self.file = open_rw(&self.path).ok();
         Ok(())
     }
 }
@@ -225,13 +247,50 @@ fn private_options() -> OpenOptions {
     options
 }
 
-fn open_append(path: &Path) -> io::Result<File> {
-    private_options().append(true).open(path)
+fn open_rw(path: &Path) -> io::Result<File> {
+    open_private(private_options().read(true).write(true).truncate(false), path)
+}
+
+/// Opens a journal file; one it creates is made its owner's alone on Windows too.
+fn open_private(options: &OpenOptions, path: &Path) -> io::Result<File> {
+    let new = !path.exists();
+    let file = options.open(path)?;
+    if new {
+        crate::platform::restrict_to_owner(path);
+    }
+    Ok(file)
+}
+
+/// How often, and how far apart, a rename is tried while another program holds the file.
+const RENAME_TRIES: u32 = 20;
+const RENAME_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Renames `from` over `to`, trying again for about a second while the file is held open elsewhere (Windows
+/// answers that with a sharing violation or "access denied"; elsewhere a rename over a file always succeeds).
+fn rename_patiently(from: &Path, to: &Path) -> io::Result<()> {
+    let mut tries = 0;
+    loop {
+        match std::fs::rename(from, to) {
+            Ok(()) => return Ok(()),
+            Err(error) if tries + 1 < RENAME_TRIES && held_elsewhere(&error) => {
+                tries += 1;
+                std::thread::sleep(RENAME_PAUSE);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Whether an error means another program has the file open for now.
+fn held_elsewhere(error: &io::Error) -> bool {
+    // ERROR_SHARING_VIOLATION (32), ERROR_LOCK_VIOLATION (33), and ERROR_ACCESS_DENIED, as a scanner holding the
+    // file shows up.
+    error.kind() == io::ErrorKind::PermissionDenied || matches!(error.raw_os_error(), Some(32 | 33))
 }
 
 /// Appends the torn lines to `path`, each ending in a newline, and syncs it before the journal loses them.
 fn set_aside(path: &Path, torn: &[(usize, Vec<u8>)]) -> io::Result<()> {
-    let mut file = private_options().append(true).open(path)?;
+    let mut file = open_private(private_options().append(true), path)?;
     for (_, raw) in torn {
         file.write_all(raw)?;
         if !raw.ends_with(b"\n") {
@@ -260,6 +319,35 @@ mod tests {
 
     fn ack(n: u128) -> Record {
         Record::Ack { id: Uuid::from_u128(n), created: true }
+    }
+
+    /// Windows takes this path too: one read+write handle, written at the end of the whole records, shortened
+    /// with `set_len`, closed for a rewrite and opened again when an open failed.
+    #[test]
+    fn writes_truncates_and_rewrites_through_one_read_write_handle() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("kiosk.journal");
+        let line = |n| encode(&ack(n)).expect("encode");
+        let on_disk = || std::fs::read(&path).expect("read");
+        let (mut journal, _, _) = Journal::open(&path).expect("open");
+        journal.append(&ack(1)).expect("append");
+        journal.append(&ack(2)).expect("append");
+        assert_eq!(on_disk(), [line(1), line(2)].concat());
+        journal.truncate().expect("truncate");
+        assert!(on_disk().is_empty());
+        journal.append(&ack(3)).expect("append after truncate");
+        assert_eq!(on_disk(), line(3), "written at the start, not after the old end");
+        journal.append_half(&ack(4)).expect("a torn write");
+        journal.damaged = true;
+        journal.append(&ack(5)).expect("append after damage");
+        assert_eq!(on_disk(), [line(3), line(5)].concat(), "the torn half was cut away");
+        journal.rewrite(&[ack(1)]).expect("rewrite");
+        journal.append(&ack(2)).expect("append after rewrite");
+        assert_eq!(on_disk(), [line(1), line(2)].concat());
+        journal.file = None;
+        journal.append(&ack(6)).expect("an append opens the journal again");
+        assert_eq!(on_disk(), [line(1), line(2), line(6)].concat());
+        assert!(!sibling(&path, ".tmp").exists());
     }
 
     #[test]

@@ -119,11 +119,13 @@ pub enum OutboxEvent {
     Rejected { id: Uuid, error: ClientError },
 }
 
-/// Reads a session from JSON (a `PUT /v1/sessions/{id}` body). The reason for a refusal never quotes the
-/// file's values, since they are what was said at the counter.
+/// Reads a session from JSON (a `PUT /v1/sessions/{id}` body), UTF-8 with or without a BOM; UTF-16 or ANSI is
+/// named as such. The reason for a refusal never quotes the file's values, since they are what was said at the
+/// counter.
 pub fn parse_session(json: &[u8]) -> Result<SessionInput, String> {
+    let text = crate::encoding::decode_utf8_text(json).map_err(|error| error.to_string())?;
     let value: serde_json::Value =
-        serde_json::from_slice(json).map_err(|error| super::ingest::redact::parser_message(&error.to_string()))?;
+        serde_json::from_str(&text).map_err(|error| super::ingest::redact::parser_message(&error.to_string()))?;
     super::ingest::redact::parse_json(value).map_err(|error| error.to_string())
 }
 

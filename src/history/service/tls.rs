@@ -38,8 +38,16 @@ pub enum TlsError {
     Setup(String),
 }
 
+/// The file's bytes without a UTF-8 BOM, which Notepad puts first and which would hide the first
+/// `-----BEGIN` line from the PEM parser; UTF-16 is refused by name, since the parser would find nothing in it.
 fn read(path: &Path, what: &'static str) -> Result<Vec<u8>, TlsError> {
-    std::fs::read(path).map_err(|e| TlsError::Read { what, path: path.to_owned(), detail: e.to_string() })
+    let bytes =
+        std::fs::read(path).map_err(|e| TlsError::Read { what, path: path.to_owned(), detail: e.to_string() })?;
+    crate::encoding::strip_bom_bytes(&bytes).map(<[u8]>::to_vec).map_err(|e| TlsError::Invalid {
+        what,
+        path: path.to_owned(),
+        detail: e.to_string(),
+    })
 }
 
 /// Reads the certificate chain (server certificate first, then any intermediates) from a PEM file.
@@ -178,5 +186,46 @@ pub fn is_loopback(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
         IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A self-signed certificate and its key, as PEM text.
+    fn pem() -> (String, String) {
+        let key = rcgen::KeyPair::generate().expect("key");
+        let params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
+        (params.self_signed(&key).expect("certificate").pem(), key.serialize_pem())
+    }
+
+    #[test]
+    fn a_bom_before_the_pem_is_read_past() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (cert, key) = pem();
+        let (cert_path, key_path) = (dir.path().join("server.pem"), dir.path().join("server.key"));
+        std::fs::write(&cert_path, format!("\u{feff}{cert}")).expect("certificate");
+        std::fs::write(&key_path, format!("\u{feff}{key}")).expect("key");
+        assert_eq!(read_certificates(&cert_path).expect("the certificate").len(), 1);
+        server_config(&cert_path, &key_path).expect("a certificate and key saved with a BOM");
+    }
+
+    #[test]
+    fn a_utf16_pem_file_is_named_as_such() {
+        let dir = tempfile::tempdir().expect("dir");
+        let (cert, key) = pem();
+        let utf16 = |text: &str| -> Vec<u8> {
+            [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+        };
+        let (cert_path, key_path) = (dir.path().join("server.pem"), dir.path().join("server.key"));
+        std::fs::write(&cert_path, utf16(&cert)).expect("certificate");
+        std::fs::write(&key_path, utf16(&key)).expect("key");
+        let message = read_certificates(&cert_path).expect_err("UTF-16").to_string();
+        assert!(message.starts_with("the TLS certificate ") && message.contains("server.pem"), "{message}");
+        assert!(message.contains("is not usable: the file is UTF-16 ("), "{message}");
+        let message = read_private_key(&key_path).expect_err("UTF-16").to_string();
+        assert!(message.contains("server.key is not usable: the file is UTF-16 ("), "{message}");
+        assert!(!message.contains("PRIVATE"), "nothing of the key is quoted: {message}");
     }
 }

@@ -148,6 +148,7 @@ impl CheckpointKey {
         match options.open(path) {
             Ok(mut file) => {
                 file.write_all(&bytes).and_then(|()| file.sync_all()).map_err(KeyFileError::Create)?;
+                crate::platform::restrict_to_owner(path);
                 Ok((Self(bytes.to_vec()), true))
             }
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok((Self::read(path)?, false)),

@@ -371,7 +371,8 @@ impl Store {
     }
 }
 
-/// Accepts `sqlite:PATH`, `sqlite://PATH` and `postgres://…`; a SQLite file is created when missing.
+/// Accepts `sqlite:PATH` and `sqlite://PATH` (a path as it is written on this platform, `C:\…` on Windows) and
+/// `postgres://…`; a SQLite file is created when missing.
 fn normalise_url(url: &str) -> StoreResult<(StoreKind, String)> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         return Ok((StoreKind::Postgres, url.to_owned()));
@@ -381,7 +382,7 @@ fn normalise_url(url: &str) -> StoreResult<(StoreKind, String)> {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let mode = if query.contains("mode=") { String::new() } else { "mode=rwc".to_owned() };
     let params = [query, &mode].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("&");
-    Ok((StoreKind::Sqlite, format!("sqlite://{path}?{params}")))
+    Ok((StoreKind::Sqlite, format!("{}?{params}", crate::platform::sqlite_url(std::path::Path::new(path)))))
 }
 
 /// Makes sure a SQLite file may be opened under `policy`: created empty and owner-only when it may be created,
@@ -398,7 +399,10 @@ fn prepare_sqlite_file(path: &std::path::Path, policy: SchemaPolicy) -> StoreRes
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
     match file.open(path) {
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            crate::platform::restrict_to_owner(path);
+            Ok(())
+        }
         // Another process made it first; what SQLite does next decides.
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(error) => Err(StoreError::Database(sqlx::Error::Io(error))),
@@ -407,8 +411,7 @@ fn prepare_sqlite_file(path: &std::path::Path, policy: SchemaPolicy) -> StoreRes
 
 /// The file behind a URL [`normalise_url`] made.
 fn sqlite_path(url: &str) -> PathBuf {
-    let path = url.strip_prefix("sqlite://").unwrap_or(url);
-    PathBuf::from(path.split_once('?').map_or(path, |(path, _)| path))
+    crate::platform::sqlite_path(url)
 }
 
 /// A UTC time as stored: microseconds since the epoch.
@@ -437,8 +440,11 @@ mod tests {
 
     #[test]
     fn urls_normalise() {
-        assert_eq!(normalise_url("sqlite:/tmp/a.db").expect("ok").1, "sqlite:///tmp/a.db?mode=rwc");
-        assert_eq!(normalise_url("sqlite://data.db?mode=ro").expect("ok").1, "sqlite://data.db?mode=ro");
+        assert_eq!(normalise_url("sqlite:/tmp/a.db").expect("ok").1, "sqlite:/tmp/a.db?mode=rwc");
+        assert_eq!(normalise_url("sqlite://data.db?mode=ro").expect("ok").1, "sqlite:data.db?mode=ro");
+        // A path as typed on Windows keeps its drive and reaches SQLite whole, wherever the URL is made.
+        let windows = crate::platform::sqlite_url_from(r"C:\Users\Åse\h 1.sqlite", true);
+        assert_eq!(windows, "sqlite:C:/Users/Åse/h%201.sqlite");
         assert_eq!(normalise_url("postgres://u@h/db").expect("ok").0, StoreKind::Postgres);
         assert!(normalise_url("mysql://x").is_err());
     }

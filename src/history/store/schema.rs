@@ -107,3 +107,22 @@ impl From<SchemaError> for StoreError {
         Self::Schema(error)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// sqlx checksums the raw bytes: a migration checked out with CRLF is "modified" to a database migrated from
+    /// an LF checkout (`.gitattributes` keeps them LF).
+    #[test]
+    fn every_migration_file_has_lf_line_endings_only() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/history/store/migrations");
+        let mut checked = 0;
+        for kind in ["sqlite", "postgres"] {
+            for entry in std::fs::read_dir(root.join(kind)).expect("migrations").flatten() {
+                let bytes = std::fs::read(entry.path()).expect("read");
+                assert!(!bytes.contains(&b'\r'), "{} has CR line endings", entry.path().display());
+                checked += 1;
+            }
+        }
+        assert!(checked >= 8, "found the migrations ({checked})");
+    }
+}
