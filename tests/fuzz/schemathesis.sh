@@ -40,6 +40,7 @@ total=0
 mismatches=0
 for db in "${databases[@]}"; do
   kind=${db%%:*}
+  RUST_LOG=warn "$bin" migrate --database "$db" >/dev/null
   RUST_LOG=warn "$bin" demo-data --database "$db" --citizens 30 --heavy 0 --seed 3 >/dev/null
   declare -A tokens=()
   for role in supervisor admin counter integration; do
