@@ -314,7 +314,7 @@ impl ConsoleApp {
         let pending = |source_id: &str| self.sessions.outbox.is_pending(source_id);
         let Some(tab) = self.tabs.iter().find(|t| t.id == id) else { return };
         let Some(event) = tab.timeline.selected.and_then(|i| tab.timeline.data.events.get(i)) else { return };
-        let Some(session) = crate::history::ingest::session_of(event) else { return };
+        let Some(session) = crate::history::api::session_of(event) else { return };
         if pending(&event.source_id) || tab.session_details.get(&session).is_some_and(Result::is_ok) {
             return;
         }

@@ -1,6 +1,7 @@
 //! Pure domain types and rules: no I/O, no UI, no database. Everything else in the crate builds on these.
 
 pub mod authority;
+pub mod cast;
 pub mod channel;
 pub mod citizen;
 pub mod contact;

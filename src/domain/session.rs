@@ -29,6 +29,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The state a case is in after a session that ended this way.
+    #[must_use]
+    pub fn case_status(self) -> super::contact::CaseStatus {
+        use super::contact::CaseStatus;
+        match self {
+            Self::Completed => CaseStatus::Resolved,
+            Self::HandedOver | Self::Referred | Self::FollowUpBooked => CaseStatus::Waiting,
+            Self::NotPossibleToday | Self::Abandoned => CaseStatus::Open,
+        }
+    }
+
     /// Every outcome.
     pub const ALL: [Self; 6] = [
         Self::Completed,

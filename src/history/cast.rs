@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use super::store::{RecordWriter, Store, StoreResult, UpsertOutcome};
-use crate::guides::scenario::cast::Cast;
+use crate::domain::cast::Cast;
 
 /// What seeding stored.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::api::{
     AuditList, AuditParams, AuthorityList, CitizenExport, CitizenInput, CitizenMatches, CitizenProfile, CitizenSearch,
-    CitizenWrite, ErrorBody, EventInput, EventOutcome, EventPage, EventWrite, Health, Me, PURPOSE_HEADER, RevealedCpr,
+    CitizenWrite, ErrorBody, ErrorCode, EventInput, EventOutcome, EventPage, EventWrite, Health, Me, PURPOSE_HEADER, RevealedCpr,
     SessionInput, SessionList, SessionParams, SessionWrite, TimelineParams,
 };
 use crate::domain::{CitizenId, Purpose};
@@ -26,7 +26,7 @@ pub enum ClientError {
     #[error("could not reach the contact-history service: {0}")]
     Network(String),
     #[error("{message} (HTTP {status}, {code})")]
-    Api { status: u16, code: String, message: String },
+    Api { status: u16, code: ErrorCode, message: String },
     #[error("the service sent an answer this console does not understand: {0}")]
     Decode(String),
     #[error("the connection settings are not usable: {0}")]
@@ -59,11 +59,17 @@ impl ClientError {
 
     /// The API error code, for API errors.
     #[must_use]
-    pub fn code(&self) -> Option<&str> {
+    pub fn error_code(&self) -> Option<ErrorCode> {
         match self {
-            Self::Api { code, .. } => Some(code),
+            Self::Api { code, .. } => Some(*code),
             _ => None,
         }
+    }
+
+    /// The API error code as written on the wire, for API errors.
+    #[must_use]
+    pub fn code(&self) -> Option<&'static str> {
+        self.error_code().map(ErrorCode::as_str)
     }
 }
 
@@ -304,7 +310,7 @@ impl HistoryClient {
             }
             Err(_) => ClientError::Api {
                 status: status.as_u16(),
-                code: "http".into(),
+                code: ErrorCode::Http,
                 message: status.canonical_reason().unwrap_or("unexpected status").into(),
             },
         })
@@ -380,7 +386,7 @@ impl HistoryClient {
             EventOutcome::Stored(write) => Ok(*write),
             EventOutcome::Queued(queued) => Err(ClientError::Api {
                 status: 202,
-                code: "event_queued".into(),
+                code: ErrorCode::EventQueued,
                 message: format!(
                     "no single citizen matches ({}); the contact waits in the unmatched queue",
                     queued.reason.code()

@@ -47,7 +47,7 @@ pub fn ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &mut 
     if let Some(index) = tab.timeline.selected
         && let Some(event) = tab.timeline.data.events.get(index)
     {
-        let session = crate::history::ingest::session_of(event).and_then(|id| tab.session_details.get(&id));
+        let session = crate::history::api::session_of(event).and_then(|id| tab.session_details.get(&id));
         egui::Panel::right(("details", tab.id)).resizable(true).default_size(DETAILS_WIDTH).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 details_ui(view, tab.id, event, ui, commands);
@@ -248,7 +248,7 @@ fn status_colour(view: &ViewCtx<'_>, status: CaseStatus) -> egui::Color32 {
 
 /// Whether the row is a session logged from a console.
 fn is_session(event: &ContactEvent) -> bool {
-    event.source == crate::history::ingest::SESSION_SOURCE
+    event.source == crate::history::api::SESSION_SOURCE
 }
 
 /// A logged session's part of the details: what the service stored, or that it still waits in the outbox.

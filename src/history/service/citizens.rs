@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
@@ -53,7 +54,7 @@ pub(super) async fn readable_citizen(state: &AppState, caller: &Caller, id: Citi
     match state.store.merged_into(id).await? {
         Some((target, fictitious)) if visible(fictitious) => Err(ApiError::new(
             StatusCode::GONE,
-            "citizen_merged",
+            ErrorCode::CitizenMerged,
             format!("this record was merged into citizen {target}; use that record"),
         )),
         _ => Err(ApiError::not_found("citizen")),
@@ -100,7 +101,7 @@ async fn search_citizens(
         }
         (None, Some(phone), None) => {
             let phone = normalise_phone(phone).ok_or_else(|| {
-                ApiError::unprocessable("invalid_phone", "phone: not a phone number (8 digits, or + and country code)")
+                ApiError::unprocessable(ErrorCode::InvalidPhone, "phone: not a phone number (8 digits, or + and country code)")
             })?;
             let found =
                 store.find_citizens(&CitizenLookup::Phone(phone.clone()), fictitious_only, MAX_MATCHES + 1).await?;
@@ -108,7 +109,7 @@ async fn search_citizens(
         }
         (None, None, Some(q)) if q.chars().count() > MAX_NAME_QUERY || q.split_whitespace().count() > MAX_WORDS => {
             return Err(ApiError::unprocessable(
-                "query_too_long",
+                ErrorCode::QueryTooLong,
                 format!("q: at most {MAX_NAME_QUERY} characters and {MAX_WORDS} words"),
             ));
         }
@@ -118,11 +119,11 @@ async fn search_citizens(
         }
         (None, None, Some(_)) => {
             return Err(ApiError::unprocessable(
-                "query_too_short",
+                ErrorCode::QueryTooShort,
                 format!("q: give at least one word of {MIN_NAME_WORD} letters or more"),
             ));
         }
-        _ => return Err(ApiError::bad_request("invalid_query", "give exactly one of cpr, phone or q")),
+        _ => return Err(ApiError::bad_request(ErrorCode::InvalidQuery, "give exactly one of cpr, phone or q")),
     };
     let truncated = found.len() > MAX_MATCHES as usize;
     found.truncate(MAX_MATCHES as usize);
@@ -160,11 +161,11 @@ async fn put_citizen(
             Ok((StatusCode::OK, Json(CitizenWrite { id, created: false })))
         }
         UpsertOutcome::IdentityConflict => Err(ApiError::conflict(
-            "identity_conflict",
+            ErrorCode::IdentityConflict,
             "the CPR numbers given belong to more than one citizen; merge the records first",
         )),
         UpsertOutcome::FictitiousConflict | UpsertOutcome::RealRecord => Err(ApiError::conflict(
-            "fictitious_conflict",
+            ErrorCode::FictitiousConflict,
             "fictitious: a registry write may not change whether a record is fictitious; an administrator does \
              that with `medbetjening citizen set-fictitious`",
         )),

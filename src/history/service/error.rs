@@ -7,7 +7,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use crate::history::api::{ErrorBody, ErrorDetail};
+use crate::history::api::{ErrorBody, ErrorCode, ErrorDetail};
 use crate::history::ingest::{InputError, redact};
 use crate::history::store::StoreError;
 
@@ -15,7 +15,7 @@ use crate::history::store::StoreError;
 #[derive(Debug)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     /// Detail for the server log only (internal errors).
     internal: Option<String>,
@@ -26,14 +26,14 @@ pub struct ApiError {
 /// The code and, for 5xx, the detail, attached to a response for the logging middleware.
 #[derive(Clone, Debug)]
 pub struct ErrorTrace {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub internal: Option<String>,
 }
 
 impl ApiError {
     /// An error with a status, a stable code and a message for people.
     #[must_use]
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         Self { status, code, message: message.into(), internal: None, retry_after: None }
     }
 
@@ -41,36 +41,36 @@ impl ApiError {
     #[must_use]
     pub fn too_many_requests(seconds: u64) -> Self {
         let message = format!("too many requests with this token; try again in {seconds} s");
-        Self { retry_after: Some(seconds), ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message) }
+        Self { retry_after: Some(seconds), ..Self::new(StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited, message) }
     }
 
     #[must_use]
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
     #[must_use]
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
     }
 
     #[must_use]
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden", message)
+        Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
     }
 
     #[must_use]
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("no such {what}"))
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("no such {what}"))
     }
 
     #[must_use]
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 
     #[must_use]
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
@@ -79,7 +79,7 @@ impl ApiError {
     pub fn internal(detail: impl Into<String>) -> Self {
         Self {
             status: StatusCode::INTERNAL_SERVER_ERROR,
-            code: "internal",
+            code: ErrorCode::Internal,
             message: "the service could not complete the request; it has been logged".into(),
             internal: Some(detail.into()),
             retry_after: None,
@@ -95,7 +95,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { code: self.code.to_owned(), message: self.message } };
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message } };
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
@@ -115,10 +115,10 @@ impl From<InputError> for ApiError {
     fn from(error: InputError) -> Self {
         let message = error.to_string();
         match error {
-            InputError::InvalidCpr { .. } => Self::unprocessable("invalid_cpr", message),
-            InputError::Invalid { .. } => Self::unprocessable("invalid_field", message),
-            InputError::UnknownCitizen(_) => Self::unprocessable("unknown_citizen", message),
-            InputError::EventConflict => Self::conflict("event_conflict", message),
+            InputError::InvalidCpr { .. } => Self::unprocessable(ErrorCode::InvalidCpr, message),
+            InputError::Invalid { .. } => Self::unprocessable(ErrorCode::InvalidField, message),
+            InputError::UnknownCitizen(_) => Self::unprocessable(ErrorCode::UnknownCitizen, message),
+            InputError::EventConflict => Self::conflict(ErrorCode::EventConflict, message),
             InputError::Store(store) => store.into(),
         }
     }
@@ -127,13 +127,15 @@ impl From<InputError> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         let code = match &rejection {
-            JsonRejection::JsonSyntaxError(_) => "invalid_json",
-            JsonRejection::JsonDataError(_) => "invalid_body",
-            JsonRejection::MissingJsonContentType(_) => "unsupported_media_type",
-            JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-            _ => "unreadable_body",
+            JsonRejection::JsonSyntaxError(_) => ErrorCode::InvalidJson,
+            JsonRejection::JsonDataError(_) => ErrorCode::InvalidBody,
+            JsonRejection::MissingJsonContentType(_) => ErrorCode::UnsupportedMediaType,
+            JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ErrorCode::BodyTooLarge
+            }
+            _ => ErrorCode::UnreadableBody,
         };
-        let message = if code == "body_too_large" {
+        let message = if code == ErrorCode::BodyTooLarge {
             format!("the request body is larger than the limit of {} bytes", crate::history::api::MAX_BODY_BYTES)
         } else {
             redact::parser_message(&rejection.body_text())
@@ -144,7 +146,7 @@ impl From<JsonRejection> for ApiError {
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        Self::bad_request("invalid_query", redact::parser_message(&rejection.body_text()))
+        Self::bad_request(ErrorCode::InvalidQuery, redact::parser_message(&rejection.body_text()))
     }
 }
 
@@ -163,7 +165,7 @@ impl From<PathRejection> for ApiError {
             Some(key) => format!("{key}: not a valid id; ids in paths are UUIDs"),
             None => "the path holds a value that is not a valid id; ids in paths are UUIDs".to_owned(),
         };
-        Self::bad_request("invalid_path", message)
+        Self::bad_request(ErrorCode::InvalidPath, message)
     }
 }
 

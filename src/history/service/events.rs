@@ -8,6 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::citizens::check_readable;
@@ -70,7 +71,7 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
             .map(str::to_owned)
             .collect();
         if values.len() > MAX_LIST_VALUES {
-            return Err(ApiError::bad_request("invalid_query", format!("{field}: at most {MAX_LIST_VALUES} values")));
+            return Err(ApiError::bad_request(ErrorCode::InvalidQuery, format!("{field}: at most {MAX_LIST_VALUES} values")));
         }
         Ok(values)
     };
@@ -78,7 +79,7 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
         .iter()
         .map(|code| {
             Channel::from_code(code).ok_or_else(|| {
-                ApiError::bad_request("invalid_query", "channel: unknown channel code; see the API document")
+                ApiError::bad_request(ErrorCode::InvalidQuery, "channel: unknown channel code; see the API document")
             })
         })
         .collect::<ApiResult<Vec<_>>>()?;
@@ -86,20 +87,20 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
         && (q.chars().count() > MAX_TEXT_QUERY || q.split_whitespace().count() > MAX_TEXT_WORDS)
     {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("q: at most {MAX_TEXT_QUERY} characters and {MAX_TEXT_WORDS} words"),
         ));
     }
     let limit = params.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::bad_request("invalid_query", format!("limit: must be between 1 and {MAX_PAGE}")));
+        return Err(ApiError::bad_request(ErrorCode::InvalidQuery, format!("limit: must be between 1 and {MAX_PAGE}")));
     }
     let cursor = params
         .cursor
         .as_deref()
         .map(|c| {
             Cursor::decode(c)
-                .ok_or_else(|| ApiError::bad_request("invalid_cursor", "cursor: pass next_cursor unchanged"))
+                .ok_or_else(|| ApiError::bad_request(ErrorCode::InvalidCursor, "cursor: pass next_cursor unchanged"))
         })
         .transpose()?;
     Ok(TimelineQuery {
@@ -121,7 +122,7 @@ fn kle_prefixes(values: &[String]) -> ApiResult<Vec<String>> {
         parts.len() <= 3 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
     };
     match values.iter().find(|v| !valid(v)) {
-        Some(_) => Err(ApiError::bad_request("invalid_query", "kle: use KLE numbers such as 23, 23.05 or 23.05.10")),
+        Some(_) => Err(ApiError::bad_request(ErrorCode::InvalidQuery, "kle: use KLE numbers such as 23, 23.05 or 23.05.10")),
         None => Ok(values.to_vec()),
     }
 }

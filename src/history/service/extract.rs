@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::history::api::ErrorCode;
 use super::AppState;
 use super::error::ApiError;
 use crate::domain::{Capability, Purpose, Staff};
@@ -82,12 +83,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ReadPurpose {
         let codes = || Purpose::ALL.iter().map(|p| p.code()).collect::<Vec<_>>().join(", ");
         let value = parts.headers.get(PURPOSE_HEADER).ok_or_else(|| {
             ApiError::bad_request(
-                "missing_purpose",
+                ErrorCode::MissingPurpose,
                 format!("reading citizen data needs a purpose: send the X-Purpose header with one of: {}", codes()),
             )
         })?;
         value.to_str().ok().and_then(Purpose::from_code).map(Self).ok_or_else(|| {
-            ApiError::bad_request("invalid_purpose", format!("unknown purpose in X-Purpose; use one of: {}", codes()))
+            ApiError::bad_request(ErrorCode::InvalidPurpose, format!("unknown purpose in X-Purpose; use one of: {}", codes()))
         })
     }
 }
@@ -103,24 +104,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
         if !json_content_type(req.headers()) {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "send the body as JSON with 'Content-Type: application/json'",
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is too large")
+                ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge, "the request body is too large")
             } else if timed_out(&rejection) {
-                ApiError::new(StatusCode::REQUEST_TIMEOUT, "body_timeout", "the request body did not arrive in time")
+                ApiError::new(StatusCode::REQUEST_TIMEOUT, ErrorCode::BodyTimeout, "the request body did not arrive in time")
             } else {
-                ApiError::bad_request("unreadable_body", "the request body could not be read")
+                ApiError::bad_request(ErrorCode::UnreadableBody, "the request body could not be read")
             }
         })?;
         if text::may_hold_control_character(&bytes)
             && let Ok(value) = serde_json::from_slice::<serde_json::Value>(&bytes)
             && let Some(field) = text::control_character_path(&value)
         {
-            return Err(ApiError::unprocessable("invalid_field", text::message(&field)));
+            return Err(ApiError::unprocessable(ErrorCode::InvalidField, text::message(&field)));
         }
         let axum::Json(value) = axum::Json::<T>::from_bytes(&bytes)?;
         Ok(Self(value))
@@ -168,7 +169,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             if text::has_control_character(&value) || text::has_control_character(&key) {
                 let field = if text::has_control_character(&key) { "a parameter name" } else { &key };
-                return Err(ApiError::bad_request("invalid_query", text::message(field)));
+                return Err(ApiError::bad_request(ErrorCode::InvalidQuery, text::message(field)));
             }
         }
         let Query(value) = Query::<T>::from_request_parts(parts, state).await?;
@@ -197,7 +198,7 @@ pub fn query_bound(
     value
         .map(|v| {
             crate::history::ingest::time_bound(field, v, is_end)
-                .map_err(|e| ApiError::bad_request("invalid_query", e.to_string()))
+                .map_err(|e| ApiError::bad_request(ErrorCode::InvalidQuery, e.to_string()))
         })
         .transpose()
 }

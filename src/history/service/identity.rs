@@ -13,6 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
@@ -134,7 +135,7 @@ fn refused(check: MergeCheck) -> ApiError {
             InputError::UnknownCitizen("id").into()
         }
         MergeCheck::Refused(reasons) => {
-            ApiError::unprocessable("merge_refused", reasons.iter().map(|r| r.message()).collect::<Vec<_>>().join("; "))
+            ApiError::unprocessable(ErrorCode::MergeRefused, reasons.iter().map(|r| r.message()).collect::<Vec<_>>().join("; "))
         }
         MergeCheck::Allowed => ApiError::internal("a merge was allowed and refused at once"),
     }
@@ -201,10 +202,10 @@ async fn undo_merge(
     AppPath(id): AppPath<Uuid>,
 ) -> ApiResult<Json<MergeUndo>> {
     caller.require(Capability::ResolveIdentity)?;
-    let already = || ApiError::conflict("already_undone", "this merge has already been undone");
+    let already = || ApiError::conflict(ErrorCode::AlreadyUndone, "this merge has already been undone");
     let later = || {
         ApiError::conflict(
-            "merge_superseded",
+            ErrorCode::MergeSuperseded,
             "the record merged into has since been merged into another; undo that merge first",
         )
     };

@@ -38,6 +38,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use self::error::{ApiError, ErrorTrace};
 pub use self::server::{ConnectionLimits, serve_with};
+use crate::history::api::ErrorCode;
 use super::api::MAX_BODY_BYTES;
 use super::store::Store;
 use crate::domain::AuthorityCatalog;
@@ -169,11 +170,11 @@ pub fn router_with(state: AppState, options: &ServiceOptions) -> Router {
     };
     let routes = routes
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(doc.as_ref().clone()) }))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint; see /openapi.json") })
+        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+                ErrorCode::MethodNotAllowed,
                 "this endpoint does not take that method",
             )
         })
@@ -191,7 +192,7 @@ async fn name_body_limit(State(limit): State<usize>, request: Request, next: Nex
         return response;
     }
     let message = format!("the request body is larger than the limit of {limit} bytes");
-    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", message).into_response()
+    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge, message).into_response()
 }
 
 /// The target of the access log, one line per request at `info` (filter it with `RUST_LOG`).
@@ -211,7 +212,7 @@ async fn log_request(mut request: Request, next: Next) -> Response {
     let status = response.status().as_u16();
     let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
     let trace = response.extensions().get::<ErrorTrace>();
-    let code = trace.map_or("", |t| t.code);
+    let code = trace.map_or("", |t| t.code.as_str());
     let staff = caller.get().map_or_else(|| "-".to_owned(), |id| id.to_string());
     if let Some(detail) = trace.and_then(|t| t.internal.as_deref()) {
         tracing::error!(target: ACCESS_LOG, %method, route, status, code, micros, staff, detail, "request failed");

@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
@@ -77,7 +78,7 @@ async fn put_session(
             Ok((StatusCode::OK, Json(SessionWrite { session: *stored, created: false })))
         }
         SessionPutOutcome::Conflict => Err(ApiError::conflict(
-            "session_conflict",
+            ErrorCode::SessionConflict,
             "a different session is already stored under this id; it was not changed",
         )),
     }

@@ -7,6 +7,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
+use crate::history::api::ErrorCode;
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, Caller};
@@ -63,7 +64,7 @@ async fn disable_staff(
     let target = state.store.staff(id).await?.ok_or_else(|| ApiError::not_found("staff member"))?;
     if target.role == Role::Admin && target.active && state.store.count_active(Role::Admin).await? <= 1 {
         return Err(ApiError::conflict(
-            "last_admin",
+            ErrorCode::LastAdmin,
             "this is the last active admin; add or enable another admin first, or nobody can manage staff",
         ));
     }
@@ -107,7 +108,7 @@ async fn rotate_token(
 fn field<'a>(name: &'static str, value: &'a str) -> ApiResult<&'a str> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > MAX_FIELD {
-        return Err(ApiError::unprocessable("invalid_field", format!("{name}: 1 to {MAX_FIELD} characters")));
+        return Err(ApiError::unprocessable(ErrorCode::InvalidField, format!("{name}: 1 to {MAX_FIELD} characters")));
     }
     Ok(value)
 }

@@ -15,6 +15,7 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult, ErrorTrace};
@@ -84,7 +85,7 @@ pub(super) async fn record_refusals(State(state): State<AppState>, request: Requ
     if let (true, Some(route), Some(staff)) = (refused, route, slot.get())
         && citizen_read(&method, &route)
     {
-        let code = response.extensions().get::<ErrorTrace>().map_or("", |t| t.code);
+        let code = response.extensions().get::<ErrorTrace>().map_or("", |t| t.code.as_str());
         let written =
             state.store.record_refusal(staff, method.as_str(), &route, status.as_u16(), code, state.now()).await;
         if let Err(error) = written {
@@ -116,7 +117,7 @@ async fn alerts(
     let from = query_bound("from", params.from.as_deref(), false)?.unwrap_or(to - Duration::days(1));
     if from >= to || to - from > Duration::days(MAX_DAYS) {
         return Err(ApiError::bad_request(
-            "invalid_query",
+            ErrorCode::InvalidQuery,
             format!("from, to: a period of at most {MAX_DAYS} days, from before to"),
         ));
     }
@@ -143,7 +144,7 @@ fn threshold(field: &str, given: Option<u32>, default: u32) -> ApiResult<u32> {
     match given {
         None => Ok(default),
         Some(value) if (1..=100_000).contains(&value) => Ok(value),
-        Some(_) => Err(ApiError::bad_request("invalid_query", format!("{field}: between 1 and 100000"))),
+        Some(_) => Err(ApiError::bad_request(ErrorCode::InvalidQuery, format!("{field}: between 1 and 100000"))),
     }
 }
 

@@ -10,7 +10,7 @@ use super::identity::live_citizen_on;
 use super::sql::{Columns, Param, Sql, contains_pattern, escape_like};
 use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
 use crate::domain::citizen::fold_name;
-use crate::domain::{AuthorityId, Case, CaseStatus, Channel, CitizenId, ContactEvent, KleTopic};
+use crate::domain::{AuthorityId, Case, Channel, CitizenId, ContactEvent, KleTopic};
 
 pub(super) const EVENT_COLUMNS: &str = "id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
                              source, source_id, staff, abandoned";
@@ -337,17 +337,6 @@ impl Store {
         );
         let rows = sqlx::query(&sql).bind(citizen.to_string()).fetch_all(self.pool()).await?;
         rows.iter().map(case_from_row).collect()
-    }
-}
-
-/// The status a case should have after a session with this outcome.
-#[must_use]
-pub fn status_after(outcome: crate::domain::Outcome) -> CaseStatus {
-    use crate::domain::Outcome as O;
-    match outcome {
-        O::Completed => CaseStatus::Resolved,
-        O::HandedOver | O::Referred | O::FollowUpBooked => CaseStatus::Waiting,
-        O::NotPossibleToday | O::Abandoned => CaseStatus::Open,
     }
 }
 

@@ -35,7 +35,7 @@ pub use audit::{AuditFilter, NewAudit};
 pub use audit_chain::{AuditVerification, ChainBreak, ChainProblem, SignatureCheck};
 pub use audit_prune::{AgeError, AuditAge, Checkpoint, CheckpointKey, KEY_BYTES, KeyFileError, PruneOutcome};
 pub use citizens::{CitizenLookup, RecordWriter, UpsertOutcome};
-pub use events::{Cursor, EventWriteOutcome, TimelineQuery, status_after};
+pub use events::{Cursor, EventWriteOutcome, TimelineQuery};
 pub use identity::{MergeCheck, MergeOutcome, MergeRecord, MergeRefusal, UndoOutcome};
 pub use schema::{SchemaError, SchemaPolicy, program_version};
 pub use sessions::{SessionFilter, SessionPutOutcome};

@@ -15,8 +15,23 @@ use crate::domain::{
 
 mod admin;
 mod alerts;
+mod error;
 pub use admin::{GuideStats, StaffInput, StaffList, StaffToken, Stats, StatsParams};
+pub use error::ErrorCode;
 pub use alerts::{AlertParams, Alerts, BusyHour, LookupWithoutContact, ProbingHour, Refusal};
+
+/// The `source` of timeline rows that come from logged assisted sessions; no channel system may send it.
+pub const SESSION_SOURCE: &str = "medbetjening";
+
+/// The logged session a timeline row comes from, if it does: the row's `source_id` is the session's id, or
+/// `<session id>/<citizen id>` for a group session's row.
+#[must_use]
+pub fn session_of(event: &ContactEvent) -> Option<Uuid> {
+    if event.source != SESSION_SOURCE {
+        return None;
+    }
+    event.source_id.split('/').next()?.parse().ok()
+}
 
 /// The header that carries the purpose of a read.
 pub const PURPOSE_HEADER: &str = "x-purpose";
@@ -39,7 +54,7 @@ pub struct ErrorBody {
 /// A machine-readable code and a sentence for people.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct ErrorDetail {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 

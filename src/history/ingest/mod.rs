@@ -9,7 +9,9 @@ pub mod text;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::api::{CitizenInput, CitizenRef, EventInput, EventQueued, SessionInput, UnmatchedReason};
+use super::api::{
+    CitizenInput, CitizenRef, EventInput, EventQueued, SESSION_SOURCE, SessionInput, UnmatchedReason,
+};
 use super::store::{CitizenLookup, EventWriteOutcome, NewUnmatched, QueueOutcome, Store, StoreError};
 use crate::domain::citizen::{normalise_email, normalise_phone};
 use crate::domain::{
@@ -377,7 +379,7 @@ pub fn session_event(session: &AssistedSession, staff: &Staff) -> Option<Contact
         authority: session.authority.clone(),
         kle: session.kle.clone(),
         case_ref: None,
-        status: super::store::status_after(session.outcome),
+        status: session.outcome.case_status(),
         summary: session.summary.clone(),
         source: SESSION_SOURCE.to_owned(),
         source_id: session.id.to_string(),
@@ -409,7 +411,7 @@ pub fn group_events(session: &AssistedSession, staff: &Staff, citizens: &[Citize
             authority: session.authority.clone(),
             kle: session.kle.clone(),
             case_ref: None,
-            status: super::store::status_after(session.outcome),
+            status: session.outcome.case_status(),
             summary: summary.clone(),
             source: SESSION_SOURCE.to_owned(),
             source_id: format!("{}/{citizen}", session.id),
@@ -418,19 +420,6 @@ pub fn group_events(session: &AssistedSession, staff: &Staff, citizens: &[Citize
         })
         .collect()
 }
-
-/// The logged session a timeline row comes from, if it does: the row's `source_id` is the session's id, or
-/// `<session id>/<citizen id>` for a group session's row.
-#[must_use]
-pub fn session_of(event: &ContactEvent) -> Option<Uuid> {
-    if event.source != SESSION_SOURCE {
-        return None;
-    }
-    event.source_id.split('/').next()?.parse().ok()
-}
-
-/// The `source` of timeline rows that come from logged assisted sessions.
-pub const SESSION_SOURCE: &str = "medbetjening";
 
 /// Parses a `from`/`to` bound: RFC 3339, or a date (`YYYY-MM-DD`, UTC) that for `to` includes the whole day.
 pub fn time_bound(field: &str, value: &str, is_end: bool) -> Result<DateTime<Utc>, InputError> {
