@@ -1,34 +1,24 @@
 //! The eframe application: `logic()` drains background replies, handles shortcuts and timers; `ui()` lays out
 //! the panels and collects the views' commands, applied at the end of the frame.
 
-use egui::{Key, KeyboardShortcut, Modifiers};
-
-use super::command::Command;
-use super::control::{Reply, Target};
+use super::citizen::{self, CitizenTab};
+use super::command::{
+    CitizenCommand, Command, Commands, GroupCommand, GuideCommand, LookupCommand, PresentCommand, Reply,
+    ScenarioCommand, SessionCommand,
+};
 use super::guides::{self, GuideLibrary, GuidesState};
 use super::i18n::{self, Text};
+use super::lookup::{self, LookupState, RecentCitizen};
 use super::prefs::{self, Prefs};
 use super::presentation::{self, Presentation};
 use super::screenshot::Screenshot;
-use super::session::SessionsState;
-use super::state::{CitizenTab, LookupState, Phase, RecentCitizen};
+use super::session::{self, SessionsState};
+use super::shell::control::Target;
+use super::shell::{self, Phase};
 use super::tasks::Tasks;
 use super::theme::{Palette, ZOOM_RANGE};
-use super::views;
+use super::{group, scenario, unmatched};
 use crate::domain::{Authority, Language, Purpose};
-
-const FIND: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::F);
-const PRIVACY: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::L);
-const CLOSE_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::W);
-const NEXT_TAB: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Tab);
-const GUIDES: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::G);
-const CITIZEN_VIEW: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::B);
-const START_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::N);
-const PARK_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::P);
-const WRAP_UP: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
-const END_CALL: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::H);
-const LOG_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Enter);
-const GROUP_SESSION: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::U);
 
 /// What a view needs to draw, borrowed for one frame.
 pub struct ViewCtx<'a> {
@@ -127,6 +117,36 @@ impl ConsoleApp {
         app
     }
 
+    /// Hands a command to the feature it names. No arm may be a catch-all: a new feature's command that is not
+    /// routed here does not compile.
+    pub(super) fn apply(&mut self, command: impl Into<Command>) {
+        match command.into() {
+            Command::App(command) => self.apply_app(command),
+            Command::Lookup(command) => self.apply_lookup(command),
+            Command::Citizen(command) => self.apply_citizen(command),
+            Command::Guide(command) => self.apply_guide(command),
+            Command::Session(command) => self.apply_session(command),
+            Command::Unmatched(command) => self.apply_unmatched(command),
+            Command::Group(command) => self.apply_group(command),
+            Command::Present(command) => self.apply_presentation(command),
+            Command::Scenario(command) => self.apply_scenario(command),
+        }
+    }
+
+    /// Hands the answer to a background call to the feature that asked.
+    pub(super) fn receive(&mut self, reply: Reply) {
+        match reply {
+            Reply::App(reply) => self.receive_app(reply),
+            Reply::Lookup(reply) => self.receive_lookup(reply),
+            Reply::Citizen(reply) => self.receive_citizen(*reply),
+            Reply::Guide(reply) => self.receive_guides(reply),
+            Reply::Session(reply) => self.receive_session(reply),
+            Reply::Unmatched(reply) => self.receive_unmatched(reply),
+            Reply::Group(reply) => self.receive_group(reply),
+            Reply::Scenario(reply) => self.receive_scenarios(reply),
+        }
+    }
+
     /// Training mode: signed in as a trainer, or the local demo started with `--training`. There is no way out
     /// but signing in again, so a trainee cannot drift into real work with practice habits, or the reverse.
     #[must_use]
@@ -198,7 +218,7 @@ impl ConsoleApp {
     /// Fetches the next timeline page of the active tab (for benchmarks that load a long history).
     pub fn load_more(&mut self) {
         if let Some(id) = self.tabs.get(self.active).map(|t| t.id) {
-            self.apply(Command::LoadMore(id));
+            self.apply(CitizenCommand::LoadMore(id));
         }
     }
 
@@ -208,22 +228,22 @@ impl ConsoleApp {
         match action {
             Action::Lookup(text) => {
                 self.lookup.text = text;
-                self.apply(Command::Search);
+                self.apply(LookupCommand::Search);
             }
             Action::StartGuide(id) => {
                 let index = self.guides.library().and_then(|l| l.guides.iter().position(|g| g.id == id));
                 if let Some(index) = index {
-                    self.apply(Command::StartGuide(index));
+                    self.apply(GuideCommand::Start(index));
                 }
             }
             Action::Present(id) => {
                 let index = self.guides.library().and_then(|l| l.guides.iter().position(|g| g.id == id));
                 if let Some(guide) = index {
-                    self.apply(Command::Present { guide, step: 0 });
+                    self.apply(PresentCommand::Start { guide, step: 0 });
                 }
             }
             Action::Advance if self.presentation.is_some() => {
-                self.apply(Command::PresentGo(presentation::Go::Next));
+                self.apply(PresentCommand::Go(presentation::Go::Next));
             }
             Action::Advance => {
                 let first_option =
@@ -232,71 +252,16 @@ impl ConsoleApp {
                             .current(library.as_ref())
                             .is_ok_and(|(_, step)| matches!(step.then, crate::guides::format::Then::Branch { .. }))
                     });
-                self.apply(if first_option { Command::GuideChoose(0) } else { Command::GuideNext });
+                self.apply(if first_option { GuideCommand::Choose(0) } else { GuideCommand::Next });
             }
             Action::CitizenView => self.guides.citizen_view = true,
-            Action::StartSession => self.apply(Command::StartSession { anonymous: false }),
-            Action::WrapUp => self.apply(Command::OpenWrapUp),
-            Action::Log => self.apply(Command::LogSession),
+            Action::StartSession => self.apply(SessionCommand::Start { anonymous: false }),
+            Action::WrapUp => self.apply(SessionCommand::OpenWrapUp),
+            Action::Log => self.apply(SessionCommand::Log),
             Action::Receipt => self.toggle_receipt_preview(),
-            Action::GroupSession => self.apply(Command::ToggleGroupSession),
-            Action::Scenarios => self.apply(Command::ToggleScenarios),
+            Action::GroupSession => self.apply(GroupCommand::Toggle),
+            Action::Scenarios => self.apply(ScenarioCommand::Toggle),
         }
-    }
-
-    fn shortcuts(&mut self, ctx: &egui::Context) -> Vec<Command> {
-        if self.presentation.is_some() {
-            return ctx.input_mut(presentation::keys);
-        }
-        let mut commands = Vec::new();
-        ctx.input_mut(|input| {
-            if input.consume_shortcut(&presentation::PRESENT)
-                && let Some(command) = self.present_shortcut()
-            {
-                commands.push(command);
-            }
-            if input.consume_shortcut(&PRIVACY) {
-                commands.push(Command::TogglePrivacy);
-            }
-            if input.consume_shortcut(&FIND) {
-                commands.push(Command::FocusLookup);
-            }
-            if input.consume_shortcut(&CLOSE_TAB)
-                && let Some(tab) = self.tabs.get(self.active)
-            {
-                commands.push(Command::CloseTab(tab.id));
-            }
-            if input.consume_shortcut(&GUIDES) {
-                commands.push(Command::ToggleGuides);
-            }
-            if input.consume_shortcut(&GROUP_SESSION) && self.is_ready() {
-                commands.push(Command::ToggleGroupSession);
-            }
-            if input.consume_shortcut(&CITIZEN_VIEW) && self.guides.walk.is_some() {
-                commands.push(Command::ToggleCitizenView);
-            }
-            let session = self.sessions.active.as_ref();
-            if input.consume_shortcut(&START_SESSION) && session.is_none() {
-                commands.push(Command::StartSession { anonymous: self.tabs.is_empty() });
-            }
-            if input.consume_shortcut(&PARK_SESSION) && session.is_some() {
-                commands.push(Command::ParkSession);
-            }
-            if input.consume_shortcut(&WRAP_UP) && session.is_some() {
-                commands.push(Command::OpenWrapUp);
-            }
-            if input.consume_shortcut(&END_CALL) && session.is_some_and(|s| s.channel == crate::domain::Channel::Phone)
-            {
-                commands.push(Command::EndCall);
-            }
-            if input.consume_shortcut(&LOG_SESSION) && session.is_some_and(|s| s.wrap.is_some()) {
-                commands.push(Command::LogSession);
-            }
-            if input.consume_shortcut(&NEXT_TAB) && !self.tabs.is_empty() {
-                commands.push(Command::SelectTab(self.tabs[(self.active + 1) % self.tabs.len()].id));
-            }
-        });
-        commands
     }
 
     /// Turns the privacy screen on after the configured idle time, and wakes up in time to do so.
@@ -325,6 +290,22 @@ impl ConsoleApp {
             _ => text.app_name.to_owned(),
         }
     }
+}
+
+/// The citizen's own window, fed the step on screen; it repaints only when that changes.
+fn citizen_view_ui(guides: &GuidesState, training: bool, ui: &egui::Ui) {
+    if !guides.citizen_view {
+        return;
+    }
+    let (Some(library), Some(walk)) = (guides.library().cloned(), guides.walk.as_ref()) else { return };
+    let screen = guides::runner_view::CitizenScreen { training, ..guides::runner_view::citizen_screen(walk, &library) };
+    if let Ok(mut shown) = guides.citizen.screen.lock()
+        && *shown != screen
+    {
+        *shown = screen;
+        ui.ctx().request_repaint_of(egui::ViewportId::from_hash_of("citizen-view"));
+    }
+    guides::runner_view::citizen_view(ui.ctx(), &guides.citizen);
 }
 
 fn view_ctx<'a>(
@@ -358,7 +339,8 @@ impl eframe::App for ConsoleApp {
         for command in self.shortcuts(ctx) {
             self.apply(command);
         }
-        self.tick();
+        self.debounce_tick();
+        self.probe_tick();
         self.refresh_suggestions();
         self.scenario_tick();
         if self.guides.citizen.closed.swap(false, std::sync::atomic::Ordering::Relaxed) {
@@ -392,12 +374,12 @@ impl eframe::App for ConsoleApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         // First, so no screen — the projector's included — is ever drawn without it.
         if self.training() {
-            views::training::band_ui(i18n::text(self.prefs.language), ui);
+            shell::training::band_ui(i18n::text(self.prefs.language), ui);
         }
         if self.presentation_ui(ui) {
             return;
         }
-        let mut commands = Vec::new();
+        let mut commands = Commands::default();
         let pending = self.sessions.outbox.pending_ids();
         let library = self.guides.library().cloned();
         let may_resolve = self.may_resolve_identity();
@@ -421,15 +403,15 @@ impl eframe::App for ConsoleApp {
         } = self;
         let view = view_ctx(prefs, *privacy, phase, library.as_deref(), &pending);
         match &*phase {
-            Phase::Starting { progress } => views::startup::starting_ui(&view, target, *progress, ui),
-            Phase::Failed(failure) => views::startup::failed_ui(&view, target, failure, ui, &mut commands),
+            Phase::Starting { progress } => shell::startup::starting_ui(&view, target, *progress, ui),
+            Phase::Failed(failure) => shell::startup::failed_ui(&view, target, failure, ui, &mut commands),
             Phase::Ready(connection) => {
                 let unmatched_count = if may_resolve {
-                    views::top_bar::QueueButton::Shown { waiting: unmatched.list.value().map(|l| l.events.len()) }
+                    shell::top_bar::QueueButton::Shown { waiting: unmatched.list.value().map(|l| l.events.len()) }
                 } else {
-                    views::top_bar::QueueButton::Hidden
+                    shell::top_bar::QueueButton::Hidden
                 };
-                let bar = views::top_bar::Bar {
+                let bar = shell::top_bar::Bar {
                     connection,
                     prefs,
                     guides_open: guides.open,
@@ -437,58 +419,47 @@ impl eframe::App for ConsoleApp {
                     now: *now,
                     unmatched: unmatched_count,
                 };
-                views::top_bar::ui(&view, &bar, ui, &mut commands);
+                shell::top_bar::ui(&view, &bar, ui, &mut commands);
                 if training && !view.privacy && !guides.mitid_step() {
-                    views::scenario::ui(&view, scenario, ui, &mut commands);
+                    scenario::view::ui(&view, scenario, ui, &mut commands);
                 }
                 if !view.privacy && !guides.mitid_step() {
-                    views::session::strip_ui(&view, sessions, tabs.get(*active), *now, ui, &mut commands);
+                    session::view::strip_ui(&view, sessions, tabs.get(*active), *now, ui, &mut commands);
                 }
                 if let Some(wrap) = sessions.active.as_mut().and_then(|s| s.wrap.as_mut())
                     && !view.privacy
                 {
-                    views::wrapup::panel_ui(&view, wrap, ui, &mut commands);
+                    session::wrapup_view::panel_ui(&view, wrap, ui, &mut commands);
                 }
                 if view.privacy {
-                    views::privacy::ui(&view, ui, &mut commands);
+                    shell::privacy::ui(&view, ui, &mut commands);
                 } else if guides.mitid_step() {
                     // The citizen uses MitID: only the guide and the notice; nothing personal is drawn.
-                    views::guides::panel_ui(&view, guides, ui, &mut commands);
-                    views::runner::mitid_notice_ui(&view, ui);
+                    guides::library_view::panel_ui(&view, guides, ui, &mut commands);
+                    guides::runner_view::mitid_notice_ui(&view, ui);
                 } else {
-                    views::lookup::ui(&view, lookup, recent, ui, &mut commands);
+                    lookup::view::ui(&view, lookup, recent, ui, &mut commands);
                     // The wrap-up takes the guide panel's place: the walkthrough is in the session by then.
                     let wrapping = sessions.active.as_ref().is_some_and(|s| s.wrap.is_some());
                     if guides.open && !wrapping {
-                        views::guides::panel_ui(&view, guides, ui, &mut commands);
+                        guides::library_view::panel_ui(&view, guides, ui, &mut commands);
                     }
-                    views::tabs::ui(&view, tabs, *active, ui, &mut commands);
+                    citizen::tabs_view::ui(&view, tabs, *active, ui, &mut commands);
                 }
             }
         }
-        if guides.citizen_view
-            && let (Some(library), Some(walk)) = (guides.library().cloned(), guides.walk.as_ref())
-        {
-            let screen = views::runner::CitizenScreen { training, ..views::runner::citizen_screen(walk, &library) };
-            if let Ok(mut shown) = guides.citizen.screen.lock()
-                && *shown != screen
-            {
-                *shown = screen;
-                ui.ctx().request_repaint_of(egui::ViewportId::from_hash_of("citizen-view"));
-            }
-            views::runner::citizen_view(ui.ctx(), &guides.citizen);
-        }
+        citizen_view_ui(guides, training, ui);
         if let Some(receipt) = &sessions.receipt_preview
             && !view.privacy
         {
-            views::session::receipt_window(&view, receipt, ui.ctx(), &mut commands);
+            session::view::receipt_window(&view, receipt, ui.ctx(), &mut commands);
         }
         if unmatched.open && !view.privacy {
-            views::unmatched::window(&view, unmatched, tabs.get(*active), ui.ctx(), &mut commands);
+            unmatched::view::window(&view, unmatched, tabs.get(*active), ui.ctx(), &mut commands);
         }
-        views::group::window(&view, group, ui.ctx(), &mut commands);
+        group::view::window(&view, group, ui.ctx(), &mut commands);
         if sessions.outbox.show_problems && !view.privacy {
-            views::outbox::problems_window(&view, sessions, ui.ctx(), &mut commands);
+            session::outbox_view::problems_window(&view, sessions, ui.ctx(), &mut commands);
         }
         for command in commands {
             self.apply(command);

@@ -1,12 +1,19 @@
 //! The desktop console (eframe/egui): find a citizen and see their whole cross-channel history.
 //!
-//! Talks to the contact history only over HTTP through [`crate::history::client`], on a background tokio
-//! runtime; the UI thread never waits. State lives in `state`, changes only through `control` (commands from
-//! views, replies from background work), and each part of the screen is a module under `views`.
+//! Talks to the contact history only over HTTP through [`crate::history::client`] and the wire types of
+//! [`crate::history::api`] (never the store or the ingest), on a background tokio runtime; the UI thread never
+//! waits. It may use `domain`, `guides` and `receipt`; nothing uses the console.
+//!
+//! One folder per feature — `lookup`, `citizen`, `guides`, `session`, `group`, `scenario`, `unmatched`,
+//! `presentation` — each with its state and its `…Command`/`…Reply` types in `mod.rs`, what a command does and
+//! what a reply changes in `control.rs`, drawing only in `…view.rs`, and its words in `text.rs` or the shared
+//! `i18n` table. `shell` is the frame around them (connection, top bar, privacy screen, training band, the
+//! command table of shortcuts); `app` holds one field per feature and routes every command and reply to its
+//! feature in one exhaustive match (`command`).
 
 pub mod app;
+mod citizen;
 mod command;
-pub mod control;
 pub mod group;
 mod guides;
 mod i18n;
@@ -17,17 +24,18 @@ mod presentation;
 mod scenario;
 pub mod screenshot;
 mod session;
-mod state;
+mod shell;
 mod tasks;
 mod theme;
-mod timeline;
 mod unmatched;
-mod views;
+mod widgets;
 
 use std::path::PathBuf;
 
 pub use app::ConsoleApp;
-pub use control::Target;
+pub use shell::control::Target;
+/// The command table of shortcuts, for tests that compare the screen with it.
+pub use shell::keys;
 
 /// What to open.
 pub struct ConsoleOptions {

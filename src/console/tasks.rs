@@ -89,11 +89,12 @@ impl<R: Send + 'static> Tasks<R> {
     }
 
     /// Runs `work` in the background; its output is delivered by [`Tasks::drain`].
-    pub fn spawn(&self, work: impl Future<Output = R> + Send + 'static) {
+    /// The output may be any type that converts into the reply (a feature's own reply type).
+    pub fn spawn<T: Into<R> + Send + 'static>(&self, work: impl Future<Output = T> + Send + 'static) {
         let sender = self.sender.clone();
         let repaint = self.repaint.clone();
         self.runtime.spawn(async move {
-            let result = work.await;
+            let result = work.await.into();
             // The UI side only goes away when the console closes; then the result has nowhere to go.
             if sender.send(result).await.is_ok() {
                 repaint.request_repaint();

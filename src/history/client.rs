@@ -13,8 +13,8 @@ use uuid::Uuid;
 
 use super::api::{
     AuditList, AuditParams, AuthorityList, CitizenExport, CitizenInput, CitizenMatches, CitizenProfile, CitizenSearch,
-    CitizenWrite, ErrorBody, ErrorCode, EventInput, EventOutcome, EventPage, EventWrite, Health, Me, PURPOSE_HEADER, RevealedCpr,
-    SessionInput, SessionList, SessionParams, SessionWrite, TimelineParams,
+    CitizenWrite, ErrorBody, ErrorCode, EventInput, EventOutcome, EventPage, EventWrite, Health, Me, PURPOSE_HEADER,
+    RevealedCpr, SessionInput, SessionList, SessionParams, SessionWrite, TimelineParams,
 };
 use crate::domain::{CitizenId, Purpose};
 

@@ -128,8 +128,13 @@ pub fn settle(
     let started = Instant::now();
     while !done(harness) || harness.state().is_busy() {
         assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for: {what}");
+        let before = harness.ctx.input(|i| i.time);
         harness.step();
-        std::thread::sleep(Duration::from_millis(5));
+        // Real time keeps pace with the console's clock while waiting: on a busy machine a slow answer would
+        // otherwise let hundreds of frames pass, and a console clock running minutes ahead turns the idle privacy
+        // screen on (hiding what the test waits for).
+        let frame = harness.ctx.input(|i| i.time) - before;
+        std::thread::sleep(Duration::from_secs_f64(frame.clamp(0.005, 0.25)));
     }
     harness.run_steps(3);
 }

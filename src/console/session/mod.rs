@@ -4,7 +4,11 @@
 //! The session's record of guides comes from the walkthroughs themselves: when a walkthrough stops, is replaced
 //! or the session is wrapped up, its path (with who did each step) is taken into the session.
 
-mod logic;
+pub mod outbox_view;
+pub mod view;
+pub mod wrapup_view;
+
+mod control;
 pub mod text;
 pub mod wrapup;
 
@@ -13,14 +17,70 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
+use super::citizen::TabId;
 use super::guides::ActiveWalk;
-use super::state::TabId;
 use super::tasks::Loadable;
-use crate::domain::{AssistedSession, Channel, CitizenId, ContactEvent, GuideRun, KleTopic, Language, Outcome, Role};
+use crate::domain::{
+    AssistedSession, AttorneyKind, Channel, CitizenId, ContactEvent, GuideRun, KleTopic, Language, Outcome, Role,
+};
 use crate::history::api::{CitizenProfile, SessionInput};
 use crate::history::outbox::{Entry, Outbox, TornEntry};
 
 pub use wrapup::WrapUp;
+
+/// What the session layer does for a view or shortcut.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SessionCommand {
+    /// Start a session for the open citizen, or for a citizen who does not want to be identified.
+    Start {
+        anonymous: bool,
+    },
+    Park,
+    /// Resume the parked session at this index (parking the current one, if any).
+    Resume(usize),
+    /// The session moved to another channel; a phone call's end no longer applies.
+    SetChannel(Channel),
+    /// The phone call is over: the wrap-up countdown starts.
+    EndCall,
+    OpenWrapUp,
+    CancelWrapUp,
+    Log,
+    Discard,
+    /// The session's reason changed: look for repeat contacts again.
+    ReasonChanged,
+    /// Who did the current guide step.
+    MarkPerformer(crate::domain::Performer),
+    /// Staff acted on the citizen's behalf under this power of attorney (or none).
+    MarkAttorney(Option<AttorneyKind>),
+    ShowReceipt,
+    SaveReceipt,
+    CloseReceipt,
+    RetryOutbox,
+    /// Send a conflicted outbox entry again under a new id.
+    RelogConflict(Uuid),
+    /// Put a refused outbox entry back in the queue.
+    RequeueRejected(Uuid),
+    ToggleOutboxProblems,
+}
+
+/// Answers from the outbox, the repeat-contact check and the receipt's save dialog.
+pub enum SessionReply {
+    OutboxOpened(Result<Box<(Outbox, crate::history::outbox::OpenReport)>, String>),
+    /// A session is in the journal (or could not be written there).
+    Journaled {
+        id: Uuid,
+        result: Result<(), String>,
+    },
+    Outbox(crate::history::outbox::OutboxEvent),
+    Repeat {
+        session: Uuid,
+        result: Result<Vec<ContactEvent>, crate::history::client::ClientError>,
+    },
+    /// Staff's decision on a conflicted or refused outbox entry is journaled (or failed).
+    OutboxFixed(Result<(), String>),
+    /// `Ok(None)`: the save dialog was cancelled.
+    ReceiptSaved(Result<Option<String>, String>),
+}
 
 /// How far back a contact on the same topic makes this one a repeat contact.
 pub const REPEAT_DAYS: i64 = 14;

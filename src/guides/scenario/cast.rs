@@ -19,13 +19,11 @@ pub use crate::domain::cast::{Cast, CastCitizen, CastEvent, EVENT_SOURCE};
 /// The file in a scenario directory that holds the cast.
 pub const CAST_FILE: &str = "citizens.toml";
 
-
 /// The cast shipped with the program, so the embedded demo and `demo-data --scenarios` need no files.
 const BUILTIN: &str = include_str!("../../../guides/scenarios/citizens.toml");
 
 /// The longest ago a history event may lie.
 const MAX_DAYS_AGO: i64 = 730;
-
 
 /// The file as written.
 mod raw {
@@ -301,7 +299,6 @@ fn history_event(
         abandoned: raw.abandoned,
     })
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -17,8 +17,8 @@ mod admin;
 mod alerts;
 mod error;
 pub use admin::{GuideStats, StaffInput, StaffList, StaffToken, Stats, StatsParams};
-pub use error::ErrorCode;
 pub use alerts::{AlertParams, Alerts, BusyHour, LookupWithoutContact, ProbingHour, Refusal};
+pub use error::ErrorCode;
 
 /// The `source` of timeline rows that come from logged assisted sessions; no channel system may send it.
 pub const SESSION_SOURCE: &str = "medbetjening";

@@ -9,9 +9,7 @@ pub mod text;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::api::{
-    CitizenInput, CitizenRef, EventInput, EventQueued, SESSION_SOURCE, SessionInput, UnmatchedReason,
-};
+use super::api::{CitizenInput, CitizenRef, EventInput, EventQueued, SESSION_SOURCE, SessionInput, UnmatchedReason};
 use super::store::{CitizenLookup, EventWriteOutcome, NewUnmatched, QueueOutcome, Store, StoreError};
 use crate::domain::citizen::{normalise_email, normalise_phone};
 use crate::domain::{

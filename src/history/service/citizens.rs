@@ -7,13 +7,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose};
 use crate::domain::citizen::{MIN_NAME_WORD, mask_phone, name_query_is_narrow, normalise_phone};
 use crate::domain::{Capability, Citizen, CitizenId, CprKind};
+use crate::history::api::ErrorCode;
 use crate::history::api::{
     AuditAction, CitizenExport, CitizenInput, CitizenMatches, CitizenProfile, CitizenSearch, CitizenSummary,
     CitizenWrite, ErrorBody, RevealedCpr,
@@ -101,7 +101,10 @@ async fn search_citizens(
         }
         (None, Some(phone), None) => {
             let phone = normalise_phone(phone).ok_or_else(|| {
-                ApiError::unprocessable(ErrorCode::InvalidPhone, "phone: not a phone number (8 digits, or + and country code)")
+                ApiError::unprocessable(
+                    ErrorCode::InvalidPhone,
+                    "phone: not a phone number (8 digits, or + and country code)",
+                )
             })?;
             let found =
                 store.find_citizens(&CitizenLookup::Phone(phone.clone()), fictitious_only, MAX_MATCHES + 1).await?;

@@ -8,13 +8,13 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::citizens::check_readable;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{Capability, Channel};
+use crate::history::api::ErrorCode;
 use crate::history::api::{
     AuditAction, DEFAULT_PAGE, ErrorBody, EventInput, EventPage, EventQueued, EventWrite, MAX_PAGE, TimelineParams,
 };
@@ -71,7 +71,10 @@ fn timeline_query(params: &TimelineParams) -> ApiResult<TimelineQuery> {
             .map(str::to_owned)
             .collect();
         if values.len() > MAX_LIST_VALUES {
-            return Err(ApiError::bad_request(ErrorCode::InvalidQuery, format!("{field}: at most {MAX_LIST_VALUES} values")));
+            return Err(ApiError::bad_request(
+                ErrorCode::InvalidQuery,
+                format!("{field}: at most {MAX_LIST_VALUES} values"),
+            ));
         }
         Ok(values)
     };
@@ -122,7 +125,9 @@ fn kle_prefixes(values: &[String]) -> ApiResult<Vec<String>> {
         parts.len() <= 3 && parts.iter().all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
     };
     match values.iter().find(|v| !valid(v)) {
-        Some(_) => Err(ApiError::bad_request(ErrorCode::InvalidQuery, "kle: use KLE numbers such as 23, 23.05 or 23.05.10")),
+        Some(_) => {
+            Err(ApiError::bad_request(ErrorCode::InvalidQuery, "kle: use KLE numbers such as 23, 23.05 or 23.05.10"))
+        }
         None => Ok(values.to_vec()),
     }
 }

@@ -9,10 +9,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::history::api::ErrorCode;
 use super::AppState;
 use super::error::ApiError;
 use crate::domain::{Capability, Purpose, Staff};
+use crate::history::api::ErrorCode;
 use crate::history::api::PURPOSE_HEADER;
 use crate::history::ingest::text;
 
@@ -88,7 +88,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ReadPurpose {
             )
         })?;
         value.to_str().ok().and_then(Purpose::from_code).map(Self).ok_or_else(|| {
-            ApiError::bad_request(ErrorCode::InvalidPurpose, format!("unknown purpose in X-Purpose; use one of: {}", codes()))
+            ApiError::bad_request(
+                ErrorCode::InvalidPurpose,
+                format!("unknown purpose in X-Purpose; use one of: {}", codes()),
+            )
         })
     }
 }
@@ -112,7 +115,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge, "the request body is too large")
             } else if timed_out(&rejection) {
-                ApiError::new(StatusCode::REQUEST_TIMEOUT, ErrorCode::BodyTimeout, "the request body did not arrive in time")
+                ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    ErrorCode::BodyTimeout,
+                    "the request body did not arrive in time",
+                )
             } else {
                 ApiError::bad_request(ErrorCode::UnreadableBody, "the request body could not be read")
             }

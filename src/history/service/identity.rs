@@ -13,12 +13,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, Caller, ReadPurpose};
 use crate::domain::Capability;
+use crate::history::api::ErrorCode;
 use crate::history::api::{
     AuditAction, ErrorBody, LinkInput, LinkWrite, MergeInput, MergeUndo, MergeWrite, RevealedIdentifier,
     UnmatchedEvent, UnmatchedList,
@@ -134,9 +134,10 @@ fn refused(check: MergeCheck) -> ApiError {
         MergeCheck::Refused(reasons) if reasons == [MergeRefusal::FromUnknown] => {
             InputError::UnknownCitizen("id").into()
         }
-        MergeCheck::Refused(reasons) => {
-            ApiError::unprocessable(ErrorCode::MergeRefused, reasons.iter().map(|r| r.message()).collect::<Vec<_>>().join("; "))
-        }
+        MergeCheck::Refused(reasons) => ApiError::unprocessable(
+            ErrorCode::MergeRefused,
+            reasons.iter().map(|r| r.message()).collect::<Vec<_>>().join("; "),
+        ),
         MergeCheck::Allowed => ApiError::internal("a merge was allowed and refused at once"),
     }
 }

@@ -38,10 +38,10 @@ use utoipa_axum::router::OpenApiRouter;
 
 use self::error::{ApiError, ErrorTrace};
 pub use self::server::{ConnectionLimits, serve_with};
-use crate::history::api::ErrorCode;
 use super::api::MAX_BODY_BYTES;
 use super::store::Store;
 use crate::domain::AuthorityCatalog;
+use crate::history::api::ErrorCode;
 
 /// Where the service gets the time, so tests can fix it.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
@@ -170,7 +170,9 @@ pub fn router_with(state: AppState, options: &ServiceOptions) -> Router {
     };
     let routes = routes
         .route("/openapi.json", axum::routing::get(move || async move { axum::Json(doc.as_ref().clone()) }))
-        .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json") })
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such endpoint; see /openapi.json")
+        })
         .method_not_allowed_fallback(|| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,

@@ -9,12 +9,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{AssistedSession, Capability, Purpose};
+use crate::history::api::ErrorCode;
 use crate::history::api::{AuditAction, ErrorBody, SessionInput, SessionList, SessionParams, SessionWrite};
 use crate::history::ingest::{self, InputError};
 use crate::history::store::{SessionFilter, SessionPutOutcome};

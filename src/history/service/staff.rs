@@ -7,11 +7,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::history::api::ErrorCode;
 use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppJson, AppPath, Caller};
 use crate::domain::{Capability, Role, Staff};
+use crate::history::api::ErrorCode;
 use crate::history::api::{ErrorBody, StaffInput, StaffList, StaffToken};
 
 const MAX_FIELD: usize = 200;

@@ -15,12 +15,12 @@ use chrono::{DateTime, Duration, DurationRound, Utc};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::history::api::ErrorCode;
 use super::AppState;
 use super::audit::record;
 use super::error::{ApiError, ApiResult, ErrorTrace};
 use super::extract::{AppQuery, Caller, ReadPurpose, query_bound};
 use crate::domain::{Capability, CitizenId, Purpose, Role, Staff, StaffId};
+use crate::history::api::ErrorCode;
 use crate::history::api::{
     AlertParams, Alerts, AuditAction, BusyHour, ErrorBody, LookupWithoutContact, ProbingHour, Refusal,
 };

@@ -1,0 +1,49 @@
+//! The open citizens as tabs, and the active tab's content.
+
+use egui::{RichText, Ui};
+
+use super::super::app::ViewCtx;
+use super::super::i18n::fill;
+use super::CitizenTab;
+use super::view as citizen;
+use crate::console::command::{CitizenCommand, Commands};
+
+/// A tab's title: the citizen's name, or a neutral number while it is unknown.
+fn title(view: &ViewCtx<'_>, tab: &CitizenTab, index: usize) -> String {
+    tab.name().map_or_else(|| fill(view.text.hidden_citizen, &[&(index + 1).to_string()]), str::to_owned)
+}
+
+/// Draws the tab strip and the active tab.
+pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut Ui, commands: &mut Commands) {
+    egui::CentralPanel::default().show(ui, |ui| {
+        if tabs.is_empty() {
+            ui.vertical_centered(|ui| {
+                ui.add_space(ui.available_height() * 0.3);
+                let hint = super::super::shell::keys::Shortcut::FindCitizen.key_text(view.lang);
+                ui.label(
+                    RichText::new(super::super::i18n::fill(view.text.no_tabs, &[&hint]))
+                        .size(16.0)
+                        .color(view.palette.muted_fg),
+                );
+            });
+            return;
+        }
+        ui.horizontal_wrapped(|ui| {
+            for (index, tab) in tabs.iter().enumerate() {
+                let name = title(view, tab, index);
+                if ui.add(egui::Button::selectable(index == active, format!("👤 {name}"))).clicked() {
+                    commands.push(CitizenCommand::SelectTab(tab.id));
+                }
+                let close = ui.add(egui::Button::new("✖").small()).accessible_name(fill(view.text.close_tab, &[&name]));
+                if close.clicked() {
+                    commands.push(CitizenCommand::CloseTab(tab.id));
+                }
+                ui.add_space(8.0);
+            }
+        });
+        ui.separator();
+        if let Some(tab) = tabs.get_mut(active) {
+            citizen::ui(view, tab, ui, commands);
+        }
+    });
+}
