@@ -127,7 +127,13 @@ pub fn settle(
 ) {
     let started = Instant::now();
     while !done(harness) || harness.state().is_busy() {
-        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for: {what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for: {what} (condition met: {}, console busy: {}); on screen: {}",
+            done(harness),
+            harness.state().is_busy(),
+            texts(harness).join(" | ")
+        );
         let before = harness.ctx.input(|i| i.time);
         harness.step();
         // Real time keeps pace with the console's clock while waiting: on a busy machine a slow answer would

@@ -315,10 +315,11 @@ impl ConsoleApp {
             }
             SessionReply::Outbox(event) => self.outbox_event(&event),
             SessionReply::Repeat { session, result } => {
-                if let Some(active) = &mut self.sessions.active
-                    && active.id == session
-                {
-                    active.repeat.finish(result);
+                // The session may have been parked while the check was out: the answer is still its own, and
+                // dropping it would leave the check pending for good once the session resumes.
+                let parked = self.sessions.parked.iter_mut().map(|p| &mut p.session);
+                if let Some(target) = self.sessions.active.iter_mut().chain(parked).find(|s| s.id == session) {
+                    target.repeat.finish(result);
                 }
             }
             SessionReply::ReceiptSaved(result) => self.sessions.receipt_status = result.transpose(),
