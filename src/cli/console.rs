@@ -8,7 +8,7 @@ use anyhow::Context;
 use medbetjening::history::embedded::{self, EmbeddedOptions};
 
 use super::CommandResult;
-use super::progress::progress_line;
+use super::progress::Progress;
 use super::serve::interrupted;
 
 /// No arguments: the console, on the embedded demo or on `--server`.
@@ -38,12 +38,12 @@ pub fn console(
 pub async fn embedded_demo(data_dir: PathBuf) -> CommandResult {
     let options =
         EmbeddedOptions { data_dir: data_dir.clone(), demo_citizens: 200, heavy_citizens: 3, training: false };
-    let mut progress = progress_line("creating demo citizens", Some(options.demo_citizens.into()));
-    let running = embedded::start(&options, |done, _| progress(done.into()))
+    let mut progress = Progress::new("creating demo citizens", Some(options.demo_citizens.into()));
+    let running = embedded::start(&options, |done, _| progress.set(done.into()))
         .await
         .context("starting the embedded contact-history service")?;
+    progress.finish();
     if let Some(report) = &running.seeded {
-        eprintln!();
         println!(
             "Created {} fictitious demo citizens with {} contacts.",
             report.citizens_created, report.events_created

@@ -12,7 +12,7 @@ use medbetjening::guides::scenario::cast::{CAST_FILE, Cast};
 use medbetjening::history::demo::{self, DemoOptions};
 use medbetjening::history::store::Store;
 
-use super::progress::progress_line;
+use super::progress::Progress;
 use super::{CommandResult, DatabaseArgs};
 
 #[derive(Debug, clap::Args)]
@@ -69,9 +69,9 @@ async fn demo_data(
     let report = if citizens == 0 {
         demo::DemoReport::default()
     } else {
-        let mut progress = progress_line("citizens", Some(citizens.into()));
-        let report = demo::generate(&store, &options, |done, _| progress(done.into())).await?;
-        eprintln!();
+        let mut progress = Progress::new("citizens", Some(citizens.into()));
+        let report = demo::generate(&store, &options, |done, _| progress.set(done.into())).await?;
+        progress.finish();
         println!(
             "{} citizens created, {} already there; {} contacts stored in {:.1} s. All are fictitious.",
             report.citizens_created,

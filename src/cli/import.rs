@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use medbetjening::history::import::{self, Progress};
+use medbetjening::history::import;
 
-use super::progress::progress_line;
+use super::progress::Progress;
 use super::{CommandResult, DatabaseArgs};
 
 #[derive(Debug, clap::Args)]
@@ -33,9 +33,10 @@ async fn import(file: &Path, database: &str, authorities: Option<&Path>) -> Comm
     let handle = tokio::fs::File::open(file).await.with_context(|| format!("opening {}", file.display()))?;
     let total = handle.metadata().await.ok().map(|m| m.len());
     let reader = tokio::io::BufReader::new(handle);
-    let mut progress = progress_line("read", total);
-    let report = import::import(&store, &authorities, reader, |p: Progress| progress(p.bytes)).await?;
-    eprintln!();
+    let mut progress = Progress::new("read", total);
+    let report =
+        import::import(&store, &authorities, reader, |read: import::Progress| progress.set(read.bytes)).await?;
+    progress.finish();
     for error in &report.errors {
         eprintln!("{}:{}: {}", file.display(), error.line, error.reason);
     }
