@@ -88,11 +88,31 @@ async fn demo_data(
             report.conflicts
         );
     }
+    // The citizens the README names come with any generated population; the cast alone stays the cast alone.
+    let showcase_conflicts = if citizens == 0 { 0 } else { seed_showcase(&store).await? };
     let cast_conflicts = match &cast {
         Some(cast) => seed_cast(&store, cast).await?,
         None => 0,
     };
-    Ok(if report.conflicts + cast_conflicts > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    let conflicts = report.conflicts + showcase_conflicts + cast_conflicts;
+    Ok(if conflicts > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Stores the showcase citizens and says what was stored; returns how many were left out as conflicts.
+async fn seed_showcase(store: &Store) -> anyhow::Result<u32> {
+    let report = demo::showcase::seed(store, Utc::now()).await?;
+    println!(
+        "Showcase citizens: {} created, {} already there; {} contacts stored.",
+        report.citizens_created, report.citizens_unchanged, report.events_created
+    );
+    if report.conflicts > 0 {
+        eprintln!(
+            "error: {} showcase citizens left out: a record that is not fictitious (or more than one record) already \
+             holds their CPR number. Those records were not changed.",
+            report.conflicts
+        );
+    }
+    Ok(report.conflicts)
 }
 
 /// Where `demo-data --scenarios` takes the cast from.
