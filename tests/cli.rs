@@ -312,3 +312,18 @@ fn import_and_session_log_name_a_file_saved_in_another_encoding() {
     assert!(!stderr.contains("note") && !stderr.contains("S\u{fffd}ren"), "no content is quoted: {stderr}");
     assert!(stderr.contains("nothing was logged"), "{stderr}");
 }
+
+#[test]
+fn demo_data_progress_is_a_few_plain_lines_when_stderr_is_piped() {
+    let dir = tempfile::tempdir().expect("dir");
+    let database = format!("sqlite:{}", dir.path().join("h.sqlite").display());
+    migrate(&database);
+    // `output()` pipes stderr, as a log file or a CI job would take it.
+    let out = run(&["demo-data", "--database", &database, "--citizens", "40", "--heavy", "0", "--seed", "3"]);
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains('\r'), "no redrawing in place: {stderr:?}");
+    let progress: Vec<&str> = stderr.lines().filter(|l| l.contains("citizens: ")).collect();
+    assert_eq!(progress, ["citizens: 0%", "citizens: 25%", "citizens: 50%", "citizens: 75%", "citizens: 100%"]);
+    assert!(stderr.lines().all(|l| l.matches('%').count() <= 1), "one figure a line: {stderr:?}");
+}

@@ -159,7 +159,9 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
     } else {
         None
     };
-    // The practice scenarios' cast, on every start: an older demo store gains it, and nothing is stored twice.
+    // The showcase citizens and the practice scenarios' cast, on every start: an older demo store gains them, and
+    // nothing is stored twice.
+    demo::showcase::seed(&store, Utc::now()).await?;
     super::cast::seed(&store, &crate::guides::scenario::cast::Cast::builtin().cast, Utc::now()).await?;
     let token = local_token(&store, dir, options.training).await?;
     let listener =

@@ -3,9 +3,11 @@
 //! Deterministic: the same seed and anchor date give the same citizens, ids and events, so a second run stores
 //! nothing new. Every citizen is flagged `fictitious`. Histories are built errand by errand: reading on the
 //! web, a self-service attempt (sometimes abandoned — where the citizen got stuck), an assisted contact on the
-//! phone or at the counter, and the authority's answer in Digital Post or on paper.
+//! phone or at the counter, and the authority's answer in Digital Post or on paper. Beside them stand the
+//! [`showcase`] citizens, the same in every demo store.
 
 mod data;
+pub mod showcase;
 
 use std::collections::HashSet;
 
@@ -62,21 +64,14 @@ pub async fn generate(
     mut progress: impl FnMut(u32, u32),
 ) -> StoreResult<DemoReport> {
     let mut rng = Rng::with_seed(options.seed);
-    let mut used_cprs = HashSet::new();
+    let mut used_cprs: HashSet<Cpr> = showcase::cprs().collect();
     let mut report = DemoReport::default();
     let mut pending: Vec<ContactEvent> = Vec::new();
     for index in 0..options.citizens {
         let citizen = citizen(&mut rng, &mut used_cprs, index);
         let whole = CitizenPatch::full(&citizen);
         let outcome = store.upsert_citizen(&whole, citizen.id, RecordWriter::Seed, options.anchor).await?;
-        let created = matches!(outcome, UpsertOutcome::Created(_));
-        match outcome {
-            UpsertOutcome::Created(_) => report.citizens_created += 1,
-            UpsertOutcome::Updated(_) | UpsertOutcome::Unchanged(_) => report.citizens_unchanged += 1,
-            UpsertOutcome::IdentityConflict | UpsertOutcome::FictitiousConflict | UpsertOutcome::RealRecord => {
-                report.conflicts += 1;
-            }
-        }
+        let created = count_outcome(&mut report, &outcome);
         let (target, years) =
             if index < options.heavy { (HEAVY_EVENTS, 10) } else { (rng.usize(4..=options.max_events.max(4)), 3) };
         let source_prefix = format!("demo-{}-{index}", options.seed);
@@ -94,6 +89,18 @@ pub async fn generate(
     }
     report.events_created += store.insert_events(&pending, options.anchor).await?;
     Ok(report)
+}
+
+/// Counts a seeded record in the report; `true` when this run created it, so it gets its history.
+fn count_outcome(report: &mut DemoReport, outcome: &UpsertOutcome) -> bool {
+    match outcome {
+        UpsertOutcome::Created(_) => report.citizens_created += 1,
+        UpsertOutcome::Updated(_) | UpsertOutcome::Unchanged(_) => report.citizens_unchanged += 1,
+        UpsertOutcome::IdentityConflict | UpsertOutcome::FictitiousConflict | UpsertOutcome::RealRecord => {
+            report.conflicts += 1;
+        }
+    }
+    matches!(outcome, UpsertOutcome::Created(_))
 }
 
 fn uuid(rng: &mut Rng) -> Uuid {
@@ -149,17 +156,37 @@ fn readiness_for(rng: &mut Rng, age: i32) -> DigitalReadiness {
     }
 }
 
+/// A drawn name.
+struct Name {
+    full: String,
+    female: bool,
+    /// The part of an e-mail address before the `@`.
+    email: String,
+    international: bool,
+}
+
+/// A name that is never a showcase name, so looking one of those up finds one person.
+fn name(rng: &mut Rng, index: u32) -> Name {
+    loop {
+        let international = chance(rng, 12);
+        let drawn = if international {
+            let (name, male) = *pick(rng, INTERNATIONAL_NAMES);
+            Name { full: name.to_owned(), female: !male, email: format!("resident{index}"), international }
+        } else {
+            let female = rng.bool();
+            let first = *pick(rng, if female { FEMALE_NAMES } else { MALE_NAMES });
+            let family = *pick(rng, FAMILY_NAMES);
+            let email = format!("{}.{}{index}", ascii(first), ascii(family));
+            Name { full: format!("{first} {family}"), female, email, international }
+        };
+        if !showcase::is_showcase_name(&drawn.full) {
+            return drawn;
+        }
+    }
+}
+
 fn citizen(rng: &mut Rng, used: &mut HashSet<Cpr>, index: u32) -> Citizen {
-    let international = chance(rng, 12);
-    let (name, female, email_name) = if international {
-        let (name, male) = *pick(rng, INTERNATIONAL_NAMES);
-        (name.to_owned(), !male, format!("resident{index}"))
-    } else {
-        let female = rng.bool();
-        let first = *pick(rng, if female { FEMALE_NAMES } else { MALE_NAMES });
-        let family = *pick(rng, FAMILY_NAMES);
-        (format!("{first} {family}"), female, format!("{}.{}{index}", ascii(first), ascii(family)))
-    };
+    let Name { full: name, female, email: email_name, international } = name(rng, index);
     let birth_year = rng.i32(1931..=2009);
     let birth = NaiveDate::from_ymd_opt(birth_year, rng.u32(1..=12), rng.u32(1..=28)).unwrap_or_default();
     let cpr = fictitious_cpr(rng, used, birth, female);
@@ -245,12 +272,17 @@ impl<'a> History<'a> {
     }
 
     fn build(mut self, target: usize) -> Vec<ContactEvent> {
+        self.fill(target);
+        self.events
+    }
+
+    /// Errands drawn by how common they are until there are `target` events.
+    fn fill(&mut self, target: usize) {
         while self.events.len() < target {
             let errand = weighted_errand(self.rng);
             let start = self.anchor - Duration::minutes(self.rng.i64(60..self.window_minutes));
             self.errand(errand, start);
         }
-        self.events
     }
 
     fn errand(&mut self, errand: &Errand, start: DateTime<Utc>) {

@@ -1,4 +1,5 @@
-//! `serve`: the shared contact-history service, with its transport security and limits.
+//! `serve`: the shared contact-history service, with its transport security and limits, and how the process is
+//! asked to stop.
 
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -13,7 +14,30 @@ use medbetjening::history::service::tls::{self, TlsListener};
 use medbetjening::history::service::{self, AppState, ConnectionLimits, ServiceOptions};
 use medbetjening::history::store::{SchemaPolicy, Store, StoreOptions};
 
-use super::{CommandResult, Stop, stop_requested};
+use super::{CommandResult, DatabaseArgs};
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// `sqlite:PATH` or `postgres://…`.
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// A TSV of authorities to use instead of the shipped one (columns `id`, `kind`, `name_da`, `name_en`).
+    #[arg(long)]
+    authorities: Option<PathBuf>,
+    #[command(flatten)]
+    options: ServeOptions,
+}
+
+impl ServeArgs {
+    /// Serves until asked to stop; `json_logs` says whether stderr carries JSON lines only.
+    pub async fn run(mut self, json_logs: bool) -> CommandResult {
+        self.options.json_logs = json_logs;
+        serve(&self.database.url()?, &self.bind, self.authorities, self.options).await
+    }
+}
 
 /// `serve`'s transport security and limits.
 #[derive(Debug, clap::Args)]
@@ -72,7 +96,7 @@ fn plain_http_refused(bind: &str) -> anyhow::Error {
 }
 
 /// `serve`: the shared contact-history service.
-pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, options: ServeOptions) -> CommandResult {
+async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, options: ServeOptions) -> CommandResult {
     // Everything that can be wrong with the command line fails here, before the database is touched.
     let tls = match (&options.tls_cert, &options.tls_key) {
         (Some(cert), Some(key)) => Some(tls::server_config(cert, key)?),
@@ -139,4 +163,59 @@ pub async fn serve(database: &str, bind: &str, authorities: Option<PathBuf>, opt
     .context("serving")?;
     tracing::info!("stopped: every request in flight was answered or the drain time ran out");
     Ok(ExitCode::SUCCESS)
+}
+
+/// How the process was asked to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stop {
+    /// Ctrl+C, SIGTERM, Ctrl+Break: there is time to drain.
+    Asked,
+    /// Windows is closing the console window, logging off or shutting down: it ends the process after a few
+    /// seconds, so requests in flight are finished at once, without the load balancer's grace period.
+    #[cfg_attr(not(windows), allow(dead_code))] // Only Windows sends these.
+    Closing,
+}
+
+/// Resolves when the process is asked to stop: Ctrl+C (SIGINT), or SIGTERM as systemd and Kubernetes send it; on
+/// Windows also Ctrl+Break, closing the console window, logging off and shutting down.
+async fn stop_requested() -> Stop {
+    #[cfg(windows)]
+    {
+        use tokio::signal::windows::{ctrl_break, ctrl_c, ctrl_close, ctrl_logoff, ctrl_shutdown};
+        if let (Ok(mut c), Ok(mut brk), Ok(mut close), Ok(mut logoff), Ok(mut shutdown)) =
+            (ctrl_c(), ctrl_break(), ctrl_close(), ctrl_logoff(), ctrl_shutdown())
+        {
+            return tokio::select! {
+                _ = c.recv() => Stop::Asked,
+                _ = brk.recv() => Stop::Asked,
+                _ = close.recv() => Stop::Closing,
+                _ = logoff.recv() => Stop::Closing,
+                _ = shutdown.recv() => Stop::Closing,
+            };
+        }
+    }
+    interrupted().await;
+    Stop::Asked
+}
+
+/// Resolves when the process is asked to stop: Ctrl+C (SIGINT), or SIGTERM as systemd and Kubernetes send it.
+pub async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let (Ok(mut terminate), Ok(mut interrupt)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::interrupt()))
+        {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+            return;
+        }
+        tracing::warn!("cannot listen for SIGTERM; only Ctrl+C stops the service gracefully");
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        // Without a signal handler the only way out is killing the process; wait forever.
+        std::future::pending::<()>().await;
+    }
 }
