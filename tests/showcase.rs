@@ -9,6 +9,7 @@ use std::time::Duration;
 use medbetjening::domain::{
     AttorneyDirection, Channel, ContactEvent, Cpr, CprWarning, DigitalPostStatus, Language, Purpose,
 };
+use medbetjening::guides::scenario::cast::Cast;
 use medbetjening::history::api::{CitizenProfile, CitizenSearch, TimelineParams};
 use medbetjening::history::client::HistoryClient;
 use medbetjening::history::demo::HEAVY_EVENTS;
@@ -100,8 +101,7 @@ async fn check_showcase(client: &HistoryClient) {
 async fn the_console_first_start_holds_every_showcase_citizen() {
     let dir = tempfile::tempdir().expect("data dir");
     // What the console starts when no server is given.
-    let options =
-        EmbeddedOptions { data_dir: dir.path().to_path_buf(), demo_citizens: 200, heavy_citizens: 3, training: false };
+    let options = EmbeddedOptions::demo(dir.path().to_path_buf(), false, Cast::builtin().cast);
     let running = embedded::start(&options, |_, _| {}).await.expect("the embedded service starts");
     assert!(running.seeded.is_some(), "a first start");
     let client = HistoryClient::new(&running.url, &running.token, Duration::from_secs(30)).expect("client");

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use medbetjening::guides::scenario::cast::Cast;
 use medbetjening::history::embedded::{self, EmbeddedOptions};
 
 use super::CommandResult;
@@ -36,8 +37,7 @@ pub fn console(
 /// No arguments and no console built in: the embedded service over the local demo store.
 #[cfg_attr(feature = "console", allow(dead_code))] // Used by builds without the console.
 pub async fn embedded_demo(data_dir: PathBuf) -> CommandResult {
-    let options =
-        EmbeddedOptions { data_dir: data_dir.clone(), demo_citizens: 200, heavy_citizens: 3, training: false };
+    let options = EmbeddedOptions::demo(data_dir.clone(), false, Cast::builtin().cast);
     let mut progress = Progress::new("creating demo citizens", Some(options.demo_citizens.into()));
     let running = embedded::start(&options, |done, _| progress.set(done.into()))
         .await

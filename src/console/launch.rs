@@ -34,7 +34,11 @@ pub fn start(launch: Launch) -> Result<(), ConsoleError> {
                 .unwrap_or_default();
             Target::Server { url, token, token_file: token_file.display().to_string(), data_dir, ca_file }
         }
-        None => Target::Embedded(EmbeddedOptions { data_dir, demo_citizens: 200, heavy_citizens: 3, training }),
+        None => Target::Embedded(EmbeddedOptions::demo(
+            data_dir,
+            training,
+            crate::guides::scenario::cast::Cast::builtin().cast,
+        )),
     };
     run(ConsoleOptions { target, guides_dir: guides_dir(), screenshot })
 }

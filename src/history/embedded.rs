@@ -5,6 +5,7 @@
 //! The demo store is a file of its own in the data directory and holds only fictitious citizens, so demo and
 //! training data never mix with a real store.
 
+use crate::domain::cast::Cast;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 
@@ -35,6 +36,17 @@ pub struct EmbeddedOptions {
     pub heavy_citizens: u32,
     /// Sign the console in as the local trainer instead of the local counter clerk: training mode.
     pub training: bool,
+    /// The practice scenarios' cast, stored (fictitious) on every start; the caller reads it from the guides, so
+    /// the history never depends on them.
+    pub cast: Cast,
+}
+
+impl EmbeddedOptions {
+    /// The local demo as the console opens it: 200 fictitious citizens, three of them with ten thousand contacts.
+    #[must_use]
+    pub fn demo(data_dir: PathBuf, training: bool, cast: Cast) -> Self {
+        Self { data_dir, demo_citizens: 200, heavy_citizens: 3, training, cast }
+    }
 }
 
 /// Why the embedded service could not start.
@@ -162,7 +174,7 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
     // The showcase citizens and the practice scenarios' cast, on every start: an older demo store gains them, and
     // nothing is stored twice.
     demo::showcase::seed(&store, Utc::now()).await?;
-    super::cast::seed(&store, &crate::guides::scenario::cast::Cast::builtin().cast, Utc::now()).await?;
+    super::cast::seed(&store, &options.cast, Utc::now()).await?;
     let token = local_token(&store, dir, options.training).await?;
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.map_err(EmbeddedError::Bind)?;
@@ -233,6 +245,7 @@ mod tests {
             demo_citizens: 2,
             heavy_citizens: 0,
             training,
+            cast: Cast::default(),
         };
         let trainer = start(&options(true), |_, _| {}).await.expect("training start");
         let store = Store::open(&format!("sqlite:{}", trainer.database.display())).await.expect("store");

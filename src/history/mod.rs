@@ -1,7 +1,8 @@
 //! The shared contact history: its wire types, store, HTTP service and HTTP client.
 //!
-//! Depends on [`crate::domain`], and on [`crate::guides`] only for the practice scenarios' cast; never on the
-//! console.
+//! Depends only on [`crate::domain`] (the practice scenarios' cast arrives as a domain value from whoever starts
+//! the embedded service); never on the guides or the console. The console reaches it only through `client` and
+//! the wire types in `api`.
 
 pub mod api;
 pub mod cast;

@@ -8,17 +8,24 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::domain::{
-    AssistedSession, Authority, Case, CaseStatus, Channel, Citizen, ContactEvent, ContactKind, CprWarning,
-    DigitalPostStatus, DigitalReadiness, Direction, Field, Gender, GroupPart, GuideRun, Language, MitidStatus,
-    NextStep, Outcome, PowerOfAttorney, Purpose, Role,
+    AssistedSession, Authority, Case, CaseStatus, Channel, ContactEvent, ContactKind, CprWarning, DigitalPostStatus,
+    DigitalReadiness, Direction, Field, Gender, GroupPart, GuideRun, Language, MitidStatus, NextStep, Outcome,
+    PowerOfAttorney, Role,
 };
 
 mod admin;
 mod alerts;
+mod audit;
 mod error;
+mod identity;
 pub use admin::{GuideStats, StaffInput, StaffList, StaffToken, Stats, StatsParams};
 pub use alerts::{AlertParams, Alerts, BusyHour, LookupWithoutContact, ProbingHour, Refusal};
+pub use audit::{AuditAction, AuditEntry, AuditList, AuditParams, CitizenExport, LookupRecord};
 pub use error::ErrorCode;
+pub use identity::{
+    EventOutcome, EventQueued, LinkInput, MergeCounts, MergeInput, MergeUndo, MergeWrite, RevealedIdentifier,
+    UnmatchedEvent, UnmatchedList, UnmatchedReason,
+};
 
 /// The `source` of timeline rows that come from logged assisted sessions; no channel system may send it.
 pub const SESSION_SOURCE: &str = "medbetjening";
@@ -355,127 +362,6 @@ pub struct SessionList {
     pub sessions: Vec<AssistedSession>,
 }
 
-/// What kind of use of personal data an audit row records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AuditAction {
-    Search,
-    ReadProfile,
-    ReadTimeline,
-    RevealCpr,
-    ReadSessions,
-    Export,
-    ReadAudit,
-    /// The queue of contacts that named no single citizen.
-    ReadUnmatched,
-    /// A queued contact stored for the citizen a supervisor chose.
-    LinkEvent,
-    /// Two records of one person merged.
-    MergeCitizens,
-    /// A merge undone.
-    UndoMerge,
-    /// A group session put in the history of a participant who agreed to be identified.
-    LinkGroupSession,
-    /// The full CPR number, phone or e-mail a queued contact named, shown to a supervisor on purpose.
-    RevealIdentifier,
-}
-
-impl AuditAction {
-    /// The stored code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Search => "search",
-            Self::ReadProfile => "read_profile",
-            Self::ReadTimeline => "read_timeline",
-            Self::RevealCpr => "reveal_cpr",
-            Self::ReadSessions => "read_sessions",
-            Self::Export => "export",
-            Self::ReadAudit => "read_audit",
-            Self::ReadUnmatched => "read_unmatched",
-            Self::LinkEvent => "link_event",
-            Self::MergeCitizens => "merge_citizens",
-            Self::UndoMerge => "undo_merge",
-            Self::LinkGroupSession => "link_group_session",
-            Self::RevealIdentifier => "reveal_identifier",
-        }
-    }
-
-    /// Parses a stored code.
-    #[must_use]
-    pub fn from_code(code: &str) -> Option<Self> {
-        [
-            Self::Search,
-            Self::ReadProfile,
-            Self::ReadTimeline,
-            Self::RevealCpr,
-            Self::ReadSessions,
-            Self::Export,
-            Self::ReadAudit,
-            Self::ReadUnmatched,
-            Self::LinkEvent,
-            Self::MergeCitizens,
-            Self::UndoMerge,
-            Self::LinkGroupSession,
-            Self::RevealIdentifier,
-        ]
-        .into_iter()
-        .find(|a| a.code() == code)
-    }
-}
-
-/// One use of personal data: who, when, what, why, about whom (or with which search criterion).
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct AuditEntry {
-    pub id: Uuid,
-    pub at: DateTime<Utc>,
-    pub staff_id: Uuid,
-    pub staff_name: String,
-    pub action: AuditAction,
-    pub purpose: Purpose,
-    /// The search criterion, with identifiers masked: `cpr:070761-XXXX`, `phone:…4050`, `name:…`.
-    pub criterion: Option<String>,
-    /// The citizens whose data the call returned.
-    pub citizen_ids: Vec<Uuid>,
-}
-
-/// Query of `GET /v1/audit`.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct AuditParams {
-    pub citizen: Option<Uuid>,
-    pub staff: Option<Uuid>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-}
-
-/// `GET /v1/audit` result, newest first.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct AuditList {
-    pub entries: Vec<AuditEntry>,
-}
-
-/// When and why the citizen's data was used, as the citizen may learn it (no staff identity).
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct LookupRecord {
-    pub at: DateTime<Utc>,
-    pub action: AuditAction,
-    pub purpose: Purpose,
-}
-
-/// `GET /v1/citizens/{id}/export`: everything held about the citizen (GDPR art. 15).
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct CitizenExport {
-    pub exported_at: DateTime<Utc>,
-    #[schema(value_type = Object)]
-    pub citizen: Citizen,
-    pub cases: Vec<Case>,
-    pub events: Vec<ContactEvent>,
-    pub sessions: Vec<AssistedSession>,
-    pub lookups: Vec<LookupRecord>,
-}
-
 /// `GET /v1/authorities`.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct AuthorityList {
@@ -489,144 +375,4 @@ pub struct Me {
     pub name: String,
     pub role: Role,
     pub site: String,
-}
-
-/// Why a contact waits in the unmatched queue instead of in a timeline.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UnmatchedReason {
-    /// The CPR number, phone or e-mail given belongs to no citizen.
-    NoMatch,
-    /// It belongs to more than one citizen (a shared phone or e-mail); the candidates are listed.
-    Ambiguous,
-}
-
-impl UnmatchedReason {
-    /// The stored code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::NoMatch => "no_match",
-            Self::Ambiguous => "ambiguous",
-        }
-    }
-
-    /// Parses a stored code.
-    #[must_use]
-    pub fn from_code(code: &str) -> Option<Self> {
-        [Self::NoMatch, Self::Ambiguous].into_iter().find(|r| r.code() == code)
-    }
-}
-
-/// `POST /v1/events` answered 202: the reference was valid but named no single citizen, so the contact waits in
-/// the unmatched queue for a supervisor (`GET /v1/unmatched`). Sending it again queues nothing new.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct EventQueued {
-    pub unmatched_id: Uuid,
-    pub reason: UnmatchedReason,
-    /// `false` when this `(source, source_id)` was already waiting.
-    pub created: bool,
-}
-
-/// What `POST /v1/events` did, as a client reads it: stored (200/201) or queued (202).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum EventOutcome {
-    Stored(Box<EventWrite>),
-    Queued(EventQueued),
-}
-
-/// One contact in the unmatched queue.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct UnmatchedEvent {
-    pub id: Uuid,
-    pub reason: UnmatchedReason,
-    /// Which identifier the contact named the citizen by: `cpr`, `phone` or `email`.
-    pub named_by: String,
-    /// For `ambiguous`: the citizens the identifier belongs to.
-    pub candidates: Vec<Uuid>,
-    pub received_at: DateTime<Utc>,
-    /// The contact as the channel system sent it, with its identifier masked in `citizen` (`070761-XXXX`,
-    /// `…4050`, `s…@example.com`); `GET /v1/unmatched/{id}/identifier` shows it in full, audited.
-    pub event: EventInput,
-}
-
-impl UnmatchedEvent {
-    /// The entry with the identifier its contact names masked, as lists show it.
-    #[must_use]
-    pub fn masked(mut self) -> Self {
-        use crate::domain::citizen::{mask_email, mask_phone};
-        let citizen = &mut self.event.citizen;
-        citizen.cpr = citizen
-            .cpr
-            .as_deref()
-            .map(|cpr| crate::domain::Cpr::parse(cpr).map_or_else(|_| "XXXXXX-XXXX".to_owned(), |c| c.masked()));
-        citizen.phone = citizen.phone.as_deref().map(mask_phone);
-        citizen.email = citizen.email.as_deref().map(mask_email);
-        self
-    }
-
-    /// The identifier the contact names, in full.
-    #[must_use]
-    pub fn identifier(&self) -> Option<&str> {
-        let citizen = &self.event.citizen;
-        citizen.cpr.as_deref().or(citizen.phone.as_deref()).or(citizen.email.as_deref())
-    }
-}
-
-/// `GET /v1/unmatched/{id}/identifier`: what a queued contact named its citizen by, in full (audited).
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct RevealedIdentifier {
-    /// `cpr`, `phone` or `email`.
-    pub named_by: String,
-    pub value: String,
-}
-
-/// `GET /v1/unmatched`: the queue, oldest first.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-pub struct UnmatchedList {
-    pub events: Vec<UnmatchedEvent>,
-    /// `true` when more wait than were returned.
-    pub truncated: bool,
-}
-
-/// `POST /v1/unmatched/{id}/link`: whose contact it is.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LinkInput {
-    pub citizen_id: Uuid,
-}
-
-/// `POST /v1/citizens/{id}/merge`: the record to merge into `{id}`.
-#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MergeInput {
-    pub from: Uuid,
-}
-
-/// How many rows of each kind a merge moved (or its undo moved back).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct MergeCounts {
-    pub events: u64,
-    pub cases: u64,
-    pub sessions: u64,
-    pub identifiers: u64,
-}
-
-/// The answer to a merge: its id (for `POST /v1/merges/{id}/undo`) and what moved to `into`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct MergeWrite {
-    pub merge_id: Uuid,
-    pub into: Uuid,
-    pub from: Uuid,
-    pub moved: MergeCounts,
-}
-
-/// The answer to an undo: what went back to `from`, which is a record of its own again.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct MergeUndo {
-    pub merge_id: Uuid,
-    pub into: Uuid,
-    pub from: Uuid,
-    pub moved_back: MergeCounts,
 }

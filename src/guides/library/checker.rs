@@ -1,238 +1,32 @@
-//! Loading and checking the guide library.
-//!
-//! Every problem is reported, not just the first, each with file, line and field; a guide with an error is left
-//! out of the library and the rest still load. The same checks run for `medbetjening guides check` and in the
-//! console. Reading files is the caller's business: this module sees file names and their text.
+//! The checks of one guide file: every problem with its line and field, the links between steps and guides, and
+//! whether every path ends. Practice scenarios are checked with the same helpers, so both report alike.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::fmt;
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Months, NaiveDate};
 use toml::Spanned;
 
-use super::format::{Bilingual, BranchOption, End, Guide, Login, Solution, Step, Target, Then, raw};
-use crate::domain::{AuthorityCatalog, KleCatalog, LinkKind, Outcome, check_link};
-use crate::encoding::{EncodingError, decode_utf8_text, strip_bom};
-
-/// How serious a problem is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    /// Worth fixing, but the guide still loads (an old `reviewed` date).
-    Warning,
-}
-
-/// One problem in one guide file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub file: PathBuf,
-    pub line: usize,
-    pub field: String,
-    pub message: String,
-    pub severity: Severity,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = if self.severity == Severity::Error { "error" } else { "warning" };
-        write!(f, "{}:{}: {kind}: {}: {}", self.file.display(), self.line, self.field, self.message)
-    }
-}
-
-/// A guide file's name and contents.
-pub struct Source {
-    pub path: PathBuf,
-    pub text: String,
-}
-
-/// Every `*.toml` in `dir` (any case, as Windows may name it), sorted by name, read. A file that is not UTF-8
-/// (Notepad's "ANSI" or "Unicode") is not read but reported, so the rest still load; a UTF-8 BOM is dropped.
-pub(crate) fn read_sources(dir: &Path) -> std::io::Result<(Vec<Source>, Vec<Problem>)> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")))
-        .collect();
-    paths.sort();
-    let (mut sources, mut unreadable) = (Vec::new(), Vec::new());
-    for path in paths {
-        let bytes = std::fs::read(&path)?;
-        match decode_utf8_text(&bytes) {
-            Ok(text) => sources.push(Source { path, text }),
-            Err(encoding) => {
-                let line = match encoding {
-                    // The line the first foreign byte is on: one more than the line breaks before it.
-                    EncodingError::NotUtf8 { byte_offset } => bytes[..byte_offset].split(|b| *b == b'\n').count(),
-                    EncodingError::Utf16 { .. } => 1,
-                };
-                unreadable.push(error(&path, line, "(file)", encoding.to_string()));
-            }
-        }
-    }
-    Ok((sources, unreadable))
-}
-
-/// The checked guides and every problem found.
-#[derive(Clone, Debug, Default)]
-pub struct Library {
-    pub guides: Vec<Guide>,
-    pub problems: Vec<Problem>,
-}
-
-/// What the checks need besides the files.
-pub struct CheckContext<'a> {
-    pub authorities: &'a AuthorityCatalog,
-    pub today: NaiveDate,
-    /// Where a step's image is, or why it cannot be shown: [`resolve_image`] against the guide directory's
-    /// parent, or a stand-in in tests. Only called for a path [`image_path`] accepted.
-    pub resolve_image: &'a dyn Fn(&str) -> Result<PathBuf, ImageError>,
-}
-
-/// The directory under the guides' root that step images must stay inside.
-pub const IMAGE_DIR: &str = "assets";
-
-/// Why a step's `image` cannot be shown.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ImageError {
-    /// Not a plain relative path under `assets/`: absolute, with `..`, a drive letter or a backslash.
-    #[error("give a path under assets/ with '/' between names, without '..', '\\' or a drive letter")]
-    NotUnderAssets,
-    #[error("no image there")]
-    Missing,
-    /// The path is written under `assets/`, but a link takes it elsewhere.
-    #[error("the path leads outside assets/ (through a link)")]
-    Escapes,
-}
-
-/// The checks a step's `image` must pass before it touches the file system: a relative path of plain names
-/// under `assets/`, separated by `/`. A `..`, a root, a drive letter (`C:`), a backslash (which Windows reads as
-/// a separator) or an empty name is refused, so joining the path to the guides' root cannot leave `assets/`.
-pub fn image_path(image: &str) -> Result<&Path, ImageError> {
-    if image.contains(['\\', ':', '\0']) {
-        return Err(ImageError::NotUnderAssets);
-    }
-    let mut names = image.split('/');
-    let plain = |name: &str| !name.is_empty() && name != "." && name != "..";
-    if names.next() != Some(IMAGE_DIR) || !names.clone().all(plain) || names.next().is_none() {
-        return Err(ImageError::NotUnderAssets);
-    }
-    let path = Path::new(image);
-    // Belt and braces: the platform's own reading of the path must agree that it is only plain names.
-    if !path.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
-        return Err(ImageError::NotUnderAssets);
-    }
-    Ok(path)
-}
-
-/// Where a guide image is on disk: `image` (see [`image_path`]) under `root`, the guide directory's parent, and
-/// only if the file, with every link followed, is inside `root/assets`. The checks and the console both load
-/// images through this, so neither can be pointed at another file.
-pub fn resolve_image(root: &Path, image: &str) -> Result<PathBuf, ImageError> {
-    let relative = image_path(image)?;
-    let assets = root.join(IMAGE_DIR).canonicalize().map_err(|_| ImageError::Missing)?;
-    let resolved = root.join(relative).canonicalize().map_err(|_| ImageError::Missing)?;
-    if !resolved.starts_with(&assets) {
-        return Err(ImageError::Escapes);
-    }
-    if !resolved.is_file() {
-        return Err(ImageError::Missing);
-    }
-    Ok(resolved)
-}
-
-impl Library {
-    /// Checks every source and builds the library from the guides without errors.
-    #[must_use]
-    pub fn check(sources: &[Source], context: &CheckContext<'_>) -> Self {
-        let mut problems = Vec::new();
-        let mut results: Vec<(Guide, Vec<GuideRef>, bool, PathBuf, usize)> = Vec::new();
-        for source in sources {
-            let mut checker = Checker::new(&source.path, &source.text);
-            let guide = checker.guide(context);
-            let clean = !checker.problems.iter().any(|p| p.severity == Severity::Error);
-            problems.append(&mut checker.problems);
-            if let Some((guide, id_line)) = guide {
-                results.push((guide, checker.refs, clean, source.path.clone(), id_line));
-            }
-        }
-        let mut seen: HashMap<String, PathBuf> = HashMap::new();
-        for (guide, _, clean, path, line) in &mut results {
-            if let Some(first) = seen.get(&guide.id) {
-                problems.push(error(
-                    path,
-                    *line,
-                    "id",
-                    format!("duplicate guide id '{}' (also in {})", guide.id, first.display()),
-                ));
-                *clean = false;
-            } else {
-                seen.insert(guide.id.clone(), path.clone());
-            }
-        }
-        for (_, refs, clean, path, _) in &mut results {
-            for reference in refs.iter().filter(|r| !seen.contains_key(&r.target)) {
-                problems.push(error(
-                    path,
-                    reference.line,
-                    &reference.field,
-                    format!("no guide has the id '{}'", reference.target),
-                ));
-                *clean = false;
-            }
-        }
-        let guides = results.into_iter().filter(|(_, _, clean, _, _)| *clean).map(|(guide, ..)| guide).collect();
-        Self { guides, problems }
-    }
-
-    /// Reads every `*.toml` in `dir` (sorted by name) and checks them; images are looked up next to `dir`. A file
-    /// in another encoding than UTF-8 is reported first and left out.
-    pub fn load(dir: &Path, authorities: &AuthorityCatalog, today: NaiveDate) -> std::io::Result<Self> {
-        let (sources, unreadable) = read_sources(dir)?;
-        let root = dir.parent().map(Path::to_path_buf).unwrap_or_default();
-        let resolve = |image: &str| resolve_image(&root, image);
-        let mut library = Self::check(&sources, &CheckContext { authorities, today, resolve_image: &resolve });
-        library.problems.splice(0..0, unreadable);
-        Ok(library)
-    }
-
-    /// The guide with this id.
-    #[must_use]
-    pub fn guide(&self, id: &str) -> Option<&Guide> {
-        self.guides.iter().find(|g| g.id == id)
-    }
-
-    /// The problems that keep a guide out.
-    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Error)
-    }
-}
-
-fn error(file: &Path, line: usize, field: &str, message: impl Into<String>) -> Problem {
-    Problem {
-        file: file.to_path_buf(),
-        line,
-        field: field.to_owned(),
-        message: message.into(),
-        severity: Severity::Error,
-    }
-}
+use super::super::format::{Bilingual, BranchOption, End, Guide, Login, Solution, Step, Target, Then, raw};
+use super::{CheckContext, Problem, Severity, image_path};
+use crate::domain::{KleCatalog, LinkKind, Outcome, check_link};
+use crate::encoding::strip_bom;
 
 /// A link to another guide, checked once every guide is known.
-struct GuideRef {
-    target: String,
-    line: usize,
-    field: String,
+pub(super) struct GuideRef {
+    pub(super) target: String,
+    pub(super) line: usize,
+    pub(super) field: String,
 }
 
 /// Checks one file: every problem with its line and field. Practice scenarios (`super::scenario`) are checked with
 /// the same helpers, so both report alike.
-pub(super) struct Checker<'a> {
+pub(in crate::guides) struct Checker<'a> {
     file: &'a Path,
     text: &'a str,
-    problems: Vec<Problem>,
-    refs: Vec<GuideRef>,
+    pub(super) problems: Vec<Problem>,
+    pub(super) refs: Vec<GuideRef>,
     /// A step's links are broken, so a reachability analysis would only repeat that as noise.
     broken_links: bool,
 }
@@ -243,41 +37,41 @@ struct StepContext<'a> {
     context: &'a CheckContext<'a>,
 }
 
-pub(super) fn valid_id(id: &str) -> bool {
+pub(in crate::guides) fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl<'a> Checker<'a> {
-    pub(super) fn new(file: &'a Path, text: &'a str) -> Self {
+    pub(in crate::guides) fn new(file: &'a Path, text: &'a str) -> Self {
         // A BOM is no TOML; without it every span, and so every line, is still counted from the first character.
         let text = strip_bom(text);
         Self { file, text, problems: Vec::new(), refs: Vec::new(), broken_links: false }
     }
 
     /// The problems found so far.
-    pub(super) fn into_problems(self) -> Vec<Problem> {
+    pub(in crate::guides) fn into_problems(self) -> Vec<Problem> {
         self.problems
     }
 
     /// The file's name without `.toml`: what its id must be.
-    pub(super) fn file_stem(&self) -> String {
+    pub(in crate::guides) fn file_stem(&self) -> String {
         self.file.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned()
     }
 
     /// Where a table's `[name]` header is: a key missing from the table is reported there, since the table's own
     /// span starts at its first key.
-    pub(super) fn header(&self, name: &str, table: &Range<usize>) -> Range<usize> {
+    pub(in crate::guides) fn header(&self, name: &str, table: &Range<usize>) -> Range<usize> {
         let header = format!("[{name}]");
         self.text[..table.start.min(self.text.len())].rfind(&header).map_or_else(|| table.clone(), |at| at..at)
     }
 
     /// How many errors were found so far.
-    pub(super) fn error_count(&self) -> usize {
+    pub(in crate::guides) fn error_count(&self) -> usize {
         self.problems.iter().filter(|p| p.severity == Severity::Error).count()
     }
 
     /// The file as written, or `None` with the parser's complaint (bad TOML, an unknown field) reported.
-    pub(super) fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
+    pub(in crate::guides) fn parse<T: serde::de::DeserializeOwned>(&mut self) -> Option<T> {
         match toml::from_str(self.text) {
             Ok(raw) => Some(raw),
             Err(error) => {
@@ -289,11 +83,17 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(super) fn line(&self, span: &Range<usize>) -> usize {
+    pub(in crate::guides) fn line(&self, span: &Range<usize>) -> usize {
         self.text[..span.start.min(self.text.len())].bytes().filter(|b| *b == b'\n').count() + 1
     }
 
-    pub(super) fn report(&mut self, span: &Range<usize>, field: &str, message: impl Into<String>, severity: Severity) {
+    pub(in crate::guides) fn report(
+        &mut self,
+        span: &Range<usize>,
+        field: &str,
+        message: impl Into<String>,
+        severity: Severity,
+    ) {
         let line = self.line(span);
         self.problems.push(Problem {
             file: self.file.to_path_buf(),
@@ -304,11 +104,11 @@ impl<'a> Checker<'a> {
         });
     }
 
-    pub(super) fn fail(&mut self, span: &Range<usize>, field: &str, message: impl Into<String>) {
+    pub(in crate::guides) fn fail(&mut self, span: &Range<usize>, field: &str, message: impl Into<String>) {
         self.report(span, field, message, Severity::Error);
     }
 
-    pub(super) fn required<'v, T>(
+    pub(in crate::guides) fn required<'v, T>(
         &mut self,
         value: Option<&'v Spanned<T>>,
         parent: &Range<usize>,
@@ -320,12 +120,17 @@ impl<'a> Checker<'a> {
         value
     }
 
-    pub(super) fn text(&mut self, value: Option<&Spanned<raw::Text>>, parent: &Range<usize>, field: &str) -> Bilingual {
+    pub(in crate::guides) fn text(
+        &mut self,
+        value: Option<&Spanned<raw::Text>>,
+        parent: &Range<usize>,
+        field: &str,
+    ) -> Bilingual {
         let Some(value) = self.required(value, parent, field) else { return Bilingual::default() };
         self.bilingual(value, field)
     }
 
-    pub(super) fn bilingual(&mut self, value: &Spanned<raw::Text>, field: &str) -> Bilingual {
+    pub(in crate::guides) fn bilingual(&mut self, value: &Spanned<raw::Text>, field: &str) -> Bilingual {
         let mut pick = |text: Option<&Spanned<String>>, lang: &str| match text {
             Some(t) if !t.get_ref().trim().is_empty() => t.get_ref().trim().to_owned(),
             Some(t) => {
@@ -342,7 +147,7 @@ impl<'a> Checker<'a> {
         Bilingual { da: pick(raw.da.as_ref(), "da"), en: pick(raw.en.as_ref(), "en") }
     }
 
-    pub(super) fn texts(&mut self, values: &[Spanned<raw::Text>], field: &str) -> Vec<Bilingual> {
+    pub(in crate::guides) fn texts(&mut self, values: &[Spanned<raw::Text>], field: &str) -> Vec<Bilingual> {
         values.iter().enumerate().map(|(i, v)| self.bilingual(v, &format!("{field}[{i}]"))).collect()
     }
 
@@ -360,7 +165,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks a whole file; returns the guide (even with errors, for library-level checks) and its id's line.
-    fn guide(&mut self, context: &CheckContext<'_>) -> Option<(Guide, usize)> {
+    pub(super) fn guide(&mut self, context: &CheckContext<'_>) -> Option<(Guide, usize)> {
         let raw: raw::Guide = self.parse()?;
         let whole = 0..0;
         let id_value = self.required(raw.id.as_ref(), &whole, "id");
@@ -698,105 +503,5 @@ fn has_end(step: &Step) -> bool {
         Then::End(_) => true,
         Then::Branch { options, .. } => options.iter().any(|o| matches!(o.target, Target::End(_))),
         Then::Next(_) => false,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_image_path_must_be_plain_names_under_assets() {
-        for image in [
-            "assets/../../../etc/hostname",
-            "assets/guides/../../Cargo.toml",
-            "assets/..",
-            "../assets/x.png",
-            "/etc/hostname",
-            "/assets/x.png",
-            "assets\\..\\x.png",
-            "assets/..\\..\\x.png",
-            "C:\\x.png",
-            "C:/x.png",
-            "assets/C:x.png",
-            "assets/./x.png",
-            "assets//x.png",
-            "assets",
-            "assets/",
-            "guides/x.png",
-            "Assets/x.png",
-            "",
-        ] {
-            assert_eq!(image_path(image), Err(ImageError::NotUnderAssets), "{image:?}");
-        }
-        assert_eq!(image_path("assets/guides/mitid-app.png"), Ok(Path::new("assets/guides/mitid-app.png")));
-    }
-
-    /// A guide whose first step shows `image`, from the broken corpus's missing-image guide.
-    fn guide_with_image(image: &str) -> Source {
-        let text = include_str!("../../tests/guides_broken/missing-image.toml")
-            .replace("assets/guides/findes-ikke.png", &image.replace('\\', "\\\\"))
-            .replace("  # defect: steps[a].image", "");
-        Source { path: "missing-image.toml".into(), text }
-    }
-
-    #[test]
-    fn the_checks_refuse_a_path_out_of_assets_even_where_that_file_exists() {
-        let authorities = AuthorityCatalog::builtin();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
-        // As the old check saw the world: every file exists.
-        let anything = |image: &str| Ok(PathBuf::from(image));
-        let context = CheckContext { authorities: &authorities, today, resolve_image: &anything };
-        let fine = Library::check(&[guide_with_image("assets/guides/findes.png")], &context);
-        assert!(fine.problems.is_empty(), "{:#?}", fine.problems);
-        for image in ["assets/../../../etc/hostname", "assets\\..\\..\\etc\\hostname", "C:\\Windows\\win.ini"] {
-            let library = Library::check(&[guide_with_image(image)], &context);
-            let problems: Vec<String> = library.problems.iter().map(ToString::to_string).collect();
-            assert_eq!(problems.len(), 1, "{image}: {problems:#?}");
-            assert!(problems[0].starts_with("missing-image.toml:23: error: steps[a].image: "), "{}", problems[0]);
-            assert!(problems[0].contains("without '..'"), "{}", problems[0]);
-            assert!(library.guides.is_empty(), "{image}: not loaded");
-        }
-    }
-
-    #[test]
-    fn a_bom_changes_neither_the_parse_nor_the_lines() {
-        let authorities = AuthorityCatalog::builtin();
-        let today = NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
-        let anything = |image: &str| Ok(PathBuf::from(image));
-        let context = CheckContext { authorities: &authorities, today, resolve_image: &anything };
-        let mut source = guide_with_image("C:\\x.png");
-        source.text.insert(0, '\u{feff}');
-        let problems: Vec<String> =
-            Library::check(&[source], &context).problems.iter().map(ToString::to_string).collect();
-        assert_eq!(problems.len(), 1, "{problems:#?}");
-        assert!(problems[0].starts_with("missing-image.toml:23: error: steps[a].image: "), "{}", problems[0]);
-    }
-
-    #[test]
-    fn an_image_is_resolved_inside_assets_or_not_at_all() {
-        let dir = tempfile::tempdir().expect("dir");
-        let root = dir.path().join("repo");
-        std::fs::create_dir_all(root.join("assets/guides")).expect("assets");
-        std::fs::write(root.join("assets/guides/trin.png"), b"png").expect("image");
-        std::fs::write(dir.path().join("secret.txt"), b"not for guides").expect("secret");
-
-        let shown = resolve_image(&root, "assets/guides/trin.png").expect("an image under assets/");
-        assert!(shown.starts_with(root.join("assets").canonicalize().expect("canonical")), "{}", shown.display());
-        assert_eq!(resolve_image(&root, "assets/guides/findes-ikke.png"), Err(ImageError::Missing));
-        assert_eq!(resolve_image(&root, "assets/guides"), Err(ImageError::Missing), "a directory is no image");
-        assert_eq!(resolve_image(&root, "assets/../../secret.txt"), Err(ImageError::NotUnderAssets));
-        assert_eq!(resolve_image(&dir.path().join("no-such-root"), "assets/guides/trin.png"), Err(ImageError::Missing));
-
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::symlink;
-            symlink(dir.path().join("secret.txt"), root.join("assets/guides/link.png")).expect("file link");
-            symlink(dir.path(), root.join("assets/outside")).expect("directory link");
-            symlink(root.join("assets/guides/trin.png"), root.join("assets/same.png")).expect("inner link");
-            assert_eq!(resolve_image(&root, "assets/guides/link.png"), Err(ImageError::Escapes));
-            assert_eq!(resolve_image(&root, "assets/outside/secret.txt"), Err(ImageError::Escapes));
-            assert!(resolve_image(&root, "assets/same.png").is_ok(), "a link that stays inside assets/ is fine");
-        }
     }
 }
