@@ -45,7 +45,7 @@ pub fn describe(view: &ViewCtx<'_>, error: &ClientError) -> String {
         ClientError::Api { status: 404, .. } => t.err_not_found.to_owned(),
         ClientError::Api { status, .. } if *status >= 500 => t.err_server.to_owned(),
         ClientError::Api { message, .. } => message.clone(),
-        ClientError::Decode(detail) | ClientError::Config(detail) => fill(t.err_unexpected, &[detail]),
+        ClientError::Decode(detail) | ClientError::Config(detail) => fill(t.err_unexpected, &[("detail", detail)]),
     }
 }
 

@@ -260,7 +260,7 @@ impl Receipt {
         for (i, step) in self.next_steps.iter().enumerate() {
             next.push(Line::item(format!("{}.", i + 1), &step.text));
             if let Some(due) = step.due {
-                next.push(Line::detail(fill(w.due, &[&long_date(lang, due)])));
+                next.push(Line::detail(fill(w.due, &[("date", &long_date(lang, due))])));
             }
             // Staff type these links; one that breaks the link rule is left off the paper altogether, since a
             // citizen could still copy it from the text.

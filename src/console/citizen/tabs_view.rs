@@ -10,7 +10,7 @@ use crate::console::command::{CitizenCommand, Commands};
 
 /// A tab's title: the citizen's name, or a neutral number while it is unknown.
 fn title(view: &ViewCtx<'_>, tab: &CitizenTab, index: usize) -> String {
-    tab.name().map_or_else(|| fill(view.text.hidden_citizen, &[&(index + 1).to_string()]), str::to_owned)
+    tab.name().map_or_else(|| fill(view.text.hidden_citizen, &[("number", &(index + 1).to_string())]), str::to_owned)
 }
 
 /// Draws the tab strip and the active tab.
@@ -21,7 +21,7 @@ pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut U
                 ui.add_space(ui.available_height() * 0.3);
                 let hint = super::super::shell::keys::Shortcut::FindCitizen.key_text(view.lang);
                 ui.label(
-                    RichText::new(super::super::i18n::fill(view.text.no_tabs, &[&hint]))
+                    RichText::new(super::super::i18n::fill(view.text.no_tabs, &[("key", &hint)]))
                         .size(16.0)
                         .color(view.palette.muted_fg),
                 );
@@ -34,7 +34,9 @@ pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut U
                 if ui.add(egui::Button::selectable(index == active, format!("👤 {name}"))).clicked() {
                     commands.push(CitizenCommand::SelectTab(tab.id));
                 }
-                let close = ui.add(egui::Button::new("✖").small()).accessible_name(fill(view.text.close_tab, &[&name]));
+                let close = ui
+                    .add(egui::Button::new("✖").small())
+                    .accessible_name(fill(view.text.close_tab, &[("name", &name)]));
                 if close.clicked() {
                     commands.push(CitizenCommand::CloseTab(tab.id));
                 }

@@ -145,7 +145,7 @@ fn status_ui(view: &ViewCtx<'_>, tab: &CitizenTab, ui: &mut Ui, commands: &mut C
         } else if timeline.data.loaded {
             let more = if timeline.data.has_more() { "+" } else { "" };
             ui.label(
-                RichText::new(fill(view.text.contacts_shown, &[&format!("{shown}{more}")]))
+                RichText::new(fill(view.text.contacts_shown, &[("count", &format!("{shown}{more}"))]))
                     .color(view.palette.muted_fg),
             );
         }

@@ -75,7 +75,12 @@ fn card_ui(
         }
     });
     if let DigitalPostStatus::Exempt { reason, .. } = &profile.digital_post {
-        alert(ui, view.palette.warning_bg, view.palette.warning_fg, &format!("✉ {}", fill(t.dp_exempt, &[reason])));
+        alert(
+            ui,
+            view.palette.warning_bg,
+            view.palette.warning_fg,
+            &format!("✉ {}", fill(t.dp_exempt, &[("reason", reason)])),
+        );
     }
     let post = match &profile.digital_post {
         DigitalPostStatus::Active => t.dp_active.to_owned(),
@@ -127,7 +132,7 @@ fn card_ui(
         .iter()
         .map(|p| {
             let template = if p.direction == AttorneyDirection::Given { t.poa_given } else { t.poa_held };
-            fill(template, &[&p.counterpart_name, p.kind.label(view.lang)])
+            fill(template, &[("name", &p.counterpart_name), ("kind", p.kind.label(view.lang))])
         })
         .collect();
     ui.horizontal_wrapped(|ui| {

@@ -227,7 +227,10 @@ impl GroupForm {
             guides,
             outcome: Outcome::Completed,
             contact_kind: ContactKind::Information,
-            summary: super::i18n::fill(g.summary, &[topic, &self.participants.to_string()]),
+            summary: super::i18n::fill(
+                g.summary,
+                &[("topic", topic), ("participants", &self.participants.to_string())],
+            ),
             next_steps: Vec::new(),
             notes: String::new(),
             digital_readiness_after: None,

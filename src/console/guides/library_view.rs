@@ -29,7 +29,9 @@ pub fn panel_ui(view: &ViewCtx<'_>, guides: &mut GuidesState, ui: &mut Ui, comma
                     ui.label(view.text.guides_loading);
                 }
                 GuideLibrary::Failed(error) => {
-                    ui.label(RichText::new(fill(view.text.guides_failed, &[&error])).color(view.palette.error_fg));
+                    ui.label(
+                        RichText::new(fill(view.text.guides_failed, &[("error", &error)])).color(view.palette.error_fg),
+                    );
                 }
                 GuideLibrary::Ready(library) => {
                     if guides.walk.is_some() {
@@ -160,14 +162,15 @@ fn reason_text(view: &ViewCtx<'_>, reason: &Reason) -> String {
     let t = view.text;
     match reason {
         Reason::Abandoned { at, summary } => {
-            fill(t.reason_abandoned, &[&long_date(view.lang, local_day(*at)), summary])
+            fill(t.reason_abandoned, &[("date", &long_date(view.lang, local_day(*at))), ("summary", summary)])
         }
         Reason::OpenCase { authority, case_ref } => {
-            fill(t.reason_open_case, &[case_ref, view.authority_name(authority.as_str())])
+            fill(t.reason_open_case, &[("case", case_ref), ("authority", view.authority_name(authority.as_str()))])
         }
-        Reason::Recent { at, channel } => {
-            fill(t.reason_recent, &[channel.label(view.lang), &long_date(view.lang, local_day(*at))])
-        }
+        Reason::Recent { at, channel } => fill(
+            t.reason_recent,
+            &[("channel", channel.label(view.lang)), ("date", &long_date(view.lang, local_day(*at)))],
+        ),
     }
 }
 
@@ -178,7 +181,7 @@ fn problems_ui(view: &ViewCtx<'_>, library: &Library, ui: &mut Ui) {
     }
     ui.separator();
     ui.label(
-        RichText::new(format!("⚠ {}", fill(view.text.guides_broken, &[&errors.len().to_string()])))
+        RichText::new(format!("⚠ {}", fill(view.text.guides_broken, &[("count", &errors.len().to_string())])))
             .color(view.palette.error_fg),
     );
     for error in errors {

@@ -94,9 +94,9 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
             commands.push(PresentCommand::Start { guide, step });
         }
     });
-    let mut progress = fill(t.step_n, &[&walk.run.steps_taken().to_string()]);
+    let mut progress = fill(t.step_n, &[("step", &walk.run.steps_taken().to_string())]);
     if walk.run.depth() > 0 {
-        progress = format!("{progress} · {}", fill(t.in_linked, &[guide.title.get(view.lang)]));
+        progress = format!("{progress} · {}", fill(t.in_linked, &[("guide", guide.title.get(view.lang))]));
     }
     ui.label(RichText::new(progress).color(view.palette.muted_fg));
     if walk.run.steps_taken() == 1 && walk.run.depth() == 0 && !main.prerequisites.is_empty() {
@@ -361,7 +361,7 @@ pub fn citizen_screen(walk: &ActiveWalk, library: &Library) -> CitizenScreen {
     let mut screen = CitizenScreen {
         window_title: text.citizen_view_title.to_owned(),
         guide: main.title.get(lang).to_owned(),
-        progress: fill(text.step_n, &[&walk.run.steps_taken().to_string()]),
+        progress: fill(text.step_n, &[("step", &walk.run.steps_taken().to_string())]),
         title: step.title.get(lang).to_owned(),
         body: step.screen.get(lang).to_owned(),
         mitid: step.mitid.then(|| text.mitid_citizen.to_owned()),

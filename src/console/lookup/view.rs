@@ -25,7 +25,7 @@ const PICKABLE: [Purpose; 6] = [
 fn problem_text(view: &ViewCtx<'_>, problem: &LookupProblem) -> String {
     let t: &Text = view.text;
     match problem {
-        LookupProblem::InvalidCpr(error) => fill(t.invalid_cpr, &[&cpr_reason(view.lang, error)]),
+        LookupProblem::InvalidCpr(error) => fill(t.invalid_cpr, &[("reason", &cpr_reason(view.lang, error))]),
         LookupProblem::WrongDigitCount => t.invalid_digits.to_owned(),
         LookupProblem::InvalidPhone => t.invalid_phone.to_owned(),
         LookupProblem::TooShort => t.too_short.to_owned(),
@@ -96,9 +96,9 @@ fn results_ui(view: &ViewCtx<'_>, lookup: &mut LookupState, ui: &mut Ui, command
     } else if matches.citizens.len() == 1 {
         t.found_one.to_owned()
     } else if matches.truncated {
-        fill(t.too_many, &[&matches.citizens.len().to_string()])
+        fill(t.too_many, &[("count", &matches.citizens.len().to_string())])
     } else {
-        fill(t.found_many, &[&matches.citizens.len().to_string()])
+        fill(t.found_many, &[("count", &matches.citizens.len().to_string())])
     };
     ui.label(RichText::new(count).strong());
     egui::ScrollArea::vertical().id_salt("lookup-results").max_height(ui.available_height() * 0.6).show(ui, |ui| {

@@ -92,7 +92,7 @@ pub fn ui(
 /// The guide's title and where in it the room is.
 fn header_ui(look: &Look, presentation: &Presentation, guide: &Guide, ui: &mut Ui) {
     let of = [(presentation.step + 1).to_string(), guide.steps.len().to_string()];
-    let progress = fill(look.t.present_step_of, &[&of[0], &of[1]]);
+    let progress = fill(look.t.present_step_of, &[("step", &of[0]), ("total", &of[1])]);
     ui.horizontal(|ui| {
         ui.label(RichText::new(guide.title.get(look.lang)).size(look.meta));
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {

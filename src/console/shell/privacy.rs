@@ -14,7 +14,7 @@ pub fn ui(view: &ViewCtx<'_>, ui: &mut Ui, commands: &mut Commands) {
             super::super::widgets::heading(ui, view.text.privacy_on_title);
             ui.label(super::super::i18n::fill(
                 view.text.privacy_on_body,
-                &[&super::keys::Shortcut::Privacy.key_text(view.lang)],
+                &[("key", &super::keys::Shortcut::Privacy.key_text(view.lang))],
             ));
             ui.add_space(12.0);
             if ui.button(view.text.privacy_show).clicked() {

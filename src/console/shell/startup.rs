@@ -26,7 +26,7 @@ pub fn starting_ui(view: &ViewCtx<'_>, target: &Target, progress: Option<u32>, u
         ui.spinner();
         match (target, progress) {
             (Target::Embedded(_), Some(percent)) => {
-                ui.label(fill(view.text.creating_demo, &[&percent.to_string()]));
+                ui.label(fill(view.text.creating_demo, &[("percent", &percent.to_string())]));
                 #[allow(clippy::cast_precision_loss)] // A percentage.
                 ui.add(egui::ProgressBar::new(percent as f32 / 100.0).show_percentage());
             }
@@ -34,7 +34,7 @@ pub fn starting_ui(view: &ViewCtx<'_>, target: &Target, progress: Option<u32>, u
                 ui.label(view.text.starting_embedded);
             }
             (Target::Server { url, .. }, _) => {
-                ui.label(fill(view.text.connecting_to, &[url]));
+                ui.label(fill(view.text.connecting_to, &[("url", url)]));
             }
         }
     });
@@ -44,16 +44,16 @@ pub fn starting_ui(view: &ViewCtx<'_>, target: &Target, progress: Option<u32>, u
 pub fn failed_ui(view: &ViewCtx<'_>, target: &Target, failure: &StartFailure, ui: &mut Ui, commands: &mut Commands) {
     let t = view.text;
     let message = match failure {
-        StartFailure::Unreachable { url } => fill(t.unreachable, &[url]),
+        StartFailure::Unreachable { url } => fill(t.unreachable, &[("url", url)]),
         StartFailure::TokenRefused => {
             let file = match target {
                 Target::Server { token_file, .. } => token_file.as_str(),
                 Target::Embedded(_) => "",
             };
-            fill(t.token_refused, &[file])
+            fill(t.token_refused, &[("file", file)])
         }
-        StartFailure::Embedded(error) => fill(t.embedded_failed, &[error]),
-        StartFailure::Other(error) => fill(t.other_error, &[error]),
+        StartFailure::Embedded(error) => fill(t.embedded_failed, &[("error", error)]),
+        StartFailure::Other(error) => fill(t.other_error, &[("error", error)]),
     };
     centred(ui, |ui| {
         super::super::widgets::heading(ui, format!("⚠ {}", t.cannot_connect));

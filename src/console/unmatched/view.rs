@@ -14,20 +14,22 @@ use crate::console::command::{Commands, LookupCommand, UnmatchedCommand};
 use crate::domain::Language;
 use crate::history::api::{UnmatchedEvent, UnmatchedReason};
 
-/// The queue's strings in one language.
-pub struct UnmatchedText {
-    pub title: &'static str,
-    pub button: &'static str,
-    pub empty: &'static str,
-    pub no_match: &'static str,
-    pub ambiguous: &'static str,
-    pub named_by: &'static str,
-    pub link_to: &'static str,
-    pub open_a_citizen: &'static str,
-    pub candidate: &'static str,
-    pub reveal: &'static str,
-    pub refresh: &'static str,
-    pub close: &'static str,
+crate::domain::language::text_table! {
+    /// The queue's strings in one language.
+    pub struct UnmatchedText {
+        title,
+        button,
+        empty,
+        no_match,
+        ambiguous,
+        named_by,
+        link_to,
+        open_a_citizen,
+        candidate,
+        reveal,
+        refresh,
+        close,
+    }
 }
 
 const DA: UnmatchedText = UnmatchedText {
@@ -35,11 +37,11 @@ const DA: UnmatchedText = UnmatchedText {
     button: "🔗 Uafklarede",
     empty: "Ingen henvendelser venter på at blive knyttet til en borger.",
     no_match: "Ingen borger har det oplyste",
-    ambiguous: "Flere borgere ({}) har det oplyste",
-    named_by: "Oplyst: {}",
-    link_to: "Knyt til {}",
+    ambiguous: "Flere borgere ({count}) har det oplyste",
+    named_by: "Oplyst: {given}",
+    link_to: "Knyt til {name}",
     open_a_citizen: "Åbn den rigtige borger for at knytte henvendelsen til vedkommende.",
-    candidate: "Åbn kandidat {}",
+    candidate: "Åbn kandidat {number}",
     reveal: "Vis fuldt",
     refresh: "⟳ Opdatér",
     close: "Luk",
@@ -50,11 +52,11 @@ const EN: UnmatchedText = UnmatchedText {
     button: "🔗 Unmatched",
     empty: "No contacts are waiting to be linked to a citizen.",
     no_match: "No citizen has the identifier given",
-    ambiguous: "Several citizens ({}) have the identifier given",
-    named_by: "Given: {}",
-    link_to: "Link to {}",
+    ambiguous: "Several citizens ({count}) have the identifier given",
+    named_by: "Given: {given}",
+    link_to: "Link to {name}",
     open_a_citizen: "Open the right citizen to link the contact to them.",
-    candidate: "Open candidate {}",
+    candidate: "Open candidate {number}",
     reveal: "Show in full",
     refresh: "⟳ Refresh",
     close: "Close",
@@ -146,14 +148,17 @@ fn entry_ui(
     ui.label(&event.summary);
     let reason = match entry.reason {
         UnmatchedReason::NoMatch => u.no_match.to_owned(),
-        UnmatchedReason::Ambiguous => fill(u.ambiguous, &[&entry.candidates.len().to_string()]),
+        UnmatchedReason::Ambiguous => fill(u.ambiguous, &[("count", &entry.candidates.len().to_string())]),
     };
     let given = match shown.revealed {
         Some(value) if !view.privacy => value.to_owned(),
         _ => named(entry),
     };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("{reason} · {}", fill(u.named_by, &[&given]))).color(view.palette.waiting_fg));
+        ui.label(
+            RichText::new(format!("{reason} · {}", fill(u.named_by, &[("given", &given)])))
+                .color(view.palette.waiting_fg),
+        );
         if shown.revealed.is_none() && !view.privacy && ui.button(u.reveal).clicked() {
             commands.push(UnmatchedCommand::Reveal(entry.id));
         }
@@ -163,7 +168,7 @@ fn entry_ui(
             Some(name) if !view.privacy => {
                 if linking {
                     ui.spinner();
-                } else if ui.button(fill(u.link_to, &[name])).clicked() {
+                } else if ui.button(fill(u.link_to, &[("name", name)])).clicked() {
                     commands.push(UnmatchedCommand::Link(entry.id));
                 }
             }
@@ -172,7 +177,7 @@ fn entry_ui(
             }
         }
         for (index, candidate) in entry.candidates.iter().enumerate() {
-            if ui.button(fill(u.candidate, &[&(index + 1).to_string()])).clicked() {
+            if ui.button(fill(u.candidate, &[("number", &(index + 1).to_string())])).clicked() {
                 commands.push(LookupCommand::OpenCitizen(*candidate));
             }
         }
@@ -182,4 +187,15 @@ fn entry_ui(
 /// What the contact named the citizen by, masked as the service sends it.
 fn named(entry: &UnmatchedEvent) -> String {
     entry.identifier().map_or_else(|| entry.named_by.clone(), str::to_owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        let problems = crate::domain::language::placeholder_mismatches(&DA.templates(), &EN.templates());
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
 }
