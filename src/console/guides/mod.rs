@@ -3,6 +3,7 @@
 
 pub mod library_view;
 pub mod runner_view;
+pub mod text;
 
 use std::collections::HashSet;
 use std::path::PathBuf;

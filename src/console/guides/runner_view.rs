@@ -7,8 +7,9 @@ use egui::{Key, Modifiers, RichText, Ui};
 
 use super::super::app::ViewCtx;
 use super::super::guides::{ActiveWalk, GuidesState};
-use super::super::i18n::{self, fill};
+use super::super::i18n::fill;
 use super::super::widgets::heading;
+use super::text::guides_text;
 use crate::console::command::{Commands, GuideCommand, PresentCommand, SessionCommand};
 use crate::domain::{AttorneyKind, Language, Performer};
 use crate::guides::format::{Bilingual, End, Guide, Step, Target, Then};
@@ -65,7 +66,7 @@ fn list(ui: &mut Ui, view: &ViewCtx<'_>, title: &str, icon: &str, items: &[Bilin
 
 /// Draws the walkthrough in the guide panel.
 pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &mut Ui, commands: &mut Commands) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     let images = std::sync::Arc::clone(&guides.images);
     let Some(walk) = &mut guides.walk else { return };
     let Ok((guide, step)) = walk.run.current(library) else {
@@ -140,7 +141,7 @@ fn finished_ui(
     ui: &mut Ui,
     commands: &mut Commands,
 ) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     heading(ui, format!("{}: {}", t.outcome, outcome.label(view.lang)));
     if let Some(end) = end {
         ui.label(RichText::new(end.note.get(view.lang)).size(16.0));
@@ -165,7 +166,7 @@ fn step_ui(
     ui: &mut Ui,
     commands: &mut Commands,
 ) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     heading(ui, step.title.get(view.lang));
     if step.mitid {
         super::super::widgets::alert(
@@ -271,7 +272,7 @@ fn performer_keys(walk: &ActiveWalk, input: &mut egui::InputState, commands: &mu
 }
 
 fn controls_ui(view: &ViewCtx<'_>, step: &Step, walk: &mut ActiveWalk, ui: &mut Ui, commands: &mut Commands) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     if let Then::Branch { question, options } = &step.then {
         ui.label(RichText::new(format!("❓ {}", question.get(view.lang))).strong().size(16.0));
         for (index, option) in options.iter().enumerate() {
@@ -320,8 +321,8 @@ pub fn mitid_notice_ui(view: &ViewCtx<'_>, ui: &mut Ui) {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.25);
             ui.label(RichText::new("🔒").size(56.0));
-            heading(ui, view.text.mitid_notice_title);
-            ui.label(RichText::new(view.text.mitid_notice_body).size(16.0));
+            heading(ui, guides_text(view.lang).mitid_notice_title);
+            ui.label(RichText::new(guides_text(view.lang).mitid_notice_body).size(16.0));
         });
     });
 }
@@ -355,7 +356,7 @@ pub struct CitizenView {
 #[must_use]
 pub fn citizen_screen(walk: &ActiveWalk, library: &Library) -> CitizenScreen {
     let lang: Language = walk.citizen_language;
-    let text = i18n::text(lang);
+    let text = guides_text(lang);
     let Ok((guide, step)) = walk.run.current(library) else { return CitizenScreen::default() };
     let main = library.guide(walk.run.main_guide()).unwrap_or(guide);
     let mut screen = CitizenScreen {
@@ -393,7 +394,7 @@ pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
         }
         let screen = shared.screen.lock().map(|s| s.clone()).unwrap_or_default();
         if screen.training {
-            super::super::shell::training::band_ui(super::super::i18n::text(screen.lang), ui);
+            super::super::shell::training::band_ui(super::super::shell::text::shell_text(screen.lang), ui);
         }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.label(RichText::new(&screen.guide).size(22.0).color(ui.visuals().weak_text_color()));

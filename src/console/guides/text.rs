@@ -1,0 +1,166 @@
+//! The strings of the guide library, the walkthrough and the citizen screen, in Danish and English. As in `i18n`, a string missing in either language is a compile
+//! error; templates hold named placeholders filled by `i18n::fill`.
+
+use crate::domain::Language;
+
+crate::domain::language::text_table! {
+    /// Strings of the guide library in one language.
+    #[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
+    pub struct GuidesText {
+        guides_title,
+        guides_search,
+        guides_search_hint,
+        guides_topic,
+        guides_all_topics,
+        guides_none,
+        guides_loading,
+        guides_failed,
+        guides_broken,
+        suggestions,
+        reason_abandoned,
+        reason_open_case,
+        reason_recent,
+        start_guide,
+        open_solution,
+        step_n,
+        in_linked,
+        prerequisites,
+        say,
+        screen,
+        tips,
+        pitfalls,
+        checks,
+        back,
+        next,
+        finish,
+        skip,
+        skip_reason,
+        skip_confirm,
+        stop_guide,
+        outcome,
+        next_steps,
+        close_guide,
+        citizen_view,
+        citizen_view_title,
+        mitid_notice_title,
+        mitid_notice_body,
+        mitid_citizen,
+        login_mitid,
+        login_booking,
+        login_in_person,
+        login_none,
+        present,
+    }
+}
+
+pub const DA: GuidesText = GuidesText {
+    guides_title: "📖 Vejledninger",
+    guides_search: "Søg i vejledninger",
+    guides_search_hint: "fx flytning eller MitID",
+    guides_topic: "KLE-emne",
+    guides_all_topics: "Alle emner",
+    guides_none: "Ingen vejledninger passer til søgningen",
+    guides_loading: "Henter vejledninger …",
+    guides_failed: "Vejledningerne kunne ikke læses: {error}",
+    guides_broken: "{count} fejl i vejledningsfilerne (de berørte vejledninger er ikke indlæst):",
+    suggestions: "Forslag ud fra borgerens historik",
+    reason_abandoned: "Afbrudt selvbetjening {date}: {summary}",
+    reason_open_case: "Åben sag {case} hos {authority}",
+    reason_recent: "Henvendelse for nylig ({channel}, {date})",
+    start_guide: "Start",
+    open_solution: "🌐 Åbn løsningen",
+    step_n: "Trin {step}",
+    in_linked: "Undervejledning: {guide}",
+    prerequisites: "Det skal borgeren have klar",
+    say: "Sig til borgeren",
+    screen: "Borgeren ser",
+    tips: "Gode råd",
+    pitfalls: "Faldgruber",
+    checks: "Tjek",
+    back: "◀ Tilbage",
+    next: "Næste ▶",
+    finish: "Afslut ✔",
+    skip: "Spring over …",
+    skip_reason: "Hvorfor springes trinnet over?",
+    skip_confirm: "Spring trinnet over",
+    stop_guide: "Stop vejledningen",
+    outcome: "Resultat",
+    next_steps: "Borgeren skal nu",
+    close_guide: "Luk vejledningen",
+    citizen_view: "🖥 Borgervisning",
+    citizen_view_title: "Medbetjening — borgervisning",
+    mitid_notice_title: "Kig væk — borgeren taster selv sit MitID",
+    mitid_notice_body: "Personoplysninger er skjult, mens borgeren bruger MitID. Du må aldrig se, kende eller taste borgerens MitID. Gå videre, når borgeren er færdig.",
+    mitid_citizen: "Tast selv dit MitID. Medarbejderen kigger væk imens.",
+    login_mitid: "Log ind med MitID",
+    login_booking: "Tidsbestilling",
+    login_in_person: "Personligt fremmøde",
+    login_none: "Intet login",
+    present: "Præsentér",
+};
+
+pub const EN: GuidesText = GuidesText {
+    guides_title: "📖 Guides",
+    guides_search: "Search guides",
+    guides_search_hint: "e.g. moving or MitID",
+    guides_topic: "KLE topic",
+    guides_all_topics: "All topics",
+    guides_none: "No guide matches the search",
+    guides_loading: "Loading guides …",
+    guides_failed: "The guides could not be read: {error}",
+    guides_broken: "{count} problems in the guide files (the guides concerned are not loaded):",
+    suggestions: "Suggested from the citizen's history",
+    reason_abandoned: "Abandoned self-service {date}: {summary}",
+    reason_open_case: "Open case {case} at {authority}",
+    reason_recent: "Recent contact ({channel}, {date})",
+    start_guide: "Start",
+    open_solution: "🌐 Open the solution",
+    step_n: "Step {step}",
+    in_linked: "Linked guide: {guide}",
+    prerequisites: "What the citizen must have ready",
+    say: "Say to the citizen",
+    screen: "The citizen sees",
+    tips: "Tips",
+    pitfalls: "Pitfalls",
+    checks: "Check",
+    back: "◀ Back",
+    next: "Next ▶",
+    finish: "Finish ✔",
+    skip: "Skip …",
+    skip_reason: "Why is the step skipped?",
+    skip_confirm: "Skip the step",
+    stop_guide: "Stop the guide",
+    outcome: "Outcome",
+    next_steps: "The citizen must now",
+    close_guide: "Close the guide",
+    citizen_view: "🖥 Citizen view",
+    citizen_view_title: "Medbetjening — citizen view",
+    mitid_notice_title: "Look away — the citizen types their MitID themselves",
+    mitid_notice_body: "Personal data is hidden while the citizen uses MitID. You must never see, know or type the citizen's MitID. Go on when the citizen is done.",
+    mitid_citizen: "Type your MitID yourself. The staff member looks away meanwhile.",
+    login_mitid: "Log in with MitID",
+    login_booking: "Booking",
+    login_in_person: "In person",
+    login_none: "No login",
+    present: "Present",
+};
+
+/// The strings of a language.
+#[must_use]
+pub fn guides_text(lang: Language) -> &'static GuidesText {
+    match lang {
+        Language::Da => &DA,
+        Language::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        let problems = crate::domain::language::placeholder_mismatches(&DA.templates(), &EN.templates());
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+}
