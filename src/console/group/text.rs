@@ -2,6 +2,7 @@
 //! language is a compile error.
 
 use super::super::i18n::{cpr_reason, fill};
+use super::super::session::text::session_text;
 use super::csv::{ImportError, RowProblem};
 use super::{FormProblem, GroupProblem};
 use crate::domain::{CprError, Language};
@@ -274,8 +275,11 @@ impl GroupText {
                 fill(self.too_many_identified, &[("max", &crate::domain::GroupPart::MAX_LINKED.to_string())])
             }
             FormProblem::StillLooking => self.still_looking.to_owned(),
-            FormProblem::OutboxUnavailable(reason) => format!("{} {reason}", self.outbox_unavailable),
-            FormProblem::Journal(reason) => reason.clone(),
+            FormProblem::OutboxUnavailable(reason) => {
+                let reason = reason.as_ref().map(|r| session_text(self.lang).failure(r)).unwrap_or_default();
+                format!("{} {reason}", self.outbox_unavailable)
+            }
+            FormProblem::Journal(reason) => session_text(self.lang).failure(reason),
         }
     }
 }

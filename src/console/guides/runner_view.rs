@@ -115,7 +115,7 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
     }
     step_ui(view, &images, guide, step, walk, ui, commands);
     if let Some(error) = &walk.error {
-        ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
+        ui.label(RichText::new(format!("⚠ {}", guides_text(view.lang).run_error(error))).color(view.palette.error_fg));
     }
     ui.separator();
     ui.label(RichText::new(keys::line(&keys::GUIDE_LINE, view.lang)).size(12.5).color(view.palette.muted_fg));

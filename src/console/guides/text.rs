@@ -1,12 +1,22 @@
 //! The strings of the guide library, the walkthrough and the citizen screen, in Danish and English. As in `i18n`, a string missing in either language is a compile
 //! error; templates hold named placeholders filled by `i18n::fill`.
 
+use super::super::i18n::fill;
 use crate::domain::Language;
+use crate::guides::runner::RunError;
 
 crate::domain::language::text_table! {
     /// Strings of the guide library in one language.
     #[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
     pub struct GuidesText {
+        run_unknown_guide,
+        run_unknown_step,
+        run_needs_choice,
+        run_no_such_option,
+        run_cannot_skip,
+        run_no_reason,
+        run_finished,
+        run_at_start,
         guides_title,
         guides_search,
         guides_search_hint,
@@ -54,6 +64,14 @@ crate::domain::language::text_table! {
 }
 
 pub const DA: GuidesText = GuidesText {
+    run_unknown_guide: "Vejledningen {guide} findes ikke (længere).",
+    run_unknown_step: "Vejledningen {guide} har intet trin {step}. Vejledningen er måske ændret; start den igen.",
+    run_needs_choice: "Trinnet stiller et spørgsmål: vælg et af svarene.",
+    run_no_such_option: "Trinnet har intet svar nummer {number}.",
+    run_cannot_skip: "Kun et trin med ét fast næste trin kan springes over.",
+    run_no_reason: "Skriv, hvorfor du springer trinnet over.",
+    run_finished: "Vejledningen er afsluttet.",
+    run_at_start: "Det er det første trin.",
     guides_title: "📖 Vejledninger",
     guides_search: "Søg i vejledninger",
     guides_search_hint: "fx flytning eller MitID",
@@ -100,6 +118,14 @@ pub const DA: GuidesText = GuidesText {
 };
 
 pub const EN: GuidesText = GuidesText {
+    run_unknown_guide: "The guide {guide} does not exist (any more).",
+    run_unknown_step: "The guide {guide} has no step {step}. It may have changed; start it again.",
+    run_needs_choice: "This step asks a question: choose one of the answers.",
+    run_no_such_option: "This step has no answer number {number}.",
+    run_cannot_skip: "Only a step with one plain next step can be skipped.",
+    run_no_reason: "Enter why you are skipping this step.",
+    run_finished: "The guide has ended.",
+    run_at_start: "This is the first step.",
     guides_title: "📖 Guides",
     guides_search: "Search guides",
     guides_search_hint: "e.g. moving or MitID",
@@ -154,6 +180,23 @@ pub fn guides_text(lang: Language) -> &'static GuidesText {
     }
 }
 
+impl GuidesText {
+    /// Why the walkthrough refused a move.
+    #[must_use]
+    pub fn run_error(&self, error: &RunError) -> String {
+        match error {
+            RunError::UnknownGuide(guide) => fill(self.run_unknown_guide, &[("guide", guide)]),
+            RunError::UnknownStep { guide, step } => fill(self.run_unknown_step, &[("guide", guide), ("step", step)]),
+            RunError::NeedsChoice => self.run_needs_choice.to_owned(),
+            RunError::NoSuchOption(number) => fill(self.run_no_such_option, &[("number", &(number + 1).to_string())]),
+            RunError::CannotSkip => self.run_cannot_skip.to_owned(),
+            RunError::NoReason => self.run_no_reason.to_owned(),
+            RunError::Finished => self.run_finished.to_owned(),
+            RunError::AtStart => self.run_at_start.to_owned(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,5 +205,12 @@ mod tests {
     fn both_languages_use_the_same_placeholders() {
         let problems = crate::domain::language::placeholder_mismatches(&DA.templates(), &EN.templates());
         assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn a_refused_move_reads_in_danish() {
+        assert_eq!(DA.run_error(&RunError::AtStart), "Det er det første trin.");
+        assert_eq!(EN.run_error(&RunError::AtStart), "This is the first step.");
+        assert!(DA.run_error(&RunError::NoSuchOption(2)).contains("nummer 3"));
     }
 }

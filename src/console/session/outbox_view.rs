@@ -8,7 +8,7 @@ use super::super::citizen::timeline::local_date_time;
 use super::super::i18n::fill;
 use super::super::session::text::session_text;
 use super::super::session::{SessionsState, clock_text};
-use super::super::widgets::describe;
+use super::super::widgets::{describe, describe_rejection};
 use crate::console::command::{Commands, SessionCommand};
 use crate::domain::{ContactKind, DigitalReadiness, GuideRun, NextStep, Outcome, StepState};
 use crate::history::outbox::EntryState;
@@ -25,7 +25,7 @@ pub fn status_ui(
     let s = session_text(view.lang);
     let outbox = &sessions.outbox;
     if let Some(error) = &outbox.open_error {
-        ui.label(RichText::new(format!("⚠ {}: {error}", s.outbox)).color(view.palette.error_fg));
+        ui.label(RichText::new(format!("⚠ {}: {}", s.outbox, s.failure(error))).color(view.palette.error_fg));
     }
     let waiting = outbox.waiting();
     if waiting > 0 {
@@ -74,7 +74,7 @@ pub fn problems_window(view: &ViewCtx<'_>, sessions: &SessionsState, ctx: &egui:
     let mut open = true;
     egui::Window::new(s.outbox).open(&mut open).default_width(520.0).show(ctx, |ui| {
         if let Some(error) = &outbox.local_error {
-            ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
+            ui.label(RichText::new(format!("⚠ {}", s.failure(error))).color(view.palette.error_fg));
         }
         for torn in &outbox.torn {
             ui.label(RichText::new(fill(s.torn, &[("line", &torn.line.to_string())])).color(view.palette.warning_fg));
@@ -99,7 +99,10 @@ pub fn problems_window(view: &ViewCtx<'_>, sessions: &SessionsState, ctx: &egui:
                     }
                 }
                 EntryState::Rejected(message) => {
-                    ui.label(RichText::new(fill(s.rejected, &[("reason", message)])).color(view.palette.error_fg));
+                    ui.label(
+                        RichText::new(fill(s.rejected, &[("reason", &describe_rejection(view, message))]))
+                            .color(view.palette.error_fg),
+                    );
                     if ui.button(s.requeue).clicked() {
                         commands.push(SessionCommand::RequeueRejected(entry.id));
                     }

@@ -1,6 +1,8 @@
 //! The strings of sessions, wrap-up, outbox and receipt, in Danish and English. As in `i18n`, a string missing in
 //! either language is a compile error.
 
+use super::super::i18n::fill;
+use super::failure::LocalFailure;
 use super::wrapup::WrapProblem;
 use crate::domain::{ContactKind, Language, Performer};
 
@@ -98,6 +100,14 @@ crate::domain::language::text_table! {
         attorney_used,
         readiness_history,
         seconds_short,
+        outbox_io,
+        outbox_in_use,
+        outbox_unknown_entry,
+        outbox_id_taken,
+        outbox_wrong_state,
+        receipt_pdf,
+        receipt_file,
+        task_failed,
     }
 }
 
@@ -192,6 +202,14 @@ pub const DA: SessionText = SessionText {
     attorney_used: "under {attorney}",
     readiness_history: "Tidligere vurderinger",
     seconds_short: " s",
+    outbox_io: "Udbakken kunne ikke læses eller skrives ({detail}). Tjek, at der er plads på disken, og prøv igen.",
+    outbox_in_use: "Udbakken bruges af en anden konsol. Luk den anden konsol (eller vent, til den er færdig) først.",
+    outbox_unknown_entry: "Henvendelsen venter ikke længere i udbakken; den er måske allerede gemt.",
+    outbox_id_taken: "En anden henvendelse venter allerede i udbakken under samme id.",
+    outbox_wrong_state: "Det kan ikke lade sig gøre med henvendelsen, som den står i udbakken nu.",
+    receipt_pdf: "Kvitteringen kunne ikke laves som PDF ({detail}).",
+    receipt_file: "Filen kunne ikke skrives ({detail}). Vælg en anden mappe, eller prøv igen.",
+    task_failed: "Der skete en uventet fejl i konsollen ({detail}). Prøv igen.",
 };
 
 pub const EN: SessionText = SessionText {
@@ -285,6 +303,14 @@ pub const EN: SessionText = SessionText {
     attorney_used: "under {attorney}",
     readiness_history: "Earlier assessments",
     seconds_short: " s",
+    outbox_io: "The outbox could not be read or written ({detail}). Check that the disk has room, then try again.",
+    outbox_in_use: "The outbox is in use by another console. Close the other console (or wait for it to finish) first.",
+    outbox_unknown_entry: "The session is no longer waiting in the outbox; it may already have been stored.",
+    outbox_id_taken: "Another session is already waiting in the outbox under the same id.",
+    outbox_wrong_state: "That cannot be done with the session as it stands in the outbox now.",
+    receipt_pdf: "The receipt could not be made into a PDF ({detail}).",
+    receipt_file: "The file could not be written ({detail}). Choose another folder or try again.",
+    task_failed: "Something unexpected went wrong in the console ({detail}). Try again.",
 };
 
 /// The session strings for a language.
@@ -297,6 +323,22 @@ pub fn session_text(lang: Language) -> &'static SessionText {
 }
 
 impl SessionText {
+    /// A failure of the outbox or the receipt on this machine.
+    #[must_use]
+    pub fn failure(&self, failure: &LocalFailure) -> String {
+        let with = |template, detail: &str| fill(template, &[("detail", detail)]);
+        match failure {
+            LocalFailure::OutboxIo(detail) => with(self.outbox_io, detail),
+            LocalFailure::OutboxInUse => self.outbox_in_use.to_owned(),
+            LocalFailure::OutboxUnknownEntry => self.outbox_unknown_entry.to_owned(),
+            LocalFailure::OutboxIdTaken => self.outbox_id_taken.to_owned(),
+            LocalFailure::OutboxWrongState => self.outbox_wrong_state.to_owned(),
+            LocalFailure::ReceiptPdf(detail) => with(self.receipt_pdf, detail),
+            LocalFailure::ReceiptFile(detail) => with(self.receipt_file, detail),
+            LocalFailure::Task(detail) => with(self.task_failed, detail),
+        }
+    }
+
     /// Why a wrap-up cannot be logged yet.
     #[must_use]
     pub fn problem(&self, problem: WrapProblem) -> &'static str {

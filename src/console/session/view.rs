@@ -229,7 +229,7 @@ fn logged_ui(view: &ViewCtx<'_>, s: &SessionText, sessions: &SessionsState, ui: 
             }
             Some(Err(error)) => {
                 ui.label(
-                    RichText::new(super::super::i18n::fill(s.receipt_failed, &[("error", error)]))
+                    RichText::new(super::super::i18n::fill(s.receipt_failed, &[("error", &s.failure(error))]))
                         .color(view.palette.error_fg),
                 );
             }
