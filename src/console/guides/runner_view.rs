@@ -335,7 +335,6 @@ pub struct CitizenScreen {
     pub guide: String,
     pub progress: String,
     pub title: String,
-    pub body: String,
     pub mitid: Option<String>,
     pub next_steps: Vec<String>,
     /// The citizen's language, for the training band's explanation.
@@ -363,19 +362,19 @@ pub fn citizen_screen(walk: &ActiveWalk, library: &Library) -> CitizenScreen {
         window_title: text.citizen_view_title.to_owned(),
         guide: main.title.get(lang).to_owned(),
         progress: fill(text.step_n, &[("step", &walk.run.steps_taken().to_string())]),
+        // The step's screen description and script are written to staff: the citizen sees the step's title.
         title: step.title.get(lang).to_owned(),
-        body: step.screen.get(lang).to_owned(),
         mitid: step.mitid.then(|| text.mitid_citizen.to_owned()),
         next_steps: Vec::new(),
         lang,
         training: false,
     };
     if let Some(ending) = walk.run.finished() {
-        ending.outcome.label(lang).clone_into(&mut screen.progress);
+        // At the end the citizen reads the receipt's sentence and what to do next, never the end's note to staff.
+        screen.progress.clear();
         screen.mitid = None;
+        crate::receipt::outcome_sentence(lang, ending.outcome).clone_into(&mut screen.title);
         if let Some(end) = end_of(library, walk) {
-            ending.outcome.label(lang).clone_into(&mut screen.title);
-            end.note.get(lang).clone_into(&mut screen.body);
             screen.next_steps = end.next_steps.iter().map(|s| s.get(lang).to_owned()).collect();
         }
     }
@@ -402,7 +401,6 @@ pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
             ui.add_space(8.0);
             super::super::widgets::heading_sized(ui, &screen.title, 34.0);
             ui.add_space(12.0);
-            ui.label(RichText::new(&screen.body).size(26.0));
             for item in &screen.next_steps {
                 ui.label(RichText::new(format!("➡ {item}")).size(24.0));
             }

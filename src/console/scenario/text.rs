@@ -41,7 +41,7 @@ crate::domain::language::text_table! {
 const DA: ScenarioText = ScenarioText {
     open_button: "Øvelser",
     title: "Øvelser",
-    intro: "Vælg en øvelse. Borgeren er fiktiv. Betjen borgeren som ved en rigtig henvendelse: find guiden, marker \
+    intro: "Vælg en øvelse. Borgeren er fiktiv. Betjen borgeren som ved en rigtig henvendelse: find vejledningen, marker \
             hvem der gjorde hvert trin, afslut og log. Så får du feedback.",
     loading: "Henter øvelser …",
     failed: "Øvelserne kunne ikke læses: {error}",

@@ -56,8 +56,8 @@ pub const DA: ShellText = ShellText {
     theme_light: "Lyst",
     theme_dark: "Mørkt",
     theme_high_contrast: "Høj kontrast",
-    privacy_button: "🔒 Privatlivsskærm",
-    privacy_on_title: "Privatlivsskærmen er slået til",
+    privacy_button: "🔒 Skjul oplysninger",
+    privacy_on_title: "Oplysningerne er skjult",
     privacy_on_body: "Navne, CPR-numre og henvendelser er skjult. Tryk {key} eller knappen for at vise dem igen.",
     privacy_show: "Vis oplysningerne igen",
     starting_embedded: "Starter den lokale kontakthistorik …",
@@ -69,7 +69,7 @@ pub const DA: ShellText = ShellText {
     embedded_failed: "Den lokale demo kunne ikke starte: {error}",
     other_error: "Fejl: {error}",
     settings: "⚙ Indstillinger",
-    idle_privacy: "Privatlivsskærm efter minutter uden brug (0 = aldrig)",
+    idle_privacy: "Skjul oplysninger efter minutter uden brug (0 = aldrig)",
     minutes: " min",
 };
 
@@ -89,8 +89,8 @@ pub const EN: ShellText = ShellText {
     theme_light: "Light",
     theme_dark: "Dark",
     theme_high_contrast: "High contrast",
-    privacy_button: "🔒 Privacy screen",
-    privacy_on_title: "The privacy screen is on",
+    privacy_button: "🔒 Hide details",
+    privacy_on_title: "The details are hidden",
     privacy_on_body: "Names, CPR numbers and contacts are hidden. Press {key} or the button to show them again.",
     privacy_show: "Show the data again",
     starting_embedded: "Starting the local contact history …",
@@ -102,7 +102,7 @@ pub const EN: ShellText = ShellText {
     embedded_failed: "The local demo could not start: {error}",
     other_error: "Error: {error}",
     settings: "⚙ Settings",
-    idle_privacy: "Privacy screen after minutes without use (0 = never)",
+    idle_privacy: "Hide details after minutes without use (0 = never)",
     minutes: " min",
 };
 
