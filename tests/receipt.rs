@@ -233,7 +233,7 @@ fn an_anonymous_receipt_names_nobody() {
         .flat_map(|s| s.lines.iter().map(medbetjening::receipt::Line::display).chain([s.title.clone()]))
         .collect();
     let all = lines.join("\n");
-    assert!(all.contains("Borger: Anonym"), "{all}");
+    assert!(all.contains("Navn: Anonym"), "{all}");
     for personal in ["Ærenlund", "Astrid", "070761", "XXXX", "CPR"] {
         assert!(!all.contains(personal), "'{personal}' on an anonymous receipt:\n{all}");
     }
@@ -258,7 +258,7 @@ fn every_section_is_in_the_citizens_language() {
     assert_eq!(
         titles(&en),
         [
-            "Your contact with us today",
+            "About today",
             "What we helped with today",
             "What you need to do next",
             "Where to find it online",

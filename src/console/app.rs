@@ -283,7 +283,7 @@ impl ConsoleApp {
     }
 
     fn window_title(&self) -> String {
-        let text = i18n::text(self.prefs.language);
+        let text = shell::text::shell_text(self.prefs.language);
         match &self.phase {
             Phase::Ready(connection) if connection.demo => text.window_title_demo.to_owned(),
             Phase::Ready(connection) => format!("{} — {}", text.app_name, connection.me.site),
@@ -374,7 +374,7 @@ impl eframe::App for ConsoleApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         // First, so no screen — the projector's included — is ever drawn without it.
         if self.training() {
-            shell::training::band_ui(i18n::text(self.prefs.language), ui);
+            shell::training::band_ui(shell::text::shell_text(self.prefs.language), ui);
         }
         if self.presentation_ui(ui) {
             return;

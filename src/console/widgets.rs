@@ -34,19 +34,31 @@ pub fn loadable_status<T>(
     }
 }
 
-/// A failed call in the staff member's language. Validation messages from the service name fields and pass
-/// through as they are.
+/// A failed call in the staff member's language: the service's refusals by their error code, never its English
+/// message (a field it names is kept).
 pub fn describe(view: &ViewCtx<'_>, error: &ClientError) -> String {
     let t = view.text;
     match error {
         ClientError::Timeout => t.err_timeout.to_owned(),
         ClientError::Network(_) | ClientError::Tls(_) => t.err_network.to_owned(),
-        ClientError::Api { status: 403, .. } => t.err_forbidden.to_owned(),
-        ClientError::Api { status: 404, .. } => t.err_not_found.to_owned(),
-        ClientError::Api { status, .. } if *status >= 500 => t.err_server.to_owned(),
-        ClientError::Api { message, .. } => message.clone(),
-        ClientError::Decode(detail) | ClientError::Config(detail) => fill(t.err_unexpected, &[detail]),
+        ClientError::Api { status, code, message } => super::i18n::service_error(view.lang, *status, *code, message),
+        ClientError::Decode(detail) | ClientError::Config(detail) => fill(t.err_unexpected, &[("detail", detail)]),
     }
+}
+
+/// A refusal the outbox journal kept as the client wrote it (`"{message} (HTTP {status}, {code})"`), in the staff
+/// member's language; a text of another shape is shown as it is.
+pub fn describe_rejection(view: &ViewCtx<'_>, stored: &str) -> String {
+    let parsed = stored.strip_suffix(')').and_then(|rest| {
+        let (message, tail) = rest.rsplit_once(" (HTTP ")?;
+        let (status, code) = tail.split_once(", ")?;
+        let code = serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()?;
+        Some((message, status.parse().ok()?, code))
+    });
+    parsed.map_or_else(
+        || stored.to_owned(),
+        |(message, status, code)| super::i18n::service_error(view.lang, status, code, message),
+    )
 }
 
 /// An error sentence with a retry button.

@@ -11,6 +11,9 @@
 mod pdf;
 mod text;
 
+/// How a session went, as the receipt says it to the citizen; the citizen screen ends a guide with it.
+pub(crate) use text::outcome_sentence;
+
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -20,7 +23,7 @@ use serde::Deserialize;
 use crate::domain::{AssistedSession, Channel, Language, NextStep, Outcome, is_safe_link};
 use crate::guides::library::Library;
 use crate::history::api::CitizenProfile;
-use text::{channel_phrase, fill, long_date, outcome_sentence, run_end, words};
+use text::{channel_phrase, fill, long_date, run_end, words};
 
 /// The shipped contact details: the fictitious demo municipality's.
 const BUILTIN_CONTACT: &str = include_str!("../../assets/contact.toml");
@@ -260,7 +263,7 @@ impl Receipt {
         for (i, step) in self.next_steps.iter().enumerate() {
             next.push(Line::item(format!("{}.", i + 1), &step.text));
             if let Some(due) = step.due {
-                next.push(Line::detail(fill(w.due, &[&long_date(lang, due)])));
+                next.push(Line::detail(fill(w.due, &[("date", &long_date(lang, due))])));
             }
             // Staff type these links; one that breaks the link rule is left off the paper altogether, since a
             // citizen could still copy it from the text.

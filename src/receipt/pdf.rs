@@ -403,7 +403,8 @@ fn write(receipt: &Receipt, face: &Face, mut layout: Layout<'_>) -> Result<Vec<u
             }
         }
         if pages > 1 {
-            let number = fill(words(lang).page_of, &[&(index + 1).to_string(), &pages.to_string()]);
+            let number =
+                fill(words(lang).page_of, &[("page", &(index + 1).to_string()), ("pages", &pages.to_string())]);
             draw_artifact_text(&mut surface, face, &number);
         }
         surface.finish();

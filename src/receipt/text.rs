@@ -1,7 +1,7 @@
 //! Every text on a receipt, in Danish and English.
 //!
 //! The same shape as the console's string table: one field per text and one constant per language, so a text
-//! missing in either language is a compile error. Templates hold `{}` placeholders filled in order by [`fill`].
+//! missing in either language is a compile error. Templates hold named placeholders (`{date}`) filled by [`fill`].
 //! The reader is a citizen who may be new to digital self-service, so the wording is short, plain and warm:
 //! "we" and "you", everyday words, no case-handling jargon.
 
@@ -10,41 +10,45 @@ use chrono::{Datelike, NaiveDate};
 pub(crate) use crate::domain::language::fill;
 use crate::domain::{Channel, Language, Outcome};
 
-/// The receipt's texts in one language.
-pub(crate) struct Words {
-    pub title: &'static str,
-    pub about: &'static str,
-    pub date: &'static str,
-    pub place: &'static str,
-    pub contact_by: &'static str,
-    pub citizen: &'static str,
-    pub anonymous: &'static str,
-    pub done: &'static str,
-    pub referral: &'static str,
-    pub next: &'static str,
-    pub nothing_next: &'static str,
-    pub due: &'static str,
-    pub links: &'static str,
-    pub contact: &'static str,
-    pub phone: &'static str,
-    pub web: &'static str,
-    pub address: &'static str,
-    pub hours: &'static str,
-    pub welcome: &'static str,
-    pub page_of: &'static str,
-    pub file_stem: &'static str,
-    pub at_counter: &'static str,
-    pub by_phone: &'static str,
-    pub by_video: &'static str,
-    /// How one guide ended, after its title: `[completed, handed over, referred, follow-up, not today, abandoned]`.
-    pub run_ends: [&'static str; 6],
-    /// A walkthrough that stopped before any end.
-    pub run_unfinished: &'static str,
-    /// How the whole session went, one sentence per outcome in the order of `run_ends`.
-    pub outcomes: [&'static str; 6],
-    pub months: [&'static str; 12],
-    /// Day, month name, year.
-    pub date_format: &'static str,
+crate::domain::language::text_table! {
+    /// The receipt's texts in one language.
+    pub(crate) struct Words {
+        title,
+        about,
+        date,
+        place,
+        contact_by,
+        citizen,
+        anonymous,
+        done,
+        referral,
+        next,
+        nothing_next,
+        due,
+        links,
+        contact,
+        phone,
+        web,
+        address,
+        hours,
+        welcome,
+        page_of,
+        file_stem,
+        at_counter,
+        by_phone,
+        by_video,
+        /// A walkthrough that stopped before any end.
+        run_unfinished,
+        /// Day, month name, year.
+        date_format,
+    }
+    other {
+        /// How one guide ended, after its title: `[completed, handed over, referred, follow-up, not today, abandoned]`.
+        run_ends: [&'static str; 6],
+        /// How the whole session went, one sentence per outcome in the order of `run_ends`.
+        outcomes: [&'static str; 6],
+        months: [&'static str; 12],
+    }
 }
 
 /// Danish.
@@ -53,14 +57,14 @@ pub(crate) const DA: Words = Words {
     about: "Din henvendelse i dag",
     date: "Dato",
     place: "Sted",
-    contact_by: "Henvendelse",
-    citizen: "Borger",
+    contact_by: "Sådan",
+    citizen: "Navn",
     anonymous: "Anonym",
     done: "Det hjalp vi med i dag",
     referral: "Her kan du få mere hjælp",
     next: "Det skal du gøre nu",
     nothing_next: "Du skal ikke gøre mere.",
-    due: "Senest {}",
+    due: "Senest {date}",
     links: "Her finder du det på nettet",
     contact: "Sådan kontakter du os",
     phone: "Telefon",
@@ -68,7 +72,7 @@ pub(crate) const DA: Words = Words {
     address: "Adresse",
     hours: "Åbningstider",
     welcome: "Du er altid velkommen til at kontakte os igen.",
-    page_of: "Side {} af {}",
+    page_of: "Side {page} af {pages}",
     file_stem: "kvittering",
     at_counter: "Ved skranken",
     by_phone: "I telefonen",
@@ -86,28 +90,28 @@ pub(crate) const DA: Words = Words {
         "Vi nåede det hele i dag.",
         "En kollega tager over herfra.",
         "Vi har vist dig videre til et sted, der kan hjælpe.",
-        "Vi har aftalt at følge op sammen med dig.",
+        "Vi har aftalt, at vi kontakter dig igen.",
         "Det kunne ikke lade sig gøre i dag.",
         "Vi blev ikke færdige i dag.",
     ],
     months: crate::domain::language::MONTHS_DA,
-    date_format: "{}. {} {}",
+    date_format: "{day}. {month} {year}",
 };
 
 /// English.
 pub(crate) const EN: Words = Words {
     title: "Your receipt",
-    about: "Your contact with us today",
+    about: "About today",
     date: "Date",
     place: "Place",
-    contact_by: "Contact",
-    citizen: "Citizen",
+    contact_by: "How",
+    citizen: "Name",
     anonymous: "Anonymous",
     done: "What we helped with today",
     referral: "Where you can get more help",
     next: "What you need to do next",
     nothing_next: "There is nothing more you need to do.",
-    due: "By {}",
+    due: "By {date}",
     links: "Where to find it online",
     contact: "How to contact us",
     phone: "Phone",
@@ -115,7 +119,7 @@ pub(crate) const EN: Words = Words {
     address: "Address",
     hours: "Opening hours",
     welcome: "You are always welcome to contact us again.",
-    page_of: "Page {} of {}",
+    page_of: "Page {page} of {pages}",
     file_stem: "receipt",
     at_counter: "At the counter",
     by_phone: "By phone",
@@ -123,7 +127,7 @@ pub(crate) const EN: Words = Words {
     run_ends: [
         "done",
         "passed on to a colleague",
-        "sent on to another place",
+        "referred elsewhere",
         "we will follow up",
         "could not be done today",
         "not finished",
@@ -132,13 +136,13 @@ pub(crate) const EN: Words = Words {
     outcomes: [
         "We got everything done today.",
         "A colleague takes it from here.",
-        "We have sent you on to a place that can help.",
+        "We have referred you to someone who can help.",
         "We have agreed to follow up with you.",
         "It could not be done today.",
         "We did not finish today.",
     ],
     months: crate::domain::language::MONTHS_EN,
-    date_format: "{} {} {}",
+    date_format: "{day} {month} {year}",
 };
 
 /// The receipt's texts in `lang`.
@@ -152,7 +156,14 @@ pub(crate) fn words(lang: Language) -> &'static Words {
 /// "26. november 2026" / "26 November 2026".
 pub(crate) fn long_date(lang: Language, date: NaiveDate) -> String {
     let w = words(lang);
-    fill(w.date_format, &[&date.day().to_string(), w.months[date.month0() as usize], &date.year().to_string()])
+    fill(
+        w.date_format,
+        &[
+            ("day", &date.day().to_string()),
+            ("month", w.months[date.month0() as usize]),
+            ("year", &date.year().to_string()),
+        ],
+    )
 }
 
 fn outcome_index(outcome: Outcome) -> usize {
@@ -211,8 +222,14 @@ mod tests {
     }
 
     #[test]
-    fn templates_fill_in_order() {
-        assert_eq!(fill(DA.due, &["1. december 2026"]), "Senest 1. december 2026");
-        assert_eq!(fill(EN.page_of, &["1", "2"]), "Page 1 of 2");
+    fn both_languages_use_the_same_placeholders() {
+        let problems = crate::domain::language::placeholder_mismatches(&DA.templates(), &EN.templates());
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn templates_fill_by_name() {
+        assert_eq!(fill(DA.due, &[("date", "1. december 2026")]), "Senest 1. december 2026");
+        assert_eq!(fill(EN.page_of, &[("page", "1"), ("pages", "2")]), "Page 1 of 2");
     }
 }

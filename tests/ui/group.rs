@@ -62,7 +62,7 @@ fn a_group_session_from_a_participant_list_reaches_exactly_the_identified_partic
     harness.state_mut().import_participants(read_participants(&path));
     settle(&mut harness, "participants looked up", |h| shows(h, &format!("{SOREN} (070761-XXXX)")));
     assert!(shows(&harness, KAREN), "{:?}", texts(&harness));
-    assert!(shows(&harness, "Deltagerliste læst: 2 med samtykke, 5 kun talt med."));
+    assert!(shows(&harness, "Deltagerliste læst: 2 med samtykke, 5 anonyme."));
     assert!(
         shows(&harness, "linje 9: CPR-nummeret er ugyldigt: dagen (ciffer 1–2) findes ikke i den måned"),
         "the bad row by line: {:?}",
@@ -79,7 +79,7 @@ fn a_group_session_from_a_participant_list_reaches_exactly_the_identified_partic
     click(&mut harness, Role::Button, "Tilføj");
     settle(&mut harness, "John added", |h| shows(h, &format!("{JOHN} (200288-XXXX)")));
     assert!(shows(&harness, "Identificerede deltagere (3)"), "{:?}", texts(&harness));
-    assert!(shows(&harness, "Heraf kun talt med (ikke identificeret): 5"), "{:?}", texts(&harness));
+    assert!(shows(&harness, "Heraf anonyme deltagere: 5"), "{:?}", texts(&harness));
     assert!(!shows(&harness, "200288-1234"), "the typed number does not linger");
 
     click(&mut harness, Role::Button, LOG);
@@ -103,7 +103,7 @@ fn a_group_session_from_a_participant_list_reaches_exactly_the_identified_partic
     let rows = timeline_rows(&harness);
     let row = rows.iter().find(|r| r.contains("Gruppeforløb om Digital identitet (MitID)")).expect("the group row");
     click(&mut harness, Role::Button, row);
-    settle(&mut harness, "the session behind the row", |h| shows(h, "Vej gennem guiden: Få MitID"));
+    settle(&mut harness, "the session behind the row", |h| shows(h, "Vej gennem vejledningen: Få MitID"));
 }
 
 #[test]

@@ -120,6 +120,23 @@ fn a_branching_guide_runs_to_its_end_with_the_keyboard_alone() {
 }
 
 #[test]
+fn a_refused_move_is_explained_in_danish() {
+    let world = world();
+    let mut harness = world.console();
+    open_guides(&mut harness);
+    settle(&mut harness, "guides loaded", |h| h.query_by_role_and_label(Role::TextInput, GUIDE_SEARCH).is_some());
+    harness.event(egui::Event::Text("anmeld flytning".into()));
+    harness.step();
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Heading, "Kan flytningen anmeldes her?");
+    // ← on the first step is refused, in the staff member's language.
+    harness.key_press(Key::ArrowLeft);
+    harness.run_steps(2);
+    assert!(shows(&harness, "⚠ Det er det første trin."), "{:?}", texts(&harness));
+}
+
+#[test]
 fn a_mitid_step_hides_the_citizen_and_is_recorded_as_done_by_them() {
     let world = world();
     let mut harness = world.console();
@@ -164,6 +181,6 @@ fn the_citizen_view_shows_the_step_in_the_citizens_language_without_staff_notes(
     // The staff member reads Danish; the citizen's window says the same step in English, and only what they see.
     harness.get_by_role_and_label(Role::Heading, "Kan flytningen anmeldes her?");
     harness.get_by_role_and_label(Role::Heading, "Can the move be reported here?");
-    assert!(shows(&harness, "Nothing yet — we talk about the move first."), "{:?}", texts(&harness));
     assert!(!shows(&harness, "Before we start: are you moving"), "the staff script is not in the citizen view");
+    assert!(!shows(&harness, "Nothing yet — we talk about the move first."), "nor the staff's screen description");
 }

@@ -109,7 +109,7 @@ fn the_privacy_screen_removes_every_trace_of_the_citizen() {
     for secret in ["Søren", "Østergaard", "070761", "4285", "20304050", "Henvendelse nummer"] {
         assert!(!shows(&harness, secret), "'{secret}' is still in the tree: {:?}", texts(&harness));
     }
-    harness.get_by_role_and_label(Role::Heading, "Privatlivsskærmen er slået til");
+    harness.get_by_role_and_label(Role::Heading, "Oplysningerne er skjult");
     harness.get_by_role_and_label(Role::Button, "Vis oplysningerne igen").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Heading, SOREN);
@@ -143,7 +143,7 @@ fn switching_language_changes_the_labels() {
     harness.get_by_role_and_label(Role::Heading, "Find citizen");
     harness.get_by_role_and_label(Role::TextInput, "CPR number, phone or name");
     assert!(harness.query_by_role_and_label(Role::Heading, "Find borger").is_none());
-    harness.get_by_role_and_label(Role::Button, "🔒 Privacy screen");
+    harness.get_by_role_and_label(Role::Button, "🔒 Hide details");
 }
 
 #[test]

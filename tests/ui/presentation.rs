@@ -95,7 +95,7 @@ fn a_presentation_steps_with_clicker_and_keyboard_keys_and_shows_nothing_of_the_
     press(&mut harness, Key::PageUp);
     shows_step(&harness, steps[2].0, steps[2].1);
     assert!(
-        every_text(&harness).iter().any(|t| t.contains("Tast selv dit MitID")),
+        every_text(&harness).iter().any(|t| t.contains("Log selv ind med dit MitID")),
         "a MitID step tells the room to type their own MitID"
     );
     assert_eq!(leaks(&harness), Vec::<String>::new(), "{:?}", every_text(&harness));

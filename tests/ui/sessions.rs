@@ -100,8 +100,8 @@ fn a_guided_session_is_wrapped_up_in_two_actions_and_waits_for_the_service_then_
     // The details show the path and who did each step.
     let row = timeline_rows(&harness).into_iter().find(|r| r.contains("✔ Logget")).expect("the row");
     click(&mut harness, Role::Button, &row);
-    settle(&mut harness, "session details", |h| shows(h, "Vej gennem guiden"));
-    assert!(shows(&harness, "Personalet for borgeren (S), under Digital Fuldmagt"), "{:?}", texts(&harness));
+    settle(&mut harness, "session details", |h| shows(h, "Vej gennem vejledningen"));
+    assert!(shows(&harness, "Medarbejderen på borgerens vegne (S), under Digital Fuldmagt"), "{:?}", texts(&harness));
     harness.get_by_role_and_label(Role::Button, "📄 Vis kvittering").click();
     harness.run_steps(3);
     harness.get_by_role_and_label(Role::Heading, "Det skal du gøre nu");
@@ -165,7 +165,8 @@ fn a_repeat_contact_on_the_same_topic_shows_a_banner() {
     click(&mut harness, Role::Button, START);
     settle(&mut harness, "repeat contacts", |h| shows(h, "Gentagen henvendelse"));
     assert!(shows(&harness, "Flytteanmeldelse påbegyndt, ikke afsluttet"), "{:?}", texts(&harness));
-    harness.get_by_role_and_label(Role::ComboBox, "Årsag (KLE)");
+    // The session's topic and the timeline's filter share the one name for the field.
+    assert_eq!(harness.query_all_by_role_and_label(Role::ComboBox, "KLE-emne").count(), 2);
     assert!(shows(&harness, "23.05.10 Flytteanmeldelse"));
 
     // John has no contact on that topic.

@@ -12,7 +12,7 @@ fn the_shortcut_lines_on_screen_come_from_the_command_table() {
     let world = world();
     let mut harness = world.console();
     let bottom = keys::line(&keys::BOTTOM_LINE, Language::Da);
-    assert!(bottom.starts_with("Ctrl+F: find borger · Ctrl+L: privatlivsskærm"), "{bottom}");
+    assert!(bottom.starts_with("Ctrl+F: find borger · Ctrl+L: skjul oplysninger"), "{bottom}");
     harness.get_by_label(&bottom);
     // The session strip's line, and the key it names for starting a session does so.
     open_soren(&mut harness);

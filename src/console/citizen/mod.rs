@@ -3,6 +3,7 @@
 
 pub mod control;
 pub mod tabs_view;
+pub mod text;
 pub mod timeline;
 pub mod timeline_view;
 pub mod view;

@@ -5,12 +5,16 @@ use egui::{RichText, Ui};
 use super::super::app::ViewCtx;
 use super::super::i18n::fill;
 use super::CitizenTab;
+use super::text::citizen_text;
 use super::view as citizen;
 use crate::console::command::{CitizenCommand, Commands};
 
 /// A tab's title: the citizen's name, or a neutral number while it is unknown.
 fn title(view: &ViewCtx<'_>, tab: &CitizenTab, index: usize) -> String {
-    tab.name().map_or_else(|| fill(view.text.hidden_citizen, &[&(index + 1).to_string()]), str::to_owned)
+    tab.name().map_or_else(
+        || fill(citizen_text(view.lang).hidden_citizen, &[("number", &(index + 1).to_string())]),
+        str::to_owned,
+    )
 }
 
 /// Draws the tab strip and the active tab.
@@ -21,7 +25,7 @@ pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut U
                 ui.add_space(ui.available_height() * 0.3);
                 let hint = super::super::shell::keys::Shortcut::FindCitizen.key_text(view.lang);
                 ui.label(
-                    RichText::new(super::super::i18n::fill(view.text.no_tabs, &[&hint]))
+                    RichText::new(super::super::i18n::fill(citizen_text(view.lang).no_tabs, &[("key", &hint)]))
                         .size(16.0)
                         .color(view.palette.muted_fg),
                 );
@@ -34,7 +38,9 @@ pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut U
                 if ui.add(egui::Button::selectable(index == active, format!("👤 {name}"))).clicked() {
                     commands.push(CitizenCommand::SelectTab(tab.id));
                 }
-                let close = ui.add(egui::Button::new("✖").small()).accessible_name(fill(view.text.close_tab, &[&name]));
+                let close = ui
+                    .add(egui::Button::new("✖").small())
+                    .accessible_name(fill(citizen_text(view.lang).close_tab, &[("name", &name)]));
                 if close.clicked() {
                     commands.push(CitizenCommand::CloseTab(tab.id));
                 }

@@ -12,6 +12,7 @@ use super::super::app::ViewCtx;
 use super::super::i18n::{fill, long_date};
 use super::super::theme::{DETAILS_WIDTH, ROW_HEIGHT, TIMELINE_COLUMNS};
 use super::super::widgets::{error_line, field};
+use super::text::citizen_text;
 use super::timeline::{Row, local_date_time, local_time};
 use super::{CitizenTab, TabId};
 use crate::console::command::{CitizenCommand, Commands};
@@ -59,7 +60,7 @@ pub fn ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &mut 
 }
 
 fn filters_ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &mut Commands) {
-    let (t, id) = (view.text, tab.id);
+    let (t, id) = (citizen_text(view.lang), tab.id);
     let filter = &mut tab.timeline.filter;
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("📋 {}", t.contacts)).strong().size(16.0));
@@ -69,9 +70,9 @@ fn filters_ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &
             commands.push(CitizenCommand::FilterTextEdited(id));
         }
         let title = if filter.authorities.is_empty() {
-            format!("{}: {}", t.authority, t.all)
+            format!("{}: {}", view.text.authority, view.text.all)
         } else {
-            format!("{} ({})", t.authority, filter.authorities.len())
+            format!("{} ({})", view.text.authority, filter.authorities.len())
         };
         ui.menu_button(title, |ui| {
             for authority in view.authorities {
@@ -110,7 +111,7 @@ fn filters_ui(view: &ViewCtx<'_>, tab: &mut CitizenTab, ui: &mut Ui, commands: &
     }
     let filter = &mut tab.timeline.filter;
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("{}:", t.channel)).color(view.palette.muted_fg));
+        ui.label(RichText::new(format!("{}:", view.text.channel)).color(view.palette.muted_fg));
         for channel in Channel::ALL {
             let on = filter.channels.contains(&channel);
             let chip =
@@ -141,17 +142,17 @@ fn status_ui(view: &ViewCtx<'_>, tab: &CitizenTab, ui: &mut Ui, commands: &mut C
     ui.horizontal(|ui| {
         let shown = timeline.data.events.len();
         if timeline.data.loaded && shown == 0 {
-            ui.label(RichText::new(view.text.no_contacts).color(view.palette.muted_fg));
+            ui.label(RichText::new(citizen_text(view.lang).no_contacts).color(view.palette.muted_fg));
         } else if timeline.data.loaded {
             let more = if timeline.data.has_more() { "+" } else { "" };
             ui.label(
-                RichText::new(fill(view.text.contacts_shown, &[&format!("{shown}{more}")]))
+                RichText::new(fill(citizen_text(view.lang).contacts_shown, &[("count", &format!("{shown}{more}"))]))
                     .color(view.palette.muted_fg),
             );
         }
         if timeline.page.is_pending() {
             ui.spinner();
-            ui.label(if timeline.data.loaded { view.text.loading_more } else { view.text.loading });
+            ui.label(if timeline.data.loaded { citizen_text(view.lang).loading_more } else { view.text.loading });
         }
     });
     if let Some(error) = timeline.page.error() {
@@ -296,7 +297,7 @@ fn session_ui(
 fn row_cells(view: &ViewCtx<'_>, event: &ContactEvent) -> [String; 6] {
     let topic = event.kle.as_ref().map_or("—", |k| KleCatalog::builtin().title(k));
     let summary = if event.abandoned {
-        format!("{} — {}", view.text.abandoned, event.summary)
+        format!("{} — {}", citizen_text(view.lang).abandoned, event.summary)
     } else if is_session(event) {
         let s = super::super::session::text::session_text(view.lang);
         let mark = if view.pending.contains(&event.source_id) { s.row_pending } else { s.row_logged };
@@ -371,7 +372,7 @@ fn event_row(view: &ViewCtx<'_>, event: &ContactEvent, selected: bool, ui: &mut 
 }
 
 fn details_ui(view: &ViewCtx<'_>, tab: TabId, event: &ContactEvent, ui: &mut Ui, commands: &mut Commands) {
-    let (t, muted) = (view.text, view.palette.muted_fg);
+    let (t, muted) = (citizen_text(view.lang), view.palette.muted_fg);
     ui.horizontal(|ui| {
         super::super::widgets::heading(ui, t.details);
         if ui.button("✖").on_hover_text(t.close_details).clone().accessible_name(t.close_details).clicked() {
@@ -383,9 +384,14 @@ fn details_ui(view: &ViewCtx<'_>, tab: TabId, event: &ContactEvent, ui: &mut Ui,
     }
     egui::Grid::new(("details-grid", tab)).num_columns(2).spacing([12.0, 4.0]).show(ui, |ui| {
         field(ui, muted, t.time, local_date_time(event.occurred_at));
-        field(ui, muted, t.channel, format!("{} {}", channel_icon(event.channel), event.channel.label(view.lang)));
+        field(
+            ui,
+            muted,
+            view.text.channel,
+            format!("{} {}", channel_icon(event.channel), event.channel.label(view.lang)),
+        );
         field(ui, muted, t.direction, if event.direction == Direction::Inbound { t.inbound } else { t.outbound });
-        field(ui, muted, t.authority, view.authority_name(event.authority.as_str()));
+        field(ui, muted, view.text.authority, view.authority_name(event.authority.as_str()));
         let topic = event
             .kle
             .as_ref()
@@ -395,12 +401,12 @@ fn details_ui(view: &ViewCtx<'_>, tab: TabId, event: &ContactEvent, ui: &mut Ui,
         field(
             ui,
             muted,
-            t.status,
+            view.text.status,
             RichText::new(event.status.label(view.lang)).color(status_colour(view, event.status)),
         );
         field(ui, muted, t.source, format!("{} ({})", event.source, event.source_id));
         field(ui, muted, t.staff, event.staff.clone().unwrap_or_else(|| "—".to_owned()));
     });
-    ui.label(RichText::new(t.summary).color(muted));
+    ui.label(RichText::new(view.text.summary).color(muted));
     ui.label(&event.summary);
 }

@@ -8,6 +8,7 @@ use super::super::i18n::fill;
 use super::super::tasks::Loadable;
 use super::super::widgets::{alert, error_line, loadable_status, pair};
 use super::CitizenTab;
+use super::text::citizen_text;
 use super::timeline::local_date_time;
 use super::timeline_view as timeline_ui;
 use crate::console::command::{CitizenCommand, Commands};
@@ -63,25 +64,30 @@ fn card_ui(
     ui: &mut Ui,
     commands: &mut Commands,
 ) {
-    let (t, muted) = (view.text, view.palette.muted_fg);
+    let (t, muted) = (citizen_text(view.lang), view.palette.muted_fg);
     ui.horizontal(|ui| {
         super::super::widgets::heading(ui, profile.name.as_str());
         if profile.fictitious {
             ui.label(
-                RichText::new(format!("🎭 {}", t.fictitious))
+                RichText::new(format!("🎭 {}", view.text.fictitious))
                     .color(view.palette.banner_fg)
                     .background_color(view.palette.banner_bg),
             );
         }
     });
     if let DigitalPostStatus::Exempt { reason, .. } = &profile.digital_post {
-        alert(ui, view.palette.warning_bg, view.palette.warning_fg, &format!("✉ {}", fill(t.dp_exempt, &[reason])));
+        alert(
+            ui,
+            view.palette.warning_bg,
+            view.palette.warning_fg,
+            &format!("✉ {}", fill(t.dp_exempt, &[("reason", reason)])),
+        );
     }
     let post = match &profile.digital_post {
         DigitalPostStatus::Active => t.dp_active.to_owned(),
         DigitalPostStatus::Exempt { .. } => t.dp_exempt_short.to_owned(),
         DigitalPostStatus::NotRegistered => t.dp_not_registered.to_owned(),
-        DigitalPostStatus::Unknown => t.unknown.to_owned(),
+        DigitalPostStatus::Unknown => view.text.unknown.to_owned(),
     };
     let or_dash = |items: &[String]| if items.is_empty() { "—".to_owned() } else { items.join(", ") };
     let pairs = [
@@ -92,7 +98,7 @@ fn card_ui(
         (t.digital_readiness, profile.digital_readiness.label(view.lang).to_owned()),
         (t.phones, or_dash(&profile.phones)),
         (t.emails, or_dash(&profile.emails)),
-        (t.district, profile.district.clone().unwrap_or_else(|| "—".to_owned())),
+        (view.text.district, profile.district.clone().unwrap_or_else(|| "—".to_owned())),
     ];
     // Two label–value pairs per row where there is room, one where the card is narrow.
     let per_row = if ui.available_width() >= 700.0 { 2 } else { 1 };
@@ -127,12 +133,12 @@ fn card_ui(
         .iter()
         .map(|p| {
             let template = if p.direction == AttorneyDirection::Given { t.poa_given } else { t.poa_held };
-            fill(template, &[&p.counterpart_name, p.kind.label(view.lang)])
+            fill(template, &[("name", &p.counterpart_name), ("kind", p.kind.label(view.lang))])
         })
         .collect();
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(t.powers_of_attorney).color(muted));
-        ui.label(if powers.is_empty() { t.none.to_owned() } else { powers.join("; ") });
+        ui.label(if powers.is_empty() { view.text.none.to_owned() } else { powers.join("; ") });
     });
     readiness_history_ui(view, profile, ui);
     if let Some(error) = revealed.error() {
@@ -147,7 +153,7 @@ fn card_ui(
 }
 
 fn cases_ui(view: &ViewCtx<'_>, profile: &CitizenProfile, ui: &mut Ui) {
-    let t = view.text;
+    let t = citizen_text(view.lang);
     ui.label(RichText::new(format!("📂 {} ({})", t.open_cases, profile.open_cases.len())).strong());
     if profile.open_cases.is_empty() {
         ui.label(RichText::new(t.no_open_cases).color(view.palette.muted_fg));

@@ -3,6 +3,7 @@
 
 use super::super::app::ConsoleApp;
 use super::super::command::Reply;
+use super::super::session::LocalFailure;
 use super::super::shell::Phase;
 use super::csv::{ImportError, ParticipantList};
 use super::{FormProblem, GroupCommand, GroupForm, GroupProblem, GroupReply, csv, text};
@@ -143,7 +144,7 @@ impl ConsoleApp {
         let library = self.guides.library().cloned();
         let lang = self.prefs.language;
         let outbox = self.sessions.outbox.outbox.clone();
-        let open_error = self.sessions.outbox.open_error.clone().unwrap_or_default();
+        let open_error = self.sessions.outbox.open_error.clone();
         let Some(form) = self.group.form.as_mut() else { return };
         if form.saving {
             return;
@@ -164,10 +165,7 @@ impl ConsoleApp {
         let id = form.id;
         self.sessions.outbox.saving.push(id);
         self.tasks.spawn(async move {
-            let result = tokio::task::spawn_blocking(move || outbox.append(id, &input))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
+            let result = super::super::session::failure::blocking(move || outbox.append(id, &input)).await;
             Reply::Group(GroupReply::Journaled { id, result })
         });
     }
@@ -190,7 +188,7 @@ impl ConsoleApp {
         }
     }
 
-    fn group_journaled(&mut self, id: Uuid, result: Result<(), String>) {
+    fn group_journaled(&mut self, id: Uuid, result: Result<(), LocalFailure>) {
         self.sessions.outbox.saving.retain(|s| *s != id);
         if let Some(outbox) = &self.sessions.outbox.outbox {
             self.sessions.outbox.entries = outbox.entries();

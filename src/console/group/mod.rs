@@ -18,6 +18,7 @@ use chrono::Utc;
 use uuid::Uuid;
 
 use self::csv::{ImportError, ParticipantList, RowProblem};
+use super::session::LocalFailure;
 use crate::domain::{
     Channel, CitizenId, ContactKind, CprError, GroupPart, GuideRun, KleCatalog, KleTopic, Language, Outcome,
 };
@@ -71,9 +72,9 @@ pub enum FormProblem {
     TooFewParticipants,
     TooManyIdentified,
     StillLooking,
-    OutboxUnavailable(String),
+    OutboxUnavailable(Option<LocalFailure>),
     /// The journal could not be written.
-    Journal(String),
+    Journal(LocalFailure),
 }
 
 /// The group session being put together.
@@ -227,7 +228,10 @@ impl GroupForm {
             guides,
             outcome: Outcome::Completed,
             contact_kind: ContactKind::Information,
-            summary: super::i18n::fill(g.summary, &[topic, &self.participants.to_string()]),
+            summary: super::i18n::fill(
+                g.summary,
+                &[("topic", topic), ("participants", &self.participants.to_string())],
+            ),
             next_steps: Vec::new(),
             notes: String::new(),
             digital_readiness_after: None,
@@ -302,7 +306,7 @@ pub enum GroupReply {
     Imported(Option<Result<ParticipantList, ImportError>>),
     Journaled {
         id: Uuid,
-        result: Result<(), String>,
+        result: Result<(), LocalFailure>,
     },
 }
 

@@ -38,7 +38,10 @@ pub fn window(view: &ViewCtx<'_>, state: &mut GroupState, ctx: &egui::Context, c
                 heading(ui, g.title);
                 ui.label(RichText::new(g.intro).color(view.palette.muted_fg));
                 if let Some((participants, identified)) = state.logged {
-                    let line = fill(g.logged, &[&participants.to_string(), &identified.to_string()]);
+                    let line = fill(
+                        g.logged,
+                        &[("participants", &participants.to_string()), ("identified", &identified.to_string())],
+                    );
                     ui.label(RichText::new(format!("✔ {line}")).color(view.palette.resolved_fg).strong());
                 }
                 let Some(form) = &mut state.form else { return };
@@ -83,7 +86,7 @@ fn details_ui(view: &ViewCtx<'_>, g: &GroupText, form: &mut GroupForm, ui: &mut 
         ui.add(drag).labelled_by(label.id);
         ui.end_row();
     });
-    ui.label(fill(g.anonymous_count, &[&form.anonymous().to_string()]));
+    ui.label(fill(g.anonymous_count, &[("count", &form.anonymous().to_string())]));
     guides_ui(view, g, form, ui, commands);
 }
 
@@ -111,7 +114,7 @@ fn guides_ui(view: &ViewCtx<'_>, g: &GroupText, form: &mut GroupForm, ui: &mut U
 
 /// The identified participants, the CPR field, the import and what it left out.
 fn participants_ui(view: &ViewCtx<'_>, g: &GroupText, form: &mut GroupForm, ui: &mut Ui, commands: &mut Commands) {
-    ui.label(RichText::new(fill(g.identified, &[&form.identified.len().to_string()])).strong());
+    ui.label(RichText::new(fill(g.identified, &[("count", &form.identified.len().to_string())])).strong());
     ui.label(RichText::new(g.identified_hint).size(12.5).color(view.palette.muted_fg));
     if form.identified.is_empty() {
         ui.label(g.none_identified);
@@ -120,7 +123,7 @@ fn participants_ui(view: &ViewCtx<'_>, g: &GroupText, form: &mut GroupForm, ui: 
         for participant in &form.identified {
             ui.horizontal(|ui| {
                 ui.label(format!("{} ({})", participant.name, participant.masked_cpr));
-                if ui.button(fill(g.remove, &[&participant.name])).clicked() {
+                if ui.button(fill(g.remove, &[("name", &participant.name)])).clicked() {
                     commands.push(GroupCommand::RemoveParticipant(participant.id));
                 }
             });
@@ -140,11 +143,14 @@ fn participants_ui(view: &ViewCtx<'_>, g: &GroupText, form: &mut GroupForm, ui: 
     if form.looking_up > 0 {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(fill(g.looking_up, &[&form.looking_up.to_string()]));
+            ui.label(fill(g.looking_up, &[("count", &form.looking_up.to_string())]));
         });
     }
     if let Some((consenting, anonymous)) = form.imported {
-        ui.label(fill(g.import_done, &[&consenting.to_string(), &anonymous.to_string()]));
+        ui.label(fill(
+            g.import_done,
+            &[("consenting", &consenting.to_string()), ("anonymous", &anonymous.to_string())],
+        ));
     }
     if let Some(error) = &form.import_error {
         ui.label(RichText::new(format!("⚠ {}", g.import_error(error))).color(view.palette.error_fg));
@@ -152,7 +158,10 @@ fn participants_ui(view: &ViewCtx<'_>, g: &GroupText, form: &mut GroupForm, ui: 
     egui::ScrollArea::vertical().id_salt("group-problems").max_height(160.0).show(ui, |ui| {
         for noted in &form.problems {
             let problem = g.problem(&noted.problem, |error| describe(view, error));
-            let line = noted.line.map_or_else(|| problem.clone(), |line| fill(g.line, &[&line.to_string(), &problem]));
+            let line = noted.line.map_or_else(
+                || problem.clone(),
+                |line| fill(g.line, &[("line", &line.to_string()), ("problem", &problem)]),
+            );
             ui.label(RichText::new(format!("⚠ {line}")).color(view.palette.warning_fg));
         }
     });

@@ -9,6 +9,7 @@ use super::super::guides::{GuideLibrary, GuidesState};
 use super::super::i18n::{fill, long_date};
 use super::super::widgets::heading;
 use super::runner_view as runner;
+use super::text::guides_text;
 use crate::console::command::{Commands, GuideCommand, PresentCommand};
 use crate::domain::{KleCatalog, KleTopic};
 use crate::guides::format::{Guide, Login};
@@ -26,10 +27,13 @@ pub fn panel_ui(view: &ViewCtx<'_>, guides: &mut GuidesState, ui: &mut Ui, comma
             match guides.library.clone() {
                 GuideLibrary::Loading => {
                     ui.spinner();
-                    ui.label(view.text.guides_loading);
+                    ui.label(guides_text(view.lang).guides_loading);
                 }
                 GuideLibrary::Failed(error) => {
-                    ui.label(RichText::new(fill(view.text.guides_failed, &[&error])).color(view.palette.error_fg));
+                    ui.label(
+                        RichText::new(fill(guides_text(view.lang).guides_failed, &[("error", &error)]))
+                            .color(view.palette.error_fg),
+                    );
                 }
                 GuideLibrary::Ready(library) => {
                     if guides.walk.is_some() {
@@ -45,15 +49,15 @@ pub fn panel_ui(view: &ViewCtx<'_>, guides: &mut GuidesState, ui: &mut Ui, comma
 
 fn login_label(view: &ViewCtx<'_>, login: Login) -> &'static str {
     match login {
-        Login::Mitid => view.text.login_mitid,
-        Login::Booking => view.text.login_booking,
-        Login::InPerson => view.text.login_in_person,
-        Login::None => view.text.login_none,
+        Login::Mitid => guides_text(view.lang).login_mitid,
+        Login::Booking => guides_text(view.lang).login_booking,
+        Login::InPerson => guides_text(view.lang).login_in_person,
+        Login::None => guides_text(view.lang).login_none,
     }
 }
 
 fn library_ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &mut Ui, commands: &mut Commands) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     heading(ui, t.guides_title);
     if !view.privacy {
         suggestions_ui(view, guides, library, ui, commands);
@@ -86,12 +90,12 @@ fn topic_ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui:
     topics.sort();
     topics.dedup();
     let title = |topic: &KleTopic| format!("{} {}", topic.as_str(), KleCatalog::builtin().title(topic));
-    let selected = guides.topic.as_ref().map_or_else(|| view.text.guides_all_topics.to_owned(), title);
+    let selected = guides.topic.as_ref().map_or_else(|| guides_text(view.lang).guides_all_topics.to_owned(), title);
     ui.horizontal(|ui| {
-        let label = ui.label(view.text.guides_topic);
+        let label = ui.label(guides_text(view.lang).guides_topic);
         let combo =
             egui::ComboBox::from_id_salt("guide-topic").selected_text(selected).width(300.0).show_ui(ui, |ui| {
-                ui.selectable_value(&mut guides.topic, None, view.text.guides_all_topics);
+                ui.selectable_value(&mut guides.topic, None, guides_text(view.lang).guides_all_topics);
                 for topic in topics {
                     ui.selectable_value(&mut guides.topic, Some(topic.clone()), title(topic));
                 }
@@ -107,13 +111,21 @@ fn guide_card(view: &ViewCtx<'_>, library: &Library, guide: &Guide, ui: &mut Ui,
         ui.horizontal(|ui| {
             ui.label(RichText::new(guide.title.get(view.lang)).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let start = ui.button(format!("▶ {}", view.text.start_guide));
-                let start = start.accessible_name(format!("{} {}", view.text.start_guide, guide.title.get(view.lang)));
+                let start = ui.button(format!("▶ {}", guides_text(view.lang).start_guide));
+                let start = start.accessible_name(format!(
+                    "{} {}",
+                    guides_text(view.lang).start_guide,
+                    guide.title.get(view.lang)
+                ));
                 if start.clicked() {
                     commands.push(GuideCommand::Start(index));
                 }
-                let present = ui.button(view.text.present).on_hover_text("F5");
-                let present = present.accessible_name(format!("{} {}", view.text.present, guide.title.get(view.lang)));
+                let present = ui.button(guides_text(view.lang).present).on_hover_text("F5");
+                let present = present.accessible_name(format!(
+                    "{} {}",
+                    guides_text(view.lang).present,
+                    guide.title.get(view.lang)
+                ));
                 if present.clicked() {
                     commands.push(PresentCommand::Start { guide: index, step: 0 });
                 }
@@ -136,7 +148,7 @@ fn suggestions_ui(view: &ViewCtx<'_>, guides: &GuidesState, library: &Library, u
     if suggestions.is_empty() {
         return;
     }
-    let t = view.text;
+    let t = guides_text(view.lang);
     ui.label(RichText::new(format!("💡 {}", t.suggestions)).strong());
     for suggestion in suggestions {
         let Some(index) = library.guides.iter().position(|g| g.id == suggestion.guide) else { continue };
@@ -157,17 +169,18 @@ fn suggestions_ui(view: &ViewCtx<'_>, guides: &GuidesState, library: &Library, u
 
 /// Why a guide is suggested, in words.
 fn reason_text(view: &ViewCtx<'_>, reason: &Reason) -> String {
-    let t = view.text;
+    let t = guides_text(view.lang);
     match reason {
         Reason::Abandoned { at, summary } => {
-            fill(t.reason_abandoned, &[&long_date(view.lang, local_day(*at)), summary])
+            fill(t.reason_abandoned, &[("date", &long_date(view.lang, local_day(*at))), ("summary", summary)])
         }
         Reason::OpenCase { authority, case_ref } => {
-            fill(t.reason_open_case, &[case_ref, view.authority_name(authority.as_str())])
+            fill(t.reason_open_case, &[("case", case_ref), ("authority", view.authority_name(authority.as_str()))])
         }
-        Reason::Recent { at, channel } => {
-            fill(t.reason_recent, &[channel.label(view.lang), &long_date(view.lang, local_day(*at))])
-        }
+        Reason::Recent { at, channel } => fill(
+            t.reason_recent,
+            &[("channel", channel.label(view.lang)), ("date", &long_date(view.lang, local_day(*at)))],
+        ),
     }
 }
 
@@ -178,8 +191,11 @@ fn problems_ui(view: &ViewCtx<'_>, library: &Library, ui: &mut Ui) {
     }
     ui.separator();
     ui.label(
-        RichText::new(format!("⚠ {}", fill(view.text.guides_broken, &[&errors.len().to_string()])))
-            .color(view.palette.error_fg),
+        RichText::new(format!(
+            "⚠ {}",
+            fill(guides_text(view.lang).guides_broken, &[("count", &errors.len().to_string())])
+        ))
+        .color(view.palette.error_fg),
     );
     for error in errors {
         ui.label(RichText::new(error).monospace().small());

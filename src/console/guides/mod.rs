@@ -3,6 +3,7 @@
 
 pub mod library_view;
 pub mod runner_view;
+pub mod text;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -62,7 +63,8 @@ pub struct ActiveWalk {
     pub skipping: bool,
     /// Ticked check items as (guide, step, index).
     pub checked: HashSet<(String, String, usize)>,
-    pub error: Option<String>,
+    /// Why the last move was refused, worded when drawn.
+    pub error: Option<RunError>,
 }
 
 /// Everything about guides in the console.
@@ -187,7 +189,7 @@ impl ConsoleApp {
         let now = self.now;
         let Some(library) = self.guides.library().cloned() else { return false };
         let Some(walk) = &mut self.guides.walk else { return false };
-        walk.error = step(walk, library.as_ref(), now).err().map(|e| e.to_string());
+        walk.error = step(walk, library.as_ref(), now).err();
         walk.error.is_none()
     }
 

@@ -7,8 +7,9 @@ use egui::{Key, Modifiers, RichText, Ui};
 
 use super::super::app::ViewCtx;
 use super::super::guides::{ActiveWalk, GuidesState};
-use super::super::i18n::{self, fill};
+use super::super::i18n::fill;
 use super::super::widgets::heading;
+use super::text::guides_text;
 use crate::console::command::{Commands, GuideCommand, PresentCommand, SessionCommand};
 use crate::domain::{AttorneyKind, Language, Performer};
 use crate::guides::format::{Bilingual, End, Guide, Step, Target, Then};
@@ -65,7 +66,7 @@ fn list(ui: &mut Ui, view: &ViewCtx<'_>, title: &str, icon: &str, items: &[Bilin
 
 /// Draws the walkthrough in the guide panel.
 pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &mut Ui, commands: &mut Commands) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     let images = std::sync::Arc::clone(&guides.images);
     let Some(walk) = &mut guides.walk else { return };
     let Ok((guide, step)) = walk.run.current(library) else {
@@ -94,9 +95,9 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
             commands.push(PresentCommand::Start { guide, step });
         }
     });
-    let mut progress = fill(t.step_n, &[&walk.run.steps_taken().to_string()]);
+    let mut progress = fill(t.step_n, &[("step", &walk.run.steps_taken().to_string())]);
     if walk.run.depth() > 0 {
-        progress = format!("{progress} · {}", fill(t.in_linked, &[guide.title.get(view.lang)]));
+        progress = format!("{progress} · {}", fill(t.in_linked, &[("guide", guide.title.get(view.lang))]));
     }
     ui.label(RichText::new(progress).color(view.palette.muted_fg));
     if walk.run.steps_taken() == 1 && walk.run.depth() == 0 && !main.prerequisites.is_empty() {
@@ -114,7 +115,7 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
     }
     step_ui(view, &images, guide, step, walk, ui, commands);
     if let Some(error) = &walk.error {
-        ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
+        ui.label(RichText::new(format!("⚠ {}", guides_text(view.lang).run_error(error))).color(view.palette.error_fg));
     }
     ui.separator();
     ui.label(RichText::new(keys::line(&keys::GUIDE_LINE, view.lang)).size(12.5).color(view.palette.muted_fg));
@@ -140,7 +141,7 @@ fn finished_ui(
     ui: &mut Ui,
     commands: &mut Commands,
 ) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     heading(ui, format!("{}: {}", t.outcome, outcome.label(view.lang)));
     if let Some(end) = end {
         ui.label(RichText::new(end.note.get(view.lang)).size(16.0));
@@ -165,7 +166,7 @@ fn step_ui(
     ui: &mut Ui,
     commands: &mut Commands,
 ) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     heading(ui, step.title.get(view.lang));
     if step.mitid {
         super::super::widgets::alert(
@@ -271,7 +272,7 @@ fn performer_keys(walk: &ActiveWalk, input: &mut egui::InputState, commands: &mu
 }
 
 fn controls_ui(view: &ViewCtx<'_>, step: &Step, walk: &mut ActiveWalk, ui: &mut Ui, commands: &mut Commands) {
-    let t = view.text;
+    let t = guides_text(view.lang);
     if let Then::Branch { question, options } = &step.then {
         ui.label(RichText::new(format!("❓ {}", question.get(view.lang))).strong().size(16.0));
         for (index, option) in options.iter().enumerate() {
@@ -320,8 +321,8 @@ pub fn mitid_notice_ui(view: &ViewCtx<'_>, ui: &mut Ui) {
         ui.vertical_centered(|ui| {
             ui.add_space(ui.available_height() * 0.25);
             ui.label(RichText::new("🔒").size(56.0));
-            heading(ui, view.text.mitid_notice_title);
-            ui.label(RichText::new(view.text.mitid_notice_body).size(16.0));
+            heading(ui, guides_text(view.lang).mitid_notice_title);
+            ui.label(RichText::new(guides_text(view.lang).mitid_notice_body).size(16.0));
         });
     });
 }
@@ -334,7 +335,6 @@ pub struct CitizenScreen {
     pub guide: String,
     pub progress: String,
     pub title: String,
-    pub body: String,
     pub mitid: Option<String>,
     pub next_steps: Vec<String>,
     /// The citizen's language, for the training band's explanation.
@@ -355,26 +355,26 @@ pub struct CitizenView {
 #[must_use]
 pub fn citizen_screen(walk: &ActiveWalk, library: &Library) -> CitizenScreen {
     let lang: Language = walk.citizen_language;
-    let text = i18n::text(lang);
+    let text = guides_text(lang);
     let Ok((guide, step)) = walk.run.current(library) else { return CitizenScreen::default() };
     let main = library.guide(walk.run.main_guide()).unwrap_or(guide);
     let mut screen = CitizenScreen {
         window_title: text.citizen_view_title.to_owned(),
         guide: main.title.get(lang).to_owned(),
-        progress: fill(text.step_n, &[&walk.run.steps_taken().to_string()]),
+        progress: fill(text.step_n, &[("step", &walk.run.steps_taken().to_string())]),
+        // The step's screen description and script are written to staff: the citizen sees the step's title.
         title: step.title.get(lang).to_owned(),
-        body: step.screen.get(lang).to_owned(),
         mitid: step.mitid.then(|| text.mitid_citizen.to_owned()),
         next_steps: Vec::new(),
         lang,
         training: false,
     };
     if let Some(ending) = walk.run.finished() {
-        ending.outcome.label(lang).clone_into(&mut screen.progress);
+        // At the end the citizen reads the receipt's sentence and what to do next, never the end's note to staff.
+        screen.progress.clear();
         screen.mitid = None;
+        crate::receipt::outcome_sentence(lang, ending.outcome).clone_into(&mut screen.title);
         if let Some(end) = end_of(library, walk) {
-            ending.outcome.label(lang).clone_into(&mut screen.title);
-            end.note.get(lang).clone_into(&mut screen.body);
             screen.next_steps = end.next_steps.iter().map(|s| s.get(lang).to_owned()).collect();
         }
     }
@@ -393,7 +393,7 @@ pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
         }
         let screen = shared.screen.lock().map(|s| s.clone()).unwrap_or_default();
         if screen.training {
-            super::super::shell::training::band_ui(super::super::i18n::text(screen.lang), ui);
+            super::super::shell::training::band_ui(super::super::shell::text::shell_text(screen.lang), ui);
         }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.label(RichText::new(&screen.guide).size(22.0).color(ui.visuals().weak_text_color()));
@@ -401,7 +401,6 @@ pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
             ui.add_space(8.0);
             super::super::widgets::heading_sized(ui, &screen.title, 34.0);
             ui.add_space(12.0);
-            ui.label(RichText::new(&screen.body).size(26.0));
             for item in &screen.next_steps {
                 ui.label(RichText::new(format!("➡ {item}")).size(24.0));
             }

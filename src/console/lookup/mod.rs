@@ -3,6 +3,7 @@
 
 pub mod control;
 pub mod query;
+pub mod text;
 pub mod view;
 
 use crate::domain::{CitizenId, Purpose};

@@ -3,10 +3,12 @@
 use egui::{Key, RichText, Ui};
 
 use super::super::app::ViewCtx;
-use super::super::i18n::{Text, cpr_reason, fill};
+use super::super::citizen::text::citizen_text;
+use super::super::i18n::{cpr_reason, fill};
 use super::super::theme::LOOKUP_PANEL_WIDTH;
 use super::super::widgets::{heading, loadable_status};
 use super::query::LookupProblem;
+use super::text::lookup_text;
 use super::{LookupState, RecentCitizen};
 use crate::console::command::{Commands, LookupCommand};
 use crate::domain::Purpose;
@@ -23,9 +25,9 @@ const PICKABLE: [Purpose; 6] = [
 ];
 
 fn problem_text(view: &ViewCtx<'_>, problem: &LookupProblem) -> String {
-    let t: &Text = view.text;
+    let t = lookup_text(view.lang);
     match problem {
-        LookupProblem::InvalidCpr(error) => fill(t.invalid_cpr, &[&cpr_reason(view.lang, error)]),
+        LookupProblem::InvalidCpr(error) => fill(t.invalid_cpr, &[("reason", &cpr_reason(view.lang, error))]),
         LookupProblem::WrongDigitCount => t.invalid_digits.to_owned(),
         LookupProblem::InvalidPhone => t.invalid_phone.to_owned(),
         LookupProblem::TooShort => t.too_short.to_owned(),
@@ -40,7 +42,7 @@ pub fn ui(
     ui: &mut Ui,
     commands: &mut Commands,
 ) {
-    let t = view.text;
+    let t = lookup_text(view.lang);
     egui::Panel::left("lookup-panel").resizable(true).default_size(LOOKUP_PANEL_WIDTH).show(ui, |ui| {
         ui.add_space(6.0);
         heading(ui, t.find_citizen);
@@ -82,7 +84,7 @@ pub fn ui(
 
 fn summary_line(view: &ViewCtx<'_>, citizen: &CitizenSummary) -> String {
     let district = citizen.district.as_deref().unwrap_or("—");
-    format!("{}\n{} · {} {} · {district}", citizen.name, citizen.masked_cpr, citizen.age, view.text.years)
+    format!("{}\n{} · {} {} · {district}", citizen.name, citizen.masked_cpr, citizen.age, citizen_text(view.lang).years)
 }
 
 fn results_ui(view: &ViewCtx<'_>, lookup: &mut LookupState, ui: &mut Ui, commands: &mut Commands) {
@@ -90,22 +92,22 @@ fn results_ui(view: &ViewCtx<'_>, lookup: &mut LookupState, ui: &mut Ui, command
         return;
     }
     let Some(matches) = lookup.results.value() else { return };
-    let t = view.text;
+    let t = lookup_text(view.lang);
     let count = if matches.citizens.is_empty() {
         t.found_none.to_owned()
     } else if matches.citizens.len() == 1 {
         t.found_one.to_owned()
     } else if matches.truncated {
-        fill(t.too_many, &[&matches.citizens.len().to_string()])
+        fill(t.too_many, &[("count", &matches.citizens.len().to_string())])
     } else {
-        fill(t.found_many, &[&matches.citizens.len().to_string()])
+        fill(t.found_many, &[("count", &matches.citizens.len().to_string())])
     };
     ui.label(RichText::new(count).strong());
     egui::ScrollArea::vertical().id_salt("lookup-results").max_height(ui.available_height() * 0.6).show(ui, |ui| {
         for (index, citizen) in matches.citizens.iter().enumerate() {
             let mut line = summary_line(view, citizen);
             if citizen.fictitious {
-                line = format!("{line} · {}", t.fictitious);
+                line = format!("{line} · {}", view.text.fictitious);
             }
             let button = ui.add(egui::Button::new(line).wrap().min_size(egui::vec2(ui.available_width(), 0.0)));
             if index == 0 && lookup.focus_first_result {
@@ -120,9 +122,9 @@ fn results_ui(view: &ViewCtx<'_>, lookup: &mut LookupState, ui: &mut Ui, command
 }
 
 fn recent_ui(view: &ViewCtx<'_>, recent: &[RecentCitizen], ui: &mut Ui, commands: &mut Commands) {
-    ui.label(RichText::new(view.text.recent).strong());
+    ui.label(RichText::new(lookup_text(view.lang).recent).strong());
     if recent.is_empty() {
-        ui.label(RichText::new(view.text.no_recent).color(view.palette.muted_fg));
+        ui.label(RichText::new(lookup_text(view.lang).no_recent).color(view.palette.muted_fg));
     }
     for citizen in recent {
         let line = format!("{} · {}", citizen.name, citizen.masked_cpr);

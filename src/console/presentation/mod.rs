@@ -6,6 +6,7 @@
 //! It must never put personal data on the wall: it reads nothing from the citizen tabs or the session, and while
 //! it is on the app draws nothing else — even with a citizen tab open behind it.
 
+pub mod text;
 pub mod view;
 
 use egui::{InputState, Key, Modifiers};

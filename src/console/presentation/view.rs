@@ -5,13 +5,15 @@
 
 use egui::{Align, Layout, RichText, Ui};
 
-use super::super::i18n::{self, Text, fill};
+use super::super::guides::text::{GuidesText, guides_text};
+use super::super::i18n::fill;
 use super::super::presentation::{Go, Presentation};
 use super::super::theme::{
     PRESENT_BG, PRESENT_BUTTON_SIZE, PRESENT_FG, PRESENT_HINT_SIZE, PRESENT_META_SIZE, PRESENT_REFERENCE,
     PRESENT_TEXT_SIZE, PRESENT_TITLE_SIZE, presentation_visuals,
 };
 use super::super::widgets::heading_sized;
+use super::text::{PresentationText, presentation_text};
 use crate::console::command::{Commands, PresentCommand};
 use crate::domain::Language;
 use crate::guides::format::{Guide, Step};
@@ -28,7 +30,9 @@ const SCALE_RANGE: (f32, f32) = (0.7, 2.5);
 
 /// The presentation's language and text sizes for this window.
 struct Look {
-    t: &'static Text,
+    t: &'static PresentationText,
+    /// The guide words the presentation shares with the walkthrough ("Sig til borgeren", MitID).
+    g: &'static GuidesText,
     lang: Language,
     title: f32,
     text: f32,
@@ -42,7 +46,8 @@ impl Look {
         let [width, height] = PRESENT_REFERENCE;
         let scale = (window.x / width).min(window.y / height).clamp(SCALE_RANGE.0, SCALE_RANGE.1);
         Self {
-            t: i18n::text(lang),
+            t: presentation_text(lang),
+            g: guides_text(lang),
             lang,
             title: PRESENT_TITLE_SIZE * scale,
             text: PRESENT_TEXT_SIZE * scale,
@@ -92,7 +97,7 @@ pub fn ui(
 /// The guide's title and where in it the room is.
 fn header_ui(look: &Look, presentation: &Presentation, guide: &Guide, ui: &mut Ui) {
     let of = [(presentation.step + 1).to_string(), guide.steps.len().to_string()];
-    let progress = fill(look.t.present_step_of, &[&of[0], &of[1]]);
+    let progress = fill(look.t.present_step_of, &[("step", &of[0]), ("total", &of[1])]);
     ui.horizontal(|ui| {
         ui.label(RichText::new(guide.title.get(look.lang)).size(look.meta));
         ui.with_layout(Layout::right_to_left(Align::Center), |ui| {
@@ -132,7 +137,7 @@ fn step_ui(look: &Look, step: &Step, images: &super::super::guides::ImageUris, u
 fn text_ui(look: &Look, step: &Step, ui: &mut Ui) {
     let t = look.t;
     if step.mitid {
-        ui.label(RichText::new(format!("🔒 {}", t.mitid_citizen)).size(look.text).strong());
+        ui.label(RichText::new(format!("🔒 {}", look.g.mitid_citizen)).size(look.text).strong());
     }
     let sections =
         [(format!("🖥 {}", t.present_on_screen), &step.screen), (format!("💬 {}", t.present_explanation), &step.say)];

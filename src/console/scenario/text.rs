@@ -6,49 +6,51 @@ use super::ScenarioProblem;
 use crate::domain::Language;
 use crate::history::client::ClientError;
 
-/// Scenario strings in one language.
-#[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
-pub struct ScenarioText {
-    pub open_button: &'static str,
-    pub title: &'static str,
-    pub intro: &'static str,
-    pub loading: &'static str,
-    pub failed: &'static str,
-    pub none: &'static str,
-    pub broken: &'static str,
-    pub citizen: &'static str,
-    pub task: &'static str,
-    pub start: &'static str,
-    pub running: &'static str,
-    pub finding: &'static str,
-    pub says: &'static str,
-    pub translation: &'static str,
-    pub stop: &'static str,
-    pub session_active: &'static str,
-    pub not_in_store: &'static str,
-    pub lookup_failed: &'static str,
-    pub profile_failed: &'static str,
-    pub feedback_title: &'static str,
-    pub all_good: &'static str,
-    pub not_yet: &'static str,
-    pub advice: &'static str,
-    pub try_again: &'static str,
-    pub close: &'static str,
+crate::domain::language::text_table! {
+    /// Scenario strings in one language.
+    #[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
+    pub struct ScenarioText {
+        open_button,
+        title,
+        intro,
+        loading,
+        failed,
+        none,
+        broken,
+        citizen,
+        task,
+        start,
+        running,
+        finding,
+        says,
+        translation,
+        stop,
+        session_active,
+        not_in_store,
+        lookup_failed,
+        profile_failed,
+        feedback_title,
+        all_good,
+        not_yet,
+        advice,
+        try_again,
+        close,
+    }
 }
 
 const DA: ScenarioText = ScenarioText {
     open_button: "Øvelser",
     title: "Øvelser",
-    intro: "Vælg en øvelse. Borgeren er fiktiv. Betjen borgeren som ved en rigtig henvendelse: find guiden, marker \
+    intro: "Vælg en øvelse. Borgeren er fiktiv. Betjen borgeren som ved en rigtig henvendelse: find vejledningen, marker \
             hvem der gjorde hvert trin, afslut og log. Så får du feedback.",
     loading: "Henter øvelser …",
-    failed: "Øvelserne kunne ikke læses: {}",
+    failed: "Øvelserne kunne ikke læses: {error}",
     none: "Der er ingen øvelser.",
-    broken: "{} øvelser har fejl og er udeladt (se guides check).",
+    broken: "{count} øvelser har fejl og er udeladt (se guides check).",
     citizen: "Borger",
     task: "Opgave",
-    start: "▶ Start øvelsen: {}",
-    running: "Øvelse: {}",
+    start: "▶ Start øvelsen: {title}",
+    running: "Øvelse: {title}",
     finding: "Finder borgeren …",
     says: "Borgeren siger",
     translation: "Oversat",
@@ -56,8 +58,8 @@ const DA: ScenarioText = ScenarioText {
     session_active: "Afslut eller kassér den igangværende henvendelse, før du starter en øvelse.",
     not_in_store: "Øvelsens borger findes ikke i historikken. De fiktive øvelsesborgere skal lægges ind først \
                    (demo-data --scenarios).",
-    lookup_failed: "Borgeren kunne ikke slås op: {}",
-    profile_failed: "Borgerens oplysninger kunne ikke hentes: {}",
+    lookup_failed: "Borgeren kunne ikke slås op: {error}",
+    profile_failed: "Borgerens oplysninger kunne ikke hentes: {error}",
     feedback_title: "Feedback på øvelsen",
     all_good: "Alt i orden – godt klaret!",
     not_yet: "Ikke helt endnu – se punkterne markeret med ✖.",
@@ -72,13 +74,13 @@ const EN: ScenarioText = ScenarioText {
     intro: "Choose a scenario. The citizen is fictitious. Serve them as in a real session: find the guide, mark who \
             did each step, wrap up and log. Then you get feedback.",
     loading: "Loading scenarios …",
-    failed: "The scenarios could not be read: {}",
+    failed: "The scenarios could not be read: {error}",
     none: "There are no scenarios.",
-    broken: "{} scenarios have errors and are left out (see guides check).",
+    broken: "{count} scenarios have errors and are left out (see guides check).",
     citizen: "Citizen",
     task: "Your task",
-    start: "▶ Start scenario: {}",
-    running: "Scenario: {}",
+    start: "▶ Start scenario: {title}",
+    running: "Scenario: {title}",
     finding: "Finding the citizen …",
     says: "The citizen says",
     translation: "Translation",
@@ -86,8 +88,8 @@ const EN: ScenarioText = ScenarioText {
     session_active: "Finish or discard the session in progress before starting a scenario.",
     not_in_store: "The scenario's citizen is not in the history. The fictitious practice citizens must be added \
                    first (demo-data --scenarios).",
-    lookup_failed: "The citizen could not be looked up: {}",
-    profile_failed: "The citizen's details could not be fetched: {}",
+    lookup_failed: "The citizen could not be looked up: {error}",
+    profile_failed: "The citizen's details could not be fetched: {error}",
     feedback_title: "Feedback on the scenario",
     all_good: "All good – well done!",
     not_yet: "Not quite yet – look at the points marked ✖.",
@@ -112,8 +114,19 @@ impl ScenarioText {
         match problem {
             ScenarioProblem::SessionActive => self.session_active.to_owned(),
             ScenarioProblem::NotInStore => self.not_in_store.to_owned(),
-            ScenarioProblem::Lookup(error) => fill(self.lookup_failed, &[&describe(error)]),
-            ScenarioProblem::Profile(error) => fill(self.profile_failed, &[&describe(error)]),
+            ScenarioProblem::Lookup(error) => fill(self.lookup_failed, &[("error", &describe(error))]),
+            ScenarioProblem::Profile(error) => fill(self.profile_failed, &[("error", &describe(error))]),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_use_the_same_placeholders() {
+        let problems = crate::domain::language::placeholder_mismatches(&DA.templates(), &EN.templates());
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -35,7 +35,7 @@ pub fn bar_ui(view: &ViewCtx<'_>, state: &ScenarioState, ui: &mut Ui, commands: 
             }
             let Some(running) = &state.running else { return };
             ui.separator();
-            ui.label(RichText::new(fill(s.running, &[running.scenario.title.get(view.lang)])).strong());
+            ui.label(RichText::new(fill(s.running, &[("title", running.scenario.title.get(view.lang))])).strong());
             if !matches!(running.stage, Stage::InSession(_)) {
                 ui.spinner();
                 ui.label(s.finding);
@@ -92,14 +92,17 @@ pub fn picker_window(view: &ViewCtx<'_>, state: &ScenarioState, ctx: &egui::Cont
                     return;
                 }
                 ScenarioCorpus::Failed(error) => {
-                    ui.label(RichText::new(fill(s.failed, &[error])).color(view.palette.error_fg));
+                    ui.label(RichText::new(fill(s.failed, &[("error", error)])).color(view.palette.error_fg));
                     return;
                 }
                 ScenarioCorpus::Ready(corpus) => corpus,
             };
             let broken = corpus.errors().filter_map(|p| p.file.file_name()).collect::<std::collections::HashSet<_>>();
             if !broken.is_empty() {
-                ui.label(RichText::new(fill(s.broken, &[&broken.len().to_string()])).color(view.palette.warning_fg));
+                ui.label(
+                    RichText::new(fill(s.broken, &[("count", &broken.len().to_string())]))
+                        .color(view.palette.warning_fg),
+                );
             }
             if corpus.scenarios.is_empty() {
                 ui.label(s.none);
@@ -108,7 +111,7 @@ pub fn picker_window(view: &ViewCtx<'_>, state: &ScenarioState, ctx: &egui::Cont
                 for (index, scenario) in corpus.scenarios.iter().enumerate() {
                     let name = corpus.cast.citizen(&scenario.citizen).map_or("", |c| c.name.as_str());
                     scenario_ui(view, s, scenario, name, ui);
-                    if ui.button(fill(s.start, &[scenario.title.get(view.lang)])).clicked() {
+                    if ui.button(fill(s.start, &[("title", scenario.title.get(view.lang))])).clicked() {
                         commands.push(ScenarioCommand::Start(index));
                     }
                     ui.separator();

@@ -201,7 +201,7 @@ impl ConsoleApp {
     fn log_session(&mut self) {
         let text = super::text::session_text(self.prefs.language);
         let Some(outbox) = self.sessions.outbox.outbox.clone() else {
-            let reason = self.sessions.outbox.open_error.clone().unwrap_or_default();
+            let reason = self.sessions.outbox.open_error.as_ref().map(|e| text.failure(e)).unwrap_or_default();
             if let Some(wrap) = self.sessions.active.as_mut().and_then(|s| s.wrap.as_mut()) {
                 wrap.problem = Some(format!("{} {reason}", text.outbox_unavailable));
             }
@@ -228,10 +228,7 @@ impl ConsoleApp {
         self.sessions.outbox.saving.push(id);
         self.sessions.journaling = Some(input.clone());
         self.tasks.spawn(async move {
-            let result = tokio::task::spawn_blocking(move || outbox.append(id, &input))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
+            let result = super::failure::blocking(move || outbox.append(id, &input)).await;
             SessionReply::Journaled { id, result }
         });
     }
@@ -276,10 +273,7 @@ impl ConsoleApp {
             state.entries.clear();
         }
         self.tasks.spawn(async move {
-            let opened = tokio::task::spawn_blocking(move || Outbox::open(&path))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
+            let opened = super::failure::blocking(move || Outbox::open(&path)).await;
             SessionReply::OutboxOpened(opened.map(Box::new))
         });
     }
@@ -307,7 +301,8 @@ impl ConsoleApp {
                         self.sessions.journaling = None;
                         if let Some(wrap) = self.sessions.active.as_mut().and_then(|s| s.wrap.as_mut()) {
                             wrap.saving = false;
-                            wrap.problem = Some(error.clone());
+                            let text = super::text::session_text(self.prefs.language);
+                            wrap.problem = Some(text.failure(&error));
                         }
                         self.sessions.outbox.local_error = Some(error);
                     }
@@ -376,14 +371,12 @@ impl ConsoleApp {
     fn outbox_fix(&mut self, id: Uuid, relog: bool) {
         let Some(outbox) = self.sessions.outbox.outbox.clone() else { return };
         self.tasks.spawn(async move {
-            let result = tokio::task::spawn_blocking(move || {
+            let result = super::failure::blocking(move || {
                 let done = if relog { outbox.relog_as_new(id).map(|_| ()) } else { outbox.requeue(id) };
                 outbox.retry_now();
                 done
             })
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string()));
+            .await;
             SessionReply::OutboxFixed(result)
         });
     }
@@ -402,10 +395,7 @@ impl ConsoleApp {
             let Some(file) = picked else { return SessionReply::ReceiptSaved(Ok(None)) };
             let path = file.path().to_path_buf();
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let saved = tokio::task::spawn_blocking(move || receipt.save_pdf(&path))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
+            let saved = super::failure::blocking(move || receipt.save_pdf(&path)).await;
             SessionReply::ReceiptSaved(saved.map(|()| Some(name)))
         });
     }

@@ -4,6 +4,7 @@
 //! The session's record of guides comes from the walkthroughs themselves: when a walkthrough stops, is replaced
 //! or the session is wrapped up, its path (with who did each step) is taken into the session.
 
+pub mod failure;
 pub mod outbox_view;
 pub mod view;
 pub mod wrapup_view;
@@ -12,6 +13,7 @@ mod control;
 pub mod text;
 pub mod wrapup;
 
+pub use failure::LocalFailure;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -65,11 +67,11 @@ pub enum SessionCommand {
 
 /// Answers from the outbox, the repeat-contact check and the receipt's save dialog.
 pub enum SessionReply {
-    OutboxOpened(Result<Box<(Outbox, crate::history::outbox::OpenReport)>, String>),
+    OutboxOpened(Result<Box<(Outbox, crate::history::outbox::OpenReport)>, LocalFailure>),
     /// A session is in the journal (or could not be written there).
     Journaled {
         id: Uuid,
-        result: Result<(), String>,
+        result: Result<(), LocalFailure>,
     },
     Outbox(crate::history::outbox::OutboxEvent),
     Repeat {
@@ -77,9 +79,9 @@ pub enum SessionReply {
         result: Result<Vec<ContactEvent>, crate::history::client::ClientError>,
     },
     /// Staff's decision on a conflicted or refused outbox entry is journaled (or failed).
-    OutboxFixed(Result<(), String>),
+    OutboxFixed(Result<(), LocalFailure>),
     /// `Ok(None)`: the save dialog was cancelled.
-    ReceiptSaved(Result<Option<String>, String>),
+    ReceiptSaved(Result<Option<String>, LocalFailure>),
 }
 
 /// How far back a contact on the same topic makes this one a repeat contact.
@@ -233,7 +235,7 @@ pub struct Logged {
 pub struct OutboxState {
     pub outbox: Option<Outbox>,
     /// Why the outbox could not be opened; logging is refused until it can.
-    pub open_error: Option<String>,
+    pub open_error: Option<LocalFailure>,
     /// Incomplete entries found (and set aside) when the outbox was opened.
     pub torn: Vec<TornEntry>,
     /// Everything not yet confirmed, refreshed after every outbox event.
@@ -241,7 +243,7 @@ pub struct OutboxState {
     /// The last failure to send.
     pub last_error: Option<crate::history::client::ClientError>,
     /// The last failure of the outbox itself (the disk), which means a session was not logged.
-    pub local_error: Option<String>,
+    pub local_error: Option<LocalFailure>,
     pub show_problems: bool,
     /// Sessions appended but not yet reported journaled (the UI says "saving" until then).
     pub saving: Vec<Uuid>,
@@ -291,7 +293,7 @@ pub struct SessionsState {
     /// The receipt shown in the print preview, built once when the preview opens rather than every frame.
     pub receipt_preview: Option<crate::receipt::Receipt>,
     /// What happened to the last "Save as PDF": the file name, or why it failed.
-    pub receipt_status: Option<Result<String, String>>,
+    pub receipt_status: Option<Result<String, LocalFailure>>,
     /// Sessions logged since the console started (for the status line).
     pub logged_count: u32,
     /// The session being written to the journal.

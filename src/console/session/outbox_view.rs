@@ -8,7 +8,7 @@ use super::super::citizen::timeline::local_date_time;
 use super::super::i18n::fill;
 use super::super::session::text::session_text;
 use super::super::session::{SessionsState, clock_text};
-use super::super::widgets::describe;
+use super::super::widgets::{describe, describe_rejection};
 use crate::console::command::{Commands, SessionCommand};
 use crate::domain::{ContactKind, DigitalReadiness, GuideRun, NextStep, Outcome, StepState};
 use crate::history::outbox::EntryState;
@@ -25,11 +25,11 @@ pub fn status_ui(
     let s = session_text(view.lang);
     let outbox = &sessions.outbox;
     if let Some(error) = &outbox.open_error {
-        ui.label(RichText::new(format!("⚠ {}: {error}", s.outbox)).color(view.palette.error_fg));
+        ui.label(RichText::new(format!("⚠ {}: {}", s.outbox, s.failure(error))).color(view.palette.error_fg));
     }
     let waiting = outbox.waiting();
     if waiting > 0 {
-        let text = fill(s.outbox_waiting, &[&waiting.to_string()]);
+        let text = fill(s.outbox_waiting, &[("count", &waiting.to_string())]);
         let colour = if outbox.last_error.is_some() { view.palette.error_fg } else { view.palette.waiting_fg };
         let mut hover = s.outbox.to_owned();
         if let Some(error) = &outbox.last_error {
@@ -48,7 +48,10 @@ pub fn status_ui(
     let problems = outbox.problems() + usize::from(!outbox.torn.is_empty()) + usize::from(outbox.local_error.is_some());
     if problems > 0
         && ui
-            .button(RichText::new(fill(s.outbox_problems, &[&problems.to_string()])).color(view.palette.error_fg))
+            .button(
+                RichText::new(fill(s.outbox_problems, &[("count", &problems.to_string())]))
+                    .color(view.palette.error_fg),
+            )
             .clicked()
     {
         commands.push(SessionCommand::ToggleOutboxProblems);
@@ -56,9 +59,9 @@ pub fn status_ui(
     if let Some(ended) = sessions.active.as_ref().and_then(|a| a.call_ended_at) {
         let left = f64::from(wrap_seconds) - (now - ended);
         let (text, colour) = if left >= 0.0 {
-            (fill(s.wrap_countdown, &[&clock_text(left.ceil())]), view.palette.waiting_fg)
+            (fill(s.wrap_countdown, &[("time", &clock_text(left.ceil()))]), view.palette.waiting_fg)
         } else {
-            (fill(s.wrap_overdue, &[&clock_text(-left)]), view.palette.error_fg)
+            (fill(s.wrap_overdue, &[("time", &clock_text(-left))]), view.palette.error_fg)
         };
         ui.label(RichText::new(format!("⏰ {text}")).color(colour).strong());
     }
@@ -71,10 +74,10 @@ pub fn problems_window(view: &ViewCtx<'_>, sessions: &SessionsState, ctx: &egui:
     let mut open = true;
     egui::Window::new(s.outbox).open(&mut open).default_width(520.0).show(ctx, |ui| {
         if let Some(error) = &outbox.local_error {
-            ui.label(RichText::new(format!("⚠ {error}")).color(view.palette.error_fg));
+            ui.label(RichText::new(format!("⚠ {}", s.failure(error))).color(view.palette.error_fg));
         }
         for torn in &outbox.torn {
-            ui.label(RichText::new(fill(s.torn, &[&torn.line.to_string()])).color(view.palette.warning_fg));
+            ui.label(RichText::new(fill(s.torn, &[("line", &torn.line.to_string())])).color(view.palette.warning_fg));
         }
         if outbox.entries.is_empty() {
             ui.label(s.outbox_empty);
@@ -87,7 +90,7 @@ pub fn problems_window(view: &ViewCtx<'_>, sessions: &SessionsState, ctx: &egui:
             match &entry.state {
                 EntryState::Waiting => {
                     let since = local_date_time(entry.journaled_at);
-                    ui.label(fill(s.waiting_entry, &[&since, &entry.attempts.to_string()]));
+                    ui.label(fill(s.waiting_entry, &[("since", &since), ("attempts", &entry.attempts.to_string())]));
                 }
                 EntryState::Conflict(_) => {
                     ui.label(RichText::new(s.conflict).color(view.palette.error_fg));
@@ -96,7 +99,10 @@ pub fn problems_window(view: &ViewCtx<'_>, sessions: &SessionsState, ctx: &egui:
                     }
                 }
                 EntryState::Rejected(message) => {
-                    ui.label(RichText::new(fill(s.rejected, &[message])).color(view.palette.error_fg));
+                    ui.label(
+                        RichText::new(fill(s.rejected, &[("reason", &describe_rejection(view, message))]))
+                            .color(view.palette.error_fg),
+                    );
                     if ui.button(s.requeue).clicked() {
                         commands.push(SessionCommand::RequeueRejected(entry.id));
                     }
@@ -167,10 +173,11 @@ pub fn session_details_ui(view: &ViewCtx<'_>, body: &SessionBody<'_>, ui: &mut U
                 .map_or(record.step.as_str(), |st| st.title.get(view.lang));
             let state = match &record.state {
                 StepState::Completed => record.performed_by.map(|p| s.performer(p).to_owned()).unwrap_or_default(),
-                StepState::Skipped { reason } => fill(s.skipped, &[reason]),
+                StepState::Skipped { reason } => fill(s.skipped, &[("reason", reason)]),
                 StepState::Stopped => s.stopped.to_owned(),
             };
-            let attorney = record.attorney.map(|a| format!(", {}", fill(s.attorney_used, &[a.label(view.lang)])));
+            let attorney =
+                record.attorney.map(|a| format!(", {}", fill(s.attorney_used, &[("attorney", a.label(view.lang))])));
             let line = format!(
                 "• {step_title} — {state}{} ({}{})",
                 attorney.unwrap_or_default(),

@@ -65,7 +65,7 @@ fn active_ui(
 ) {
     ui.horizontal_wrapped(|ui| {
         let who = session.citizen.as_ref().map_or(s.anonymous, |c| if view.privacy { "" } else { &c.profile.name });
-        heading(ui, super::super::i18n::fill(s.session_for, &[who]));
+        heading(ui, super::super::i18n::fill(s.session_for, &[("citizen", who)]));
         let timer = format!("⏱ {}", clock_text(session.clock.seconds(now)));
         ui.label(RichText::new(timer).monospace().strong()).on_hover_text(s.timer);
         ui.separator();
@@ -113,7 +113,7 @@ fn active_ui(
         }
         if !session.runs.is_empty() {
             let guides: Vec<&str> = session.runs.iter().map(|r| r.guide.as_str()).collect();
-            let line = super::super::i18n::fill(s.guides_in_session, &[&guides.join(", ")]);
+            let line = super::super::i18n::fill(s.guides_in_session, &[("guides", &guides.join(", "))]);
             ui.label(RichText::new(line).color(view.palette.muted_fg));
         }
     });
@@ -225,11 +225,12 @@ fn logged_ui(view: &ViewCtx<'_>, s: &SessionText, sessions: &SessionsState, ui: 
         }
         match &sessions.receipt_status {
             Some(Ok(name)) => {
-                ui.label(super::super::i18n::fill(s.receipt_saved, &[name]));
+                ui.label(super::super::i18n::fill(s.receipt_saved, &[("file", name)]));
             }
             Some(Err(error)) => {
                 ui.label(
-                    RichText::new(super::super::i18n::fill(s.receipt_failed, &[error])).color(view.palette.error_fg),
+                    RichText::new(super::super::i18n::fill(s.receipt_failed, &[("error", &s.failure(error))]))
+                        .color(view.palette.error_fg),
                 );
             }
             None => {}

@@ -48,7 +48,7 @@ fn buttons_ui(s: &SessionText, lang: Language, wrap: &mut WrapUp, ui: &mut Ui, c
             ui.label(s.saving);
             return;
         }
-        let log = fill(s.log, &[&Shortcut::LogSession.key_text(lang)]);
+        let log = fill(s.log, &[("key", &Shortcut::LogSession.key_text(lang))]);
         let log = ui.button(RichText::new(log).strong()).on_hover_text(Shortcut::LogSession.hint());
         if std::mem::take(&mut wrap.focus_log) {
             log.request_focus();
@@ -104,7 +104,7 @@ fn next_steps_ui(view: &ViewCtx<'_>, s: &SessionText, wrap: &mut WrapUp, ui: &mu
     for (index, step) in wrap.next_steps.iter_mut().enumerate() {
         ui.push_id(("next-step", index), |ui| {
             let number = (index + 1).to_string();
-            let label = ui.label(fill(s.step, &[&number]));
+            let label = ui.label(fill(s.step, &[("number", &number)]));
             ui.add(egui::TextEdit::multiline(&mut step.text).desired_rows(2).desired_width(f32::INFINITY))
                 .labelled_by(label.id);
             ui.horizontal(|ui| {

@@ -117,7 +117,7 @@ impl Shortcut {
     pub const fn label(self, lang: Language) -> &'static str {
         let (da, en) = match self {
             Self::FindCitizen => ("find borger", "find citizen"),
-            Self::Privacy => ("privatlivsskærm", "privacy screen"),
+            Self::Privacy => ("skjul oplysninger", "hide details"),
             Self::CloseTab => ("luk fane", "close tab"),
             Self::NextTab => ("næste fane", "next tab"),
             Self::GroupSession => ("gruppeforløb", "group session"),
@@ -154,7 +154,7 @@ fn describe(keys: KeyboardShortcut) -> String {
     if keys.modifiers.is_none() { name.to_owned() } else { format!("Ctrl+{name}") }
 }
 
-/// A key line: "Ctrl+F: find borger · Ctrl+L: privatlivsskærm · …".
+/// A key line: "Ctrl+F: find borger · Ctrl+L: skjul oplysninger · …".
 #[must_use]
 pub fn line(shortcuts: &[Shortcut], lang: Language) -> String {
     shortcuts.iter().map(|s| format!("{}: {}", s.key_text(lang), s.label(lang))).collect::<Vec<_>>().join(" · ")

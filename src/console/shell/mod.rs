@@ -6,6 +6,7 @@ pub mod control;
 pub mod keys;
 pub mod privacy;
 pub mod startup;
+pub mod text;
 pub mod top_bar;
 pub mod training;
 

@@ -7,6 +7,7 @@ use super::super::app::ViewCtx;
 use super::super::prefs::Prefs;
 use super::super::session::SessionsState;
 use super::super::theme::ThemeChoice;
+use super::text::shell_text;
 use super::{Connection, LinkStatus};
 use crate::console::command::{AppCommand, Commands, GroupCommand, GuideCommand, UnmatchedCommand};
 use crate::domain::Language;
@@ -31,7 +32,7 @@ pub enum QueueButton {
 /// Draws the bars around the work area.
 pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Commands) {
     let Bar { connection, prefs, guides_open, sessions, now, unmatched } = *bar;
-    let t = view.text;
+    let t = shell_text(view.lang);
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.label(RichText::new(t.app_name).strong().size(18.0));
@@ -61,14 +62,17 @@ pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Command
                     commands.push(AppCommand::TogglePrivacy);
                 }
                 if let QueueButton::Shown { waiting } = unmatched {
-                    let u = super::super::unmatched::view::unmatched_text(view.lang);
+                    let u = super::super::unmatched::text::unmatched_text(view.lang);
                     let label = waiting.map_or_else(|| u.button.to_owned(), |n| format!("{} ({n})", u.button));
                     if ui.button(label).on_hover_text(u.title).clicked() {
                         commands.push(UnmatchedCommand::Toggle);
                     }
                 }
                 if ui
-                    .add(egui::Button::selectable(guides_open, t.guides_title))
+                    .add(egui::Button::selectable(
+                        guides_open,
+                        super::super::guides::text::guides_text(view.lang).guides_title,
+                    ))
                     .on_hover_text(Shortcut::Guides.hint())
                     .clicked()
                 {
@@ -129,7 +133,7 @@ pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Command
 }
 
 fn theme_menu(view: &ViewCtx<'_>, current: ThemeChoice, ui: &mut Ui, commands: &mut Commands) {
-    let t = view.text;
+    let t = shell_text(view.lang);
     let name = |theme: ThemeChoice| match theme {
         ThemeChoice::Light => t.theme_light,
         ThemeChoice::Dark => t.theme_dark,

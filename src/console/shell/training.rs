@@ -3,14 +3,14 @@
 
 use egui::{Color32, RichText};
 
-use super::super::i18n::Text;
+use super::text::ShellText;
 
 /// Amber with black text (over 9:1), the same in every theme, so the band looks alike on every console.
 const BAND_BG: Color32 = Color32::from_rgb(0xFF, 0x8F, 0x00);
 const BAND_FG: Color32 = Color32::BLACK;
 
 /// The band across the top of the window.
-pub fn band_ui(text: &Text, ui: &mut egui::Ui) {
+pub fn band_ui(text: &ShellText, ui: &mut egui::Ui) {
     egui::Panel::top("training-band")
         .frame(egui::Frame::new().fill(BAND_BG).inner_margin(egui::Margin::symmetric(12, 6)))
         .show(ui, |ui| {

@@ -1,6 +1,7 @@
 //! The unmatched queue for supervisors: contacts from channel systems that named no single citizen wait here
 //! until a supervisor links each to the right person.
 
+pub mod text;
 pub mod view;
 
 use uuid::Uuid;

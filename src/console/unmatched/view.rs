@@ -10,64 +10,9 @@ use super::super::citizen::timeline_view::channel_icon;
 use super::super::i18n::fill;
 use super::super::unmatched::UnmatchedState;
 use super::super::widgets::{describe, loadable_status};
+use super::text::{UnmatchedText, unmatched_text};
 use crate::console::command::{Commands, LookupCommand, UnmatchedCommand};
-use crate::domain::Language;
 use crate::history::api::{UnmatchedEvent, UnmatchedReason};
-
-/// The queue's strings in one language.
-pub struct UnmatchedText {
-    pub title: &'static str,
-    pub button: &'static str,
-    pub empty: &'static str,
-    pub no_match: &'static str,
-    pub ambiguous: &'static str,
-    pub named_by: &'static str,
-    pub link_to: &'static str,
-    pub open_a_citizen: &'static str,
-    pub candidate: &'static str,
-    pub reveal: &'static str,
-    pub refresh: &'static str,
-    pub close: &'static str,
-}
-
-const DA: UnmatchedText = UnmatchedText {
-    title: "Uafklarede henvendelser",
-    button: "🔗 Uafklarede",
-    empty: "Ingen henvendelser venter på at blive knyttet til en borger.",
-    no_match: "Ingen borger har det oplyste",
-    ambiguous: "Flere borgere ({}) har det oplyste",
-    named_by: "Oplyst: {}",
-    link_to: "Knyt til {}",
-    open_a_citizen: "Åbn den rigtige borger for at knytte henvendelsen til vedkommende.",
-    candidate: "Åbn kandidat {}",
-    reveal: "Vis fuldt",
-    refresh: "⟳ Opdatér",
-    close: "Luk",
-};
-
-const EN: UnmatchedText = UnmatchedText {
-    title: "Unmatched contacts",
-    button: "🔗 Unmatched",
-    empty: "No contacts are waiting to be linked to a citizen.",
-    no_match: "No citizen has the identifier given",
-    ambiguous: "Several citizens ({}) have the identifier given",
-    named_by: "Given: {}",
-    link_to: "Link to {}",
-    open_a_citizen: "Open the right citizen to link the contact to them.",
-    candidate: "Open candidate {}",
-    reveal: "Show in full",
-    refresh: "⟳ Refresh",
-    close: "Close",
-};
-
-/// The queue's strings for a language.
-#[must_use]
-pub fn unmatched_text(lang: Language) -> &'static UnmatchedText {
-    match lang {
-        Language::Da => &DA,
-        Language::En => &EN,
-    }
-}
 
 /// Draws the queue window.
 pub fn window(
@@ -146,14 +91,17 @@ fn entry_ui(
     ui.label(&event.summary);
     let reason = match entry.reason {
         UnmatchedReason::NoMatch => u.no_match.to_owned(),
-        UnmatchedReason::Ambiguous => fill(u.ambiguous, &[&entry.candidates.len().to_string()]),
+        UnmatchedReason::Ambiguous => fill(u.ambiguous, &[("count", &entry.candidates.len().to_string())]),
     };
     let given = match shown.revealed {
         Some(value) if !view.privacy => value.to_owned(),
         _ => named(entry),
     };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new(format!("{reason} · {}", fill(u.named_by, &[&given]))).color(view.palette.waiting_fg));
+        ui.label(
+            RichText::new(format!("{reason} · {}", fill(u.named_by, &[("given", &given)])))
+                .color(view.palette.waiting_fg),
+        );
         if shown.revealed.is_none() && !view.privacy && ui.button(u.reveal).clicked() {
             commands.push(UnmatchedCommand::Reveal(entry.id));
         }
@@ -163,7 +111,7 @@ fn entry_ui(
             Some(name) if !view.privacy => {
                 if linking {
                     ui.spinner();
-                } else if ui.button(fill(u.link_to, &[name])).clicked() {
+                } else if ui.button(fill(u.link_to, &[("name", name)])).clicked() {
                     commands.push(UnmatchedCommand::Link(entry.id));
                 }
             }
@@ -172,7 +120,7 @@ fn entry_ui(
             }
         }
         for (index, candidate) in entry.candidates.iter().enumerate() {
-            if ui.button(fill(u.candidate, &[&(index + 1).to_string()])).clicked() {
+            if ui.button(fill(u.candidate, &[("number", &(index + 1).to_string())])).clicked() {
                 commands.push(LookupCommand::OpenCitizen(*candidate));
             }
         }
