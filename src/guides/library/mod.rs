@@ -254,7 +254,7 @@ mod tests {
 
     /// A guide whose first step shows `image`, from the broken corpus's missing-image guide.
     fn guide_with_image(image: &str) -> Source {
-        let text = include_str!("../../tests/guides_broken/missing-image.toml")
+        let text = include_str!("../../../tests/guides_broken/missing-image.toml")
             .replace("assets/guides/findes-ikke.png", &image.replace('\\', "\\\\"))
             .replace("  # defect: steps[a].image", "");
         Source { path: "missing-image.toml".into(), text }
