@@ -9,7 +9,7 @@ use std::process::Command;
 use chrono::{NaiveDate, TimeZone, Utc};
 use medbetjening::domain::{
     AssistedSession, AuthorityCatalog, AuthorityId, Channel, ContactKind, Cpr, DigitalPostStatus, DigitalReadiness,
-    Gender, GuideRun, Language, MitidStatus, NextStep, Outcome, Performer, StepRecord, StepState,
+    Gender, GuideRun, Language, MitidStatus, NextStep, Outcome, Performer, ReferralPlace, StepRecord, StepState,
 };
 use medbetjening::guides::library::Library;
 use medbetjening::history::api::CitizenProfile;
@@ -285,6 +285,31 @@ fn with_no_next_steps_the_receipt_says_so() {
     );
     assert!(sections.iter().any(|s| s.title == "Where you can get more help"));
     assert_eq!(receipt.suggested_file_name(), "receipt-2026-11-26.pdf");
+}
+
+#[test]
+fn a_referral_logged_by_a_danish_clerk_is_printed_in_the_citizens_language() {
+    let mut session = session(Language::Da);
+    session.outcome = Outcome::Referred;
+    // What the wrap-up stores for a place on its list: a code, not the clerk's words.
+    session.referral = Some(ReferralPlace::LibraryItHelp.code().to_owned());
+    let help = |lang| {
+        let receipt = Receipt::for_session(&session, None, &library(), ContactInfo::builtin(), lang);
+        let sections = receipt.sections();
+        let section = sections.iter().find(|s| s.lines.iter().any(|l| l.text.contains("IT"))).expect("the referral");
+        (section.title.clone(), section.lines[0].text.clone())
+    };
+    assert_eq!(
+        help(Language::En),
+        ("Where you can get more help".to_owned(), "The library helps with IT: ask at your local library.".to_owned())
+    );
+    assert_eq!(
+        help(Language::Da),
+        (
+            "Her kan du få mere hjælp".to_owned(),
+            "Biblioteket hjælper med IT: spørg på dit lokale bibliotek.".to_owned()
+        )
+    );
 }
 
 #[test]

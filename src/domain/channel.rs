@@ -79,13 +79,13 @@ impl Channel {
             Self::Chatbot => pick(lang, "Chatbot", "Chatbot"),
             Self::Phone => pick(lang, "Telefon", "Phone"),
             Self::Counter => pick(lang, "Skranke", "Counter"),
-            Self::Video => pick(lang, "Skærmservice", "Video service"),
+            Self::Video => pick(lang, "Skærmservice", "Video call"),
             Self::DigitalPost => pick(lang, "Digital Post", "Digital Post"),
             Self::Email => pick(lang, "E-mail", "E-mail"),
             Self::SocialMedia => pick(lang, "Sociale medier", "Social media"),
             Self::App => pick(lang, "App", "App"),
             Self::Letter => pick(lang, "Brev", "Letter"),
-            Self::GroupTraining => pick(lang, "Holdundervisning", "Group training"),
+            Self::GroupTraining => pick(lang, "Gruppeforløb", "Group session"),
         }
     }
 

@@ -144,7 +144,7 @@ impl AttorneyKind {
     #[must_use]
     pub fn label(self, lang: Language) -> &'static str {
         match self {
-            Self::DigitalFuldmagt => pick(lang, "Digital Fuldmagt", "Digital power of attorney"),
+            Self::DigitalFuldmagt => pick(lang, "Digital Fuldmagt", "Digital Fuldmagt"),
             Self::DigitalPostAccess => pick(lang, "Læseadgang til Digital Post", "Digital Post reading access"),
             Self::TaxAgency => pick(lang, "Fuldmagt hos Skattestyrelsen", "Tax Agency power of attorney"),
             Self::Other => pick(lang, "Anden fuldmagt", "Other power of attorney"),

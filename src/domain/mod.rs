@@ -11,6 +11,7 @@ pub mod language;
 pub mod link;
 pub mod patch;
 pub mod purpose;
+pub mod referral;
 pub mod session;
 pub mod staff;
 
@@ -27,6 +28,7 @@ pub use language::Language;
 pub use link::{LinkError, LinkKind, check_link, is_safe_link};
 pub use patch::Field;
 pub use purpose::Purpose;
+pub use referral::{Referral, ReferralPlace};
 pub use session::{
     AssistedSession, ContactKind, GroupPart, GuideRun, NextStep, Outcome, Performer, StepRecord, StepState,
 };

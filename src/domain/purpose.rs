@@ -69,8 +69,8 @@ impl Purpose {
             Self::VideoMeeting => pick(lang, "Borger i skærmservice", "Citizen in video service"),
             Self::CaseWork => pick(lang, "Opfølgning på henvendelse", "Follow-up on a contact"),
             Self::Training => pick(lang, "Undervisning", "Training"),
-            Self::AccessRequest => pick(lang, "Indsigtsanmodning", "Access request"),
-            Self::Supervision => pick(lang, "Tilsyn og kontrol", "Supervision and control"),
+            Self::AccessRequest => pick(lang, "Indsigtsanmodning", "Subject access request"),
+            Self::Supervision => pick(lang, "Tilsyn og kontrol", "Supervision and audit"),
             Self::Integration => pick(lang, "Dataindlæsning", "Data feed"),
         }
     }

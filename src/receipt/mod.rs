@@ -216,7 +216,11 @@ impl Receipt {
             outcome: session.outcome,
             next_steps: session.next_steps.clone(),
             links,
-            referral: session.referral.clone().filter(|r| !r.trim().is_empty()),
+            referral: session
+                .referral
+                .as_deref()
+                .filter(|r| !r.trim().is_empty())
+                .map(|r| crate::domain::Referral::parse(r).for_citizen(language).to_owned()),
             contact,
         }
     }

@@ -73,7 +73,7 @@ fn start_guide(harness: &mut Harness<'static, ConsoleApp>, query: &str, title: &
 
 /// Wraps up with what the guides filled in, and logs.
 fn wrap_up_and_log(harness: &mut Harness<'static, ConsoleApp>) {
-    harness.get_by_role_and_label(Role::Button, "Afslut og log").click();
+    harness.get_by_role_and_label(Role::Button, "Afslut henvendelse …").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(Role::Button, "✔ Log henvendelsen (Ctrl+Enter)").click();
     harness.run_steps(2);
@@ -98,9 +98,9 @@ fn a_scenario_played_right_gets_all_good() {
     wrap_up_and_log(&mut harness);
 
     assert!(shows(&harness, ALL_GOOD), "{:?}", texts(&harness));
-    assert!(shows(&harness, "✔ De rigtige guider blev brugt: 'Anmeld flytning', 'Få MitID'."));
-    assert!(shows(&harness, "✔ Borgeren klarede alle 2 MitID-trin selv."), "{:?}", texts(&harness));
-    assert!(shows(&harness, "✔ De næste skridt nævner det vigtige: 'postkassen'."));
+    assert!(shows(&harness, "✔ I orden: De rigtige guider blev brugt: 'Anmeld flytning', 'Få MitID'."));
+    assert!(shows(&harness, "✔ I orden: Borgeren klarede alle 2 MitID-trin selv."), "{:?}", texts(&harness));
+    assert!(shows(&harness, "✔ I orden: De næste skridt nævner det vigtige: 'postkassen'."));
     assert!(!texts(&harness).iter().any(|t| t.starts_with("✖ ")), "nothing failed: {:?}", texts(&harness));
     assert!(shows(&harness, "💡 Alle MitID-trin klarer borgeren alene"), "the scenario's advice is shown");
 
@@ -127,23 +127,23 @@ fn a_scenario_played_wrong_names_each_mistake_and_can_be_tried_again() {
     wrap_up_and_log(&mut harness);
 
     assert!(!shows(&harness, ALL_GOOD));
-    assert!(shows(&harness, "Ikke helt endnu – se punkterne markeret med ✖."));
+    assert!(shows(&harness, "Ikke helt endnu – se punkterne markeret „Ret“."));
     let used = "Du brugte 'Bestil sundhedskort (det gule kort)'.";
     assert!(
-        shows(&harness, &format!("✖ Guiden 'Anmeld flytning' blev ikke brugt, men den hører til her. {used}")),
+        shows(&harness, &format!("✖ Ret: Guiden 'Anmeld flytning' blev ikke brugt, men den hører til her. {used}")),
         "{:?}",
         texts(&harness)
     );
-    assert!(shows(&harness, "✖ Guiden 'Få MitID' blev ikke brugt"));
+    assert!(shows(&harness, "✖ Ret: Guiden 'Få MitID' blev ikke brugt"));
     assert!(
         shows(
             &harness,
-            "✖ Trin 'Log ind med MitID': MitID skal borgeren bruge selv – trinnet er markeret som udført af personalet for borgeren."
+            "✖ Ret: Trin 'Log ind med MitID': MitID skal borgeren bruge selv – trinnet er markeret som udført af personalet for borgeren."
         ),
         "{:?}",
         texts(&harness)
     );
-    assert!(shows(&harness, "✔ Resultatet 'Gennemført' er det rigtige."), "what went right is said too");
+    assert!(shows(&harness, "✔ I orden: Resultatet 'Gennemført' er det rigtige."), "what went right is said too");
 
     // The logged session says the same as the feedback: staff took part in the MitID step.
     settle(&mut harness, "sent", |h| h.state().outbox_waiting() == 0);

@@ -12,7 +12,7 @@ use medbetjening::domain::{AttorneyKind, Outcome, Performer, Role as StaffRole};
 use medbetjening::history::store::SessionFilter;
 
 const START: &str = "▶ Start henvendelse";
-const WRAP_UP: &str = "Afslut og log";
+const WRAP_UP: &str = "Afslut henvendelse …";
 const LOG: &str = "✔ Log henvendelsen (Ctrl+Enter)";
 
 fn click(harness: &mut Harness<'static, ConsoleApp>, role: Role, label: &str) {

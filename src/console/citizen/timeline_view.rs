@@ -275,7 +275,7 @@ fn session_ui(
                 kind: session.contact_kind,
                 guides: &session.guides,
                 next_steps: &session.next_steps,
-                referral: session.referral.as_deref(),
+                referral: session.referral.as_deref().map(|r| crate::domain::Referral::label_of(r, view.lang)),
                 readiness: session.digital_readiness_after,
                 pending: false,
             };

@@ -154,12 +154,13 @@ pub fn feedback_window(view: &ViewCtx<'_>, shown: &Shown, ctx: &egui::Context, c
             }
             ui.separator();
             for check in &feedback.checks {
-                let (mark, colour) = match check.status {
-                    Status::Passed => ("✔", view.palette.resolved_fg),
-                    Status::Failed => ("✖", view.palette.error_fg),
-                    Status::Remark => ("⏱", view.palette.waiting_fg),
+                // A word beside the mark and the colour: neither alone tells everyone which is which.
+                let (mark, word, colour) = match check.status {
+                    Status::Passed => ("✔", s.check_passed, view.palette.resolved_fg),
+                    Status::Failed => ("✖", s.check_failed, view.palette.error_fg),
+                    Status::Remark => ("⏱", s.check_remark, view.palette.waiting_fg),
                 };
-                ui.label(RichText::new(format!("{mark} {}", check.message.get(view.lang))).color(colour));
+                ui.label(RichText::new(format!("{mark} {word}: {}", check.message.get(view.lang))).color(colour));
             }
             if !feedback.advice.is_empty() {
                 ui.separator();

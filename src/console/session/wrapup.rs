@@ -8,15 +8,6 @@ use crate::domain::{ContactKind, DigitalReadiness, GuideRun, Language, NextStep,
 use crate::guides::library::Library;
 use crate::history::api::SessionInput;
 
-/// Places staff often refer citizens to; "other" is typed.
-pub const REFERRALS: [(&str, &str); 5] = [
-    ("Bibliotekets IT-hjælp", "The library's IT help"),
-    ("Frivillig IT-hjælp (fx Ældre Sagen)", "Volunteer IT help (e.g. Ældre Sagen)"),
-    ("Sprogcenter eller tolk", "Language centre or interpreter"),
-    ("Anden afdeling i kommunen", "Another department of the municipality"),
-    ("Anden myndighed", "Another authority"),
-];
-
 /// One next step as staff edit it; the date is text until it is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NextStepDraft {

@@ -6,10 +6,10 @@ use egui::{RichText, Ui};
 use super::super::app::ViewCtx;
 use super::super::i18n::fill;
 use super::super::session::text::{SessionText, session_text};
-use super::super::session::wrapup::{NextStepDraft, REFERRALS, WrapUp, notes_look_sensitive};
+use super::super::session::wrapup::{NextStepDraft, WrapUp, notes_look_sensitive};
 use super::super::widgets::heading;
 use crate::console::command::{Commands, SessionCommand};
-use crate::domain::{ContactKind, DigitalReadiness, Language, Outcome};
+use crate::domain::{ContactKind, DigitalReadiness, Language, Outcome, Referral, ReferralPlace};
 
 const READINESS: [DigitalReadiness; 5] = [
     DigitalReadiness::SelfReliant,
@@ -142,17 +142,18 @@ fn notes_ui(view: &ViewCtx<'_>, s: &SessionText, wrap: &mut WrapUp, ui: &mut Ui)
 
 fn referral_ui(lang: Language, s: &SessionText, wrap: &mut WrapUp, ui: &mut Ui) {
     let label = ui.label(RichText::new(s.referral).strong());
-    let shown = wrap.referral.clone().unwrap_or_else(|| s.referral_none.to_owned());
-    let known: Vec<&str> = REFERRALS.iter().map(|(da, en)| if lang == Language::Da { *da } else { *en }).collect();
+    // A known place is kept as its code, so the receipt can name it in the citizen's language.
+    let known = |r: &str| ReferralPlace::from_code(r).is_some();
+    let shown = wrap.referral.as_deref().map_or(s.referral_none, |r| Referral::label_of(r, lang)).to_owned();
     egui::ComboBox::from_id_salt("wrap-referral")
         .selected_text(if shown.is_empty() { s.referral_other.to_owned() } else { shown })
         .width(300.0)
         .show_ui(ui, |ui| {
             ui.selectable_value(&mut wrap.referral, None, s.referral_none);
-            for place in &known {
-                ui.selectable_value(&mut wrap.referral, Some((*place).to_owned()), *place);
+            for place in ReferralPlace::ALL {
+                ui.selectable_value(&mut wrap.referral, Some(place.code().to_owned()), place.label(lang));
             }
-            let other = wrap.referral.as_ref().is_some_and(|r| !known.contains(&r.as_str()));
+            let other = wrap.referral.as_deref().is_some_and(|r| !known(r));
             if ui.selectable_label(other, s.referral_other).clicked() && !other {
                 wrap.referral = Some(String::new());
             }
@@ -160,7 +161,7 @@ fn referral_ui(lang: Language, s: &SessionText, wrap: &mut WrapUp, ui: &mut Ui) 
         .response
         .labelled_by(label.id);
     if let Some(referral) = &mut wrap.referral
-        && !known.contains(&referral.as_str())
+        && !known(referral)
     {
         let label = ui.label(s.referral_other);
         ui.add(egui::TextEdit::singleline(referral).desired_width(f32::INFINITY)).labelled_by(label.id);

@@ -126,7 +126,7 @@ impl Shortcut {
             Self::CitizenView => ("borgervisning", "citizen view"),
             Self::StartSession => ("start", "start"),
             Self::ParkSession => ("parkér", "park"),
-            Self::WrapUp => ("afslut og log", "wrap up"),
+            Self::WrapUp => ("afslut henvendelse", "finish the session"),
             Self::EndCall => ("afslut opkald", "end call"),
             Self::LogSession => ("log henvendelsen", "log the session"),
             Self::Scenarios => ("øvelser", "practice"),
@@ -226,7 +226,7 @@ mod tests {
     fn lines_read_key_then_words() {
         assert_eq!(
             line(&SESSION_LINE, Language::Da),
-            "Ctrl+N: start · Ctrl+P: parkér · Ctrl+E: afslut og log · Ctrl+H: afslut opkald"
+            "Ctrl+N: start · Ctrl+P: parkér · Ctrl+E: afslut henvendelse · Ctrl+H: afslut opkald"
         );
         assert_eq!(
             line(&[Shortcut::GuideNext, Shortcut::GuideChoose], Language::En),
