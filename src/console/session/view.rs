@@ -36,7 +36,8 @@ pub fn strip_ui(
         } else if sessions.logged.is_some() {
             logged_ui(view, s, sessions, ui, commands);
         } else {
-            ui.horizontal(|ui| {
+            // Wrapped, so the key line moves under the buttons at a large text size instead of running off.
+            ui.horizontal_wrapped(|ui| {
                 let can_start = tab.is_some_and(|t| t.profile.value().is_some());
                 let start =
                     ui.add_enabled(can_start, egui::Button::new(s.start)).on_hover_text(Shortcut::StartSession.hint());
