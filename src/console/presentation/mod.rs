@@ -6,18 +6,17 @@
 //! It must never put personal data on the wall: it reads nothing from the citizen tabs or the session, and while
 //! it is on the app draws nothing else — even with a citizen tab open behind it.
 
+mod control;
 pub mod text;
 pub mod view;
 
 use egui::{InputState, Key, Modifiers};
 
-use super::app::ConsoleApp;
 use super::command::{Command, Commands};
 use super::guides::ActiveWalk;
 use crate::domain::Language;
 use crate::guides::format::Guide;
 use crate::guides::library::Library;
-use crate::guides::search::search;
 
 /// What presenting does for a key or button.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -122,64 +121,6 @@ pub fn walk_position(walk: &ActiveWalk, library: &Library) -> Option<(usize, usi
     let guide_index = library.guides.iter().position(|g| g.id == guide.id)?;
     let step_index = guide.steps.iter().position(|s| s.id == step.id)?;
     Some((guide_index, step_index))
-}
-
-impl ConsoleApp {
-    /// What F5 presents: the running guide where it is; else, with the guide panel open, the guide the search puts
-    /// first (the one Enter would start).
-    pub(super) fn present_shortcut(&self) -> Option<Command> {
-        let library = self.guides.library()?;
-        if let Some(walk) = &self.guides.walk {
-            let (guide, step) = walk_position(walk, library)?;
-            return Some(PresentCommand::Start { guide, step }.into());
-        }
-        if !self.guides.open {
-            return None;
-        }
-        let first = search(&library.guides, &self.guides.query, self.guides.topic.as_ref()).into_iter().next()?;
-        let guide = library.guides.iter().position(|g| g.id == first.id)?;
-        Some(PresentCommand::Start { guide, step: 0 }.into())
-    }
-
-    /// Draws the presentation instead of the console when one is on, and says whether it did. Nothing else is drawn
-    /// then — no top bar, tabs, session or windows, and the citizen view's window closes meanwhile — so no
-    /// personal data reaches the wall.
-    pub(super) fn presentation_ui(&mut self, ui: &mut egui::Ui) -> bool {
-        let (Some(presentation), Some(library)) = (&self.presentation, self.guides.library().cloned()) else {
-            return false;
-        };
-        let mut commands = Commands::default();
-        let images = std::sync::Arc::clone(&self.guides.images);
-        super::presentation::view::ui(presentation, &library, &images, ui, &mut commands);
-        for command in commands {
-            self.apply(command);
-        }
-        true
-    }
-
-    /// Applies a presentation command.
-    pub(super) fn apply_presentation(&mut self, command: PresentCommand) {
-        let library = self.guides.library();
-        match command {
-            PresentCommand::Start { guide, step } => {
-                if let Some(guide) = library.and_then(|l| l.guides.get(guide)) {
-                    self.presentation = Some(Presentation::new(guide, step));
-                }
-            }
-            PresentCommand::Go(go) => {
-                if let Some(presentation) = &mut self.presentation {
-                    let steps = library.and_then(|l| l.guide(&presentation.guide)).map_or(0, |g| g.steps.len());
-                    presentation.go(go, steps);
-                }
-            }
-            PresentCommand::SwitchLanguage => {
-                if let Some(presentation) = &mut self.presentation {
-                    presentation.toggle_language();
-                }
-            }
-            PresentCommand::Stop => self.presentation = None,
-        }
-    }
 }
 
 #[cfg(test)]
