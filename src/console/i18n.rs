@@ -236,10 +236,7 @@ fn field_of(message: &str) -> Option<&str> {
 /// The strings of a language.
 #[must_use]
 pub fn text(lang: Language) -> &'static Text {
-    match lang {
-        Language::Da => &DA,
-        Language::En => &EN,
-    }
+    crate::domain::language::by_language(lang, &DA, &EN)
 }
 
 pub use super::group::text::{GroupText, group_text};
@@ -263,6 +260,31 @@ pub fn long_date(lang: Language, date: chrono::NaiveDate) -> String {
 mod tests {
     use super::*;
 
+    /// Every console text table, by its language selector.
+    fn tables(lang: Language) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+        use super::super::{citizen, group, guides, lookup, presentation, scenario, session, shell, unmatched};
+        vec![
+            ("shared", text(lang).templates()),
+            ("citizen", citizen::text::citizen_text(lang).templates()),
+            ("group", group::text::group_text(lang).templates()),
+            ("guides", guides::text::guides_text(lang).templates()),
+            ("lookup", lookup::text::lookup_text(lang).templates()),
+            ("presentation", presentation::text::presentation_text(lang).templates()),
+            ("scenario", scenario::text::scenario_text(lang).templates()),
+            ("session", session::text::session_text(lang).templates()),
+            ("shell", shell::text::shell_text(lang).templates()),
+            ("unmatched", unmatched::text::unmatched_text(lang).templates()),
+        ]
+    }
+
+    #[test]
+    fn every_table_uses_the_same_placeholders_in_both_languages() {
+        for ((table, da), (_, en)) in tables(Language::Da).into_iter().zip(tables(Language::En)) {
+            let problems = crate::domain::language::placeholder_mismatches(&da, &en);
+            assert!(problems.is_empty(), "{table}: {problems:#?}");
+        }
+    }
+
     #[test]
     fn long_dates_read_naturally_in_both_languages() {
         let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("date");
@@ -285,11 +307,5 @@ mod tests {
         assert_eq!(unnamed, DA.err_invalid_input);
         assert_eq!(service_error(Language::Da, 409, ErrorCode::SessionConflict, "x"), DA.err_session_conflict);
         assert_eq!(service_error(Language::Da, 502, ErrorCode::Http, "Bad gateway"), DA.err_server);
-    }
-
-    #[test]
-    fn both_languages_use_the_same_placeholders() {
-        let problems = crate::domain::language::placeholder_mismatches(&DA.templates(), &EN.templates());
-        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

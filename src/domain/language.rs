@@ -148,6 +148,15 @@ pub fn placeholder_mismatches(da: &[(&str, &str)], en: &[(&str, &str)]) -> Vec<S
 /// Declares a table of texts: a struct whose listed fields are all `&'static str`, plus a `templates()` method
 /// listing them by name (for the test that both languages use the same placeholders). Fields of other types go
 /// in an optional `other { name: Type }` block after the texts.
+/// The table of the given language, for a text table's `…_text(lang)`.
+#[must_use]
+pub const fn by_language<T>(lang: Language, da: &'static T, en: &'static T) -> &'static T {
+    match lang {
+        Language::Da => da,
+        Language::En => en,
+    }
+}
+
 macro_rules! text_table {
     (
         $(#[$meta:meta])*

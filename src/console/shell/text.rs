@@ -109,19 +109,5 @@ pub const EN: ShellText = ShellText {
 /// The strings of a language.
 #[must_use]
 pub fn shell_text(lang: Language) -> &'static ShellText {
-    match lang {
-        Language::Da => &DA,
-        Language::En => &EN,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn both_languages_use_the_same_placeholders() {
-        let problems = crate::domain::language::placeholder_mismatches(&DA.templates(), &EN.templates());
-        assert!(problems.is_empty(), "{problems:#?}");
-    }
+    crate::domain::language::by_language(lang, &DA, &EN)
 }
