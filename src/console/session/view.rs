@@ -212,9 +212,8 @@ fn logged_ui(view: &ViewCtx<'_>, s: &SessionText, sessions: &SessionsState, ui: 
     let waiting = sessions.outbox.is_pending(&logged.session.id.to_string());
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(format!("✔ {}", s.logged_title)).strong().color(view.palette.resolved_fg));
-        let state = if waiting { s.logged_waiting } else { s.logged_stored };
-        ui.label(state);
-        ui.separator();
+        // The buttons come before the sending state, whose words change when the service confirms: a button must
+        // not move under the pointer as it is clicked.
         if ui.button(format!("📄 {}", s.receipt_show)).clicked() {
             commands.push(SessionCommand::ShowReceipt);
         }
@@ -224,6 +223,8 @@ fn logged_ui(view: &ViewCtx<'_>, s: &SessionText, sessions: &SessionsState, ui: 
         if ui.button(s.done).clicked() {
             commands.push(SessionCommand::CloseReceipt);
         }
+        ui.separator();
+        ui.label(if waiting { s.logged_waiting } else { s.logged_stored });
         match &sessions.receipt_status {
             Some(Ok(name)) => {
                 ui.label(super::super::i18n::fill(s.receipt_saved, &[("file", name)]));
