@@ -1,14 +1,14 @@
 //! The eframe application: `logic()` drains background replies, handles shortcuts and timers; `ui()` lays out
 //! the panels and collects the views' commands, applied at the end of the frame.
 
-use super::citizen::{self, CitizenTab};
+use super::citizen;
 use super::command::{
-    CitizenCommand, Command, Commands, GroupCommand, GuideCommand, LookupCommand, PresentCommand, Reply,
-    ScenarioCommand, SessionCommand,
+    CitizenCommand, Command, Commands, GroupCommand, GuideCommand, PresentCommand, Reply, ScenarioCommand,
+    SessionCommand,
 };
-use super::guides::{self, GuideLibrary, GuidesState};
+use super::guides::{self, GuidesState};
 use super::i18n::{self, Text};
-use super::lookup::{self, LookupState, RecentCitizen};
+use super::lookup::{self, LookupState};
 use super::prefs::{self, Prefs};
 use super::presentation::{self, Presentation};
 use super::screenshot::Screenshot;
@@ -48,11 +48,8 @@ pub struct ConsoleApp {
     pub(super) prefs: Prefs,
     pub(super) phase: Phase,
     pub(super) lookup: LookupState,
-    pub(super) tabs: Vec<CitizenTab>,
-    pub(super) active: usize,
-    pub(super) recent: Vec<RecentCitizen>,
+    pub(super) citizens: citizen::Tabs,
     pub(super) privacy: bool,
-    pub(super) next_tab: u64,
     /// egui time of this frame, in seconds.
     pub(super) now: f64,
     last_input: f64,
@@ -93,18 +90,15 @@ impl ConsoleApp {
             lookup: LookupState::new(prefs.purpose.unwrap_or(Purpose::CounterVisit)),
             prefs,
             phase: Phase::Starting { progress: None },
-            tabs: Vec::new(),
-            active: 0,
-            recent: Vec::new(),
+            citizens: citizen::Tabs::default(),
             privacy: false,
-            next_tab: 0,
             now: 0.0,
             last_input: 0.0,
             theme_dirty: false,
             guides: GuidesState::default(),
             sessions: SessionsState::default(),
             unmatched: super::unmatched::UnmatchedState::default(),
-            scenario: super::scenario::ScenarioState::default(),
+            scenario: super::scenario::ScenarioState::new(guides_dir.join("scenarios")),
             group: super::group::GroupState::default(),
             presentation: None,
             title: String::new(),
@@ -112,7 +106,6 @@ impl ConsoleApp {
             file_dialog: rfd::AsyncFileDialog::new().set_parent(cc),
         };
         app.connect();
-        app.scenario.dir = guides_dir.join("scenarios");
         app.tasks.spawn(guides::load(guides_dir));
         app
     }
@@ -151,7 +144,7 @@ impl ConsoleApp {
     /// but signing in again, so a trainee cannot drift into real work with practice habits, or the reverse.
     #[must_use]
     pub fn training(&self) -> bool {
-        let trainer = matches!(&self.phase, Phase::Ready(c) if c.me.role == crate::domain::Role::Trainer);
+        let trainer = matches!(&self.phase, Phase::Ready(c) if c.me().role == crate::domain::Role::Trainer);
         trainer || matches!(&self.target, Target::Embedded(options) if options.training)
     }
 
@@ -159,18 +152,12 @@ impl ConsoleApp {
     #[must_use]
     pub fn is_busy(&self) -> bool {
         matches!(self.phase, Phase::Starting { .. })
-            || matches!(self.guides.library, GuideLibrary::Loading)
-            || (self.is_ready() && self.sessions.outbox.outbox.is_none() && self.sessions.outbox.open_error.is_none())
-            || !self.sessions.outbox.saving.is_empty()
-            || self.unmatched.list.is_pending()
-            || self.unmatched.linking.is_some()
+            || self.guides.is_loading()
+            || self.sessions.is_busy(self.is_ready())
+            || self.unmatched.is_busy()
             || self.group.is_busy()
-            || self.sessions.active.as_ref().is_some_and(|s| s.repeat.is_pending())
-            || self.lookup.results.is_pending()
-            || self
-                .tabs
-                .iter()
-                .any(|t| t.profile.is_pending() || t.timeline.page.is_pending() || t.timeline.text_edited_at.is_some())
+            || self.lookup.is_searching()
+            || self.citizens.iter().any(citizen::CitizenTab::is_loading)
     }
 
     /// Whether the console is connected.
@@ -182,42 +169,42 @@ impl ConsoleApp {
     /// Number of timeline events fetched in the active tab (for tests and benchmarks).
     #[must_use]
     pub fn loaded_events(&self) -> usize {
-        self.tabs.get(self.active).map_or(0, |t| t.timeline.data.events.len())
+        self.citizens.active().map_or(0, |t| t.events().len())
     }
 
     /// Whether the active tab's timeline has more pages (for tests and benchmarks).
     #[must_use]
     pub fn has_more_events(&self) -> bool {
-        self.tabs.get(self.active).is_some_and(|t| t.timeline.data.has_more())
+        self.citizens.active().is_some_and(super::citizen::CitizenTab::has_more_events)
     }
 
     /// The walkthrough's record so far (what a logged session will carry), if a guide is running.
     #[must_use]
     pub fn guide_runs(&self) -> Option<Vec<crate::domain::GuideRun>> {
-        self.guides.walk.as_ref().map(|walk| walk.run.runs(self.now))
+        self.guides.has_walk().then(|| self.guides.walk_runs(self.now))
     }
 
     /// Logged sessions not yet confirmed by the service (for tests).
     #[must_use]
     pub fn outbox_waiting(&self) -> usize {
-        self.sessions.outbox.waiting()
+        self.sessions.outbox().waiting()
     }
 
     /// The outbox, once open (for tests that put an entry in it as another console would have).
     #[must_use]
     pub fn outbox(&self) -> Option<&crate::history::outbox::Outbox> {
-        self.sessions.outbox.outbox.as_ref()
+        self.sessions.outbox().outbox()
     }
 
     /// The id of the session in progress, if any (for tests).
     #[must_use]
     pub fn session_id(&self) -> Option<uuid::Uuid> {
-        self.sessions.active.as_ref().map(|s| s.id)
+        self.sessions.active().map(super::session::ActiveSession::id)
     }
 
     /// Fetches the next timeline page of the active tab (for benchmarks that load a long history).
     pub fn load_more(&mut self) {
-        if let Some(id) = self.tabs.get(self.active).map(|t| t.id) {
+        if let Some(id) = self.citizens.active().map(super::citizen::CitizenTab::id) {
             self.apply(CitizenCommand::LoadMore(id));
         }
     }
@@ -227,8 +214,7 @@ impl ConsoleApp {
         use super::screenshot::Action;
         match action {
             Action::Lookup(text) => {
-                self.lookup.text = text;
-                self.apply(LookupCommand::Search);
+                self.search_for(text, None);
             }
             Action::StartGuide(id) => {
                 let index = self.guides.library().and_then(|l| l.guides.iter().position(|g| g.id == id));
@@ -246,15 +232,9 @@ impl ConsoleApp {
                 self.apply(PresentCommand::Go(presentation::Go::Next));
             }
             Action::Advance => {
-                let first_option =
-                    self.guides.library().cloned().zip(self.guides.walk.as_ref()).is_some_and(|(library, walk)| {
-                        walk.run
-                            .current(library.as_ref())
-                            .is_ok_and(|(_, step)| matches!(step.then, crate::guides::format::Then::Branch { .. }))
-                    });
-                self.apply(if first_option { GuideCommand::Choose(0) } else { GuideCommand::Next });
+                self.apply(if self.guides.at_question() { GuideCommand::Choose(0) } else { GuideCommand::Next });
             }
-            Action::CitizenView => self.guides.citizen_view = true,
+            Action::CitizenView => self.apply(GuideCommand::ToggleCitizenView),
             Action::StartSession => self.apply(SessionCommand::Start { anonymous: false }),
             Action::WrapUp => self.apply(SessionCommand::OpenWrapUp),
             Action::Log => self.apply(SessionCommand::Log),
@@ -271,7 +251,7 @@ impl ConsoleApp {
             self.last_input = self.now;
         }
         let idle_secs = f64::from(self.prefs.idle_privacy_minutes) * 60.0;
-        if idle_secs <= 0.0 || self.privacy || self.tabs.is_empty() {
+        if idle_secs <= 0.0 || self.privacy || self.citizens.is_empty() {
             return;
         }
         let idle = self.now - self.last_input;
@@ -285,27 +265,11 @@ impl ConsoleApp {
     fn window_title(&self) -> String {
         let text = shell::text::shell_text(self.prefs.language);
         match &self.phase {
-            Phase::Ready(connection) if connection.demo => text.window_title_demo.to_owned(),
-            Phase::Ready(connection) => format!("{} — {}", text.app_name, connection.me.site),
+            Phase::Ready(connection) if connection.demo() => text.window_title_demo.to_owned(),
+            Phase::Ready(connection) => format!("{} — {}", text.app_name, connection.me().site),
             _ => text.app_name.to_owned(),
         }
     }
-}
-
-/// The citizen's own window, fed the step on screen; it repaints only when that changes.
-fn citizen_view_ui(guides: &GuidesState, training: bool, ui: &egui::Ui) {
-    if !guides.citizen_view {
-        return;
-    }
-    let (Some(library), Some(walk)) = (guides.library().cloned(), guides.walk.as_ref()) else { return };
-    let screen = guides::runner_view::CitizenScreen { training, ..guides::runner_view::citizen_screen(walk, &library) };
-    if let Ok(mut shown) = guides.citizen.screen.lock()
-        && *shown != screen
-    {
-        *shown = screen;
-        ui.ctx().request_repaint_of(egui::ViewportId::from_hash_of("citizen-view"));
-    }
-    guides::runner_view::citizen_view(ui.ctx(), &guides.citizen);
 }
 
 fn view_ctx<'a>(
@@ -316,7 +280,7 @@ fn view_ctx<'a>(
     pending: &'a [String],
 ) -> ViewCtx<'a> {
     let authorities = match phase {
-        Phase::Ready(connection) => connection.authorities.as_slice(),
+        Phase::Ready(connection) => connection.authorities(),
         _ => &[],
     };
     ViewCtx {
@@ -343,9 +307,7 @@ impl eframe::App for ConsoleApp {
         self.probe_tick();
         self.refresh_suggestions();
         self.scenario_tick();
-        if self.guides.citizen.closed.swap(false, std::sync::atomic::Ordering::Relaxed) {
-            self.guides.citizen_view = false;
-        }
+        self.guides.notice_citizen_view_closed();
         self.idle_privacy(ctx);
         if self.theme_dirty {
             self.prefs.theme.apply(ctx);
@@ -357,7 +319,7 @@ impl eframe::App for ConsoleApp {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.title = title;
         }
-        if self.sessions.active.as_ref().is_some_and(|s| s.clock.is_running()) {
+        if self.sessions.clock_running() {
             // The session timer and the wrap-up countdown show whole seconds.
             ctx.request_repaint_after(std::time::Duration::from_millis(500));
         }
@@ -380,7 +342,7 @@ impl eframe::App for ConsoleApp {
             return;
         }
         let mut commands = Commands::default();
-        let pending = self.sessions.outbox.pending_ids();
+        let pending = self.sessions.outbox().pending_ids();
         let library = self.guides.library().cloned();
         let may_resolve = self.may_resolve_identity();
         let training = self.training();
@@ -389,9 +351,7 @@ impl eframe::App for ConsoleApp {
             prefs,
             privacy,
             lookup,
-            tabs,
-            recent,
-            active,
+            citizens,
             target,
             guides,
             sessions,
@@ -407,14 +367,14 @@ impl eframe::App for ConsoleApp {
             Phase::Failed(failure) => shell::startup::failed_ui(&view, target, failure, ui, &mut commands),
             Phase::Ready(connection) => {
                 let unmatched_count = if may_resolve {
-                    shell::top_bar::QueueButton::Shown { waiting: unmatched.list.value().map(|l| l.events.len()) }
+                    shell::top_bar::QueueButton::Shown { waiting: unmatched.waiting() }
                 } else {
                     shell::top_bar::QueueButton::Hidden
                 };
                 let bar = shell::top_bar::Bar {
                     connection,
                     prefs,
-                    guides_open: guides.open,
+                    guides_open: guides.is_open(),
                     sessions,
                     now: *now,
                     unmatched: unmatched_count,
@@ -424,12 +384,10 @@ impl eframe::App for ConsoleApp {
                     scenario::view::ui(&view, scenario, ui, &mut commands);
                 }
                 if !view.privacy && !guides.mitid_step() {
-                    session::view::strip_ui(&view, sessions, tabs.get(*active), *now, ui, &mut commands);
+                    session::view::strip_ui(&view, sessions, citizens.active(), *now, ui, &mut commands);
                 }
-                if let Some(wrap) = sessions.active.as_mut().and_then(|s| s.wrap.as_mut())
-                    && !view.privacy
-                {
-                    session::wrapup_view::panel_ui(&view, wrap, ui, &mut commands);
+                if !view.privacy {
+                    session::view::wrap_up_ui(&view, sessions, ui, &mut commands);
                 }
                 if view.privacy {
                     shell::privacy::ui(&view, ui, &mut commands);
@@ -438,29 +396,19 @@ impl eframe::App for ConsoleApp {
                     guides::library_view::panel_ui(&view, guides, ui, &mut commands);
                     guides::runner_view::mitid_notice_ui(&view, ui);
                 } else {
-                    lookup::view::ui(&view, lookup, recent, ui, &mut commands);
+                    lookup::view::ui(&view, lookup, ui, &mut commands);
                     // The wrap-up takes the guide panel's place: the walkthrough is in the session by then.
-                    let wrapping = sessions.active.as_ref().is_some_and(|s| s.wrap.is_some());
-                    if guides.open && !wrapping {
+                    if guides.is_open() && !sessions.is_wrapping() {
                         guides::library_view::panel_ui(&view, guides, ui, &mut commands);
                     }
-                    citizen::tabs_view::ui(&view, tabs, *active, ui, &mut commands);
+                    citizen::tabs_view::ui(&view, citizens, ui, &mut commands);
                 }
             }
         }
-        citizen_view_ui(guides, training, ui);
-        if let Some(receipt) = &sessions.receipt_preview
-            && !view.privacy
-        {
-            session::view::receipt_window(&view, receipt, ui.ctx(), &mut commands);
-        }
-        if unmatched.open && !view.privacy {
-            unmatched::view::window(&view, unmatched, tabs.get(*active), ui.ctx(), &mut commands);
-        }
+        guides::runner_view::citizen_window(guides, training, ui);
+        session::view::windows(&view, sessions, ui.ctx(), &mut commands);
+        unmatched::view::window(&view, unmatched, citizens.active(), ui.ctx(), &mut commands);
         group::view::window(&view, group, ui.ctx(), &mut commands);
-        if sessions.outbox.show_problems && !view.privacy {
-            session::outbox_view::problems_window(&view, sessions, ui.ctx(), &mut commands);
-        }
         for command in commands {
             self.apply(command);
         }

@@ -4,23 +4,22 @@
 use crate::domain::CitizenId;
 
 use super::super::app::ConsoleApp;
+use super::super::command::LookupCommand;
 use super::super::tasks::Loadable;
 use super::timeline::{TimelineData, TimelineFilter};
-use super::{CitizenCommand, CitizenReply, CitizenTab, TabId, TimelineState};
+use super::{CitizenCommand, CitizenReply, CitizenTab, TabId};
 
 /// How long the search text must rest before the timeline is fetched again, in seconds.
 pub const TEXT_DEBOUNCE_SECS: f64 = 0.35;
 
 impl ConsoleApp {
-    pub(in crate::console) fn tab_mut(&mut self, id: TabId) -> Option<&mut CitizenTab> {
-        self.tabs.iter_mut().find(|t| t.id == id)
+    fn tab_mut(&mut self, id: TabId) -> Option<&mut CitizenTab> {
+        self.citizens.get_mut(id)
     }
 
     pub(in crate::console) fn apply_citizen(&mut self, command: CitizenCommand) {
         match command {
-            CitizenCommand::SelectTab(id) => {
-                self.active = self.tabs.iter().position(|t| t.id == id).unwrap_or(self.active);
-            }
+            CitizenCommand::SelectTab(id) => self.citizens.select(id),
             CitizenCommand::CloseTab(id) => self.close_tab(id),
             CitizenCommand::RevealCpr(id) => self.reveal(id),
             CitizenCommand::HideCpr(id) => {
@@ -95,7 +94,7 @@ impl ConsoleApp {
     pub(in crate::console) fn debounce_tick(&mut self) {
         let now = self.now;
         let due: Vec<TabId> = self
-            .tabs
+            .citizens
             .iter()
             .filter(|t| t.timeline.text_edited_at.is_some_and(|at| now - at >= TEXT_DEBOUNCE_SECS))
             .map(|t| t.id)
@@ -107,38 +106,16 @@ impl ConsoleApp {
 
     pub(in crate::console) fn open_citizen(&mut self, citizen: CitizenId) {
         self.privacy = false;
-        // The lookup text (often a CPR number) has served its purpose; it must not linger on screen.
-        self.lookup.text.clear();
-        if let Some(index) = self.tabs.iter().position(|t| t.citizen == citizen) {
-            self.active = index;
-            return;
-        }
-        self.next_tab += 1;
-        let tab = CitizenTab {
-            id: self.next_tab,
-            citizen,
-            purpose: self.lookup.purpose,
-            profile: Loadable::NotRequested,
-            revealed_cpr: Loadable::NotRequested,
-            timeline: TimelineState::default(),
-            session_details: std::collections::HashMap::new(),
-        };
-        let id = tab.id;
-        self.tabs.push(tab);
-        self.active = self.tabs.len() - 1;
+        self.lookup.clear_text();
+        let Some(id) = self.citizens.open(citizen, self.lookup.purpose()) else { return };
         self.fetch_profile(id);
         self.restart_timeline(id);
     }
 
     fn close_tab(&mut self, id: TabId) {
-        if let Some(index) = self.tabs.iter().position(|t| t.id == id) {
-            self.tabs.remove(index);
-            if self.active >= index && self.active > 0 {
-                self.active -= 1;
-            }
-        }
-        if self.tabs.is_empty() {
-            self.lookup.focus_field = true;
+        self.citizens.close(id);
+        if self.citizens.is_empty() {
+            self.apply(LookupCommand::Focus);
         }
     }
 
@@ -163,8 +140,8 @@ impl ConsoleApp {
     /// Fetches the logged session behind the selected timeline row, for its guide path and who did each step.
     fn fetch_session_details(&mut self, id: TabId) {
         let Some(client) = self.client().cloned() else { return };
-        let pending = |source_id: &str| self.sessions.outbox.is_pending(source_id);
-        let Some(tab) = self.tabs.iter().find(|t| t.id == id) else { return };
+        let pending = |source_id: &str| self.sessions.outbox().is_pending(source_id);
+        let Some(tab) = self.citizens.get(id) else { return };
         let Some(event) = tab.timeline.selected.and_then(|i| tab.timeline.data.events.get(i)) else { return };
         let Some(session) = crate::history::api::session_of(event) else { return };
         if pending(&event.source_id) || tab.session_details.get(&session).is_some_and(Result::is_ok) {

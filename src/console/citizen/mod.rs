@@ -46,20 +46,147 @@ pub enum CitizenReply {
     SessionDetails { tab: TabId, session: uuid::Uuid, result: Result<AssistedSession, ClientError> },
 }
 
+/// The open citizens, in the order they were opened, and which one is in front. Other features read it through
+/// these methods; only this folder opens, closes and selects tabs.
+#[derive(Default)]
+pub struct Tabs {
+    open: Vec<CitizenTab>,
+    active: usize,
+    /// The last id handed out; ids are never reused, so a late answer cannot land in a newer tab.
+    last_id: TabId,
+}
+
+impl Tabs {
+    /// The tab in front.
+    #[must_use]
+    pub fn active(&self) -> Option<&CitizenTab> {
+        self.open.get(self.active)
+    }
+
+    #[must_use]
+    pub fn get(&self, id: TabId) -> Option<&CitizenTab> {
+        self.open.iter().find(|t| t.id == id)
+    }
+
+    fn get_mut(&mut self, id: TabId) -> Option<&mut CitizenTab> {
+        self.open.iter_mut().find(|t| t.id == id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &CitizenTab> {
+        self.open.iter()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.open.is_empty()
+    }
+
+    /// The tab showing `citizen`, if one is open.
+    #[must_use]
+    pub fn of_citizen(&self, citizen: CitizenId) -> Option<&CitizenTab> {
+        self.open.iter().find(|t| t.citizen == citizen)
+    }
+
+    /// The tabs showing any of `citizens` (after a write that changed their history).
+    #[must_use]
+    pub fn showing(&self, citizens: &[CitizenId]) -> Vec<TabId> {
+        self.open.iter().filter(|t| citizens.contains(&t.citizen)).map(|t| t.id).collect()
+    }
+
+    /// The tab after the active one, wrapping round.
+    #[must_use]
+    pub fn next(&self) -> Option<TabId> {
+        (!self.open.is_empty()).then(|| self.open[(self.active + 1) % self.open.len()].id)
+    }
+
+    /// Shows a session that was just logged in the citizen's timeline until the service confirms it.
+    pub fn insert_pending(&mut self, citizen: CitizenId, row: crate::domain::ContactEvent) {
+        if let Some(tab) = self.open.iter_mut().find(|t| t.citizen == citizen) {
+            tab.timeline.data.insert_local(row);
+        }
+    }
+
+    fn select(&mut self, id: TabId) {
+        self.active = self.open.iter().position(|t| t.id == id).unwrap_or(self.active);
+    }
+
+    /// Brings the citizen's tab to the front, opening one if none shows them; `Some` names a new tab.
+    fn open(&mut self, citizen: CitizenId, purpose: Purpose) -> Option<TabId> {
+        if let Some(index) = self.open.iter().position(|t| t.citizen == citizen) {
+            self.active = index;
+            return None;
+        }
+        self.last_id += 1;
+        self.open.push(CitizenTab {
+            id: self.last_id,
+            citizen,
+            purpose,
+            profile: Loadable::NotRequested,
+            revealed_cpr: Loadable::NotRequested,
+            timeline: TimelineState::default(),
+            session_details: std::collections::HashMap::new(),
+        });
+        self.active = self.open.len() - 1;
+        Some(self.last_id)
+    }
+
+    fn close(&mut self, id: TabId) {
+        if let Some(index) = self.open.iter().position(|t| t.id == id) {
+            self.open.remove(index);
+            if self.active >= index && self.active > 0 {
+                self.active -= 1;
+            }
+        }
+    }
+}
+
 /// One open citizen.
 pub struct CitizenTab {
-    pub id: TabId,
-    pub citizen: CitizenId,
+    id: TabId,
+    citizen: CitizenId,
     /// The purpose the citizen was looked up with; every read in this tab is audited with it.
-    pub purpose: Purpose,
-    pub profile: Loadable<CitizenProfile>,
-    pub revealed_cpr: Loadable<String>,
-    pub timeline: TimelineState,
+    purpose: Purpose,
+    profile: Loadable<CitizenProfile>,
+    revealed_cpr: Loadable<String>,
+    timeline: TimelineState,
     /// Logged sessions shown in the details panel, fetched when their row is selected.
-    pub session_details: std::collections::HashMap<uuid::Uuid, Result<AssistedSession, ClientError>>,
+    session_details: std::collections::HashMap<uuid::Uuid, Result<AssistedSession, ClientError>>,
 }
 
 impl CitizenTab {
+    #[must_use]
+    pub fn id(&self) -> TabId {
+        self.id
+    }
+
+    #[must_use]
+    pub fn citizen(&self) -> CitizenId {
+        self.citizen
+    }
+
+    #[must_use]
+    pub fn profile(&self) -> &Loadable<CitizenProfile> {
+        &self.profile
+    }
+
+    /// The timeline rows fetched so far, newest first.
+    #[must_use]
+    pub fn events(&self) -> &[crate::domain::ContactEvent] {
+        &self.timeline.data.events
+    }
+
+    /// Whether older timeline pages remain to be fetched.
+    #[must_use]
+    pub fn has_more_events(&self) -> bool {
+        self.timeline.data.has_more()
+    }
+
+    /// Whether the tab waits for the service, or for typing to pause before it asks.
+    #[must_use]
+    pub fn is_loading(&self) -> bool {
+        self.profile.is_pending() || self.timeline.page.is_pending() || self.timeline.text_edited_at.is_some()
+    }
+
     /// The citizen's name once the profile is in.
     #[must_use]
     pub fn name(&self) -> Option<&str> {
@@ -70,15 +197,15 @@ impl CitizenTab {
 /// A tab's timeline: filter, fetched pages, selection.
 #[derive(Default)]
 pub struct TimelineState {
-    pub filter: TimelineFilter,
-    pub data: TimelineData,
-    pub page: Loadable<()>,
+    filter: TimelineFilter,
+    data: TimelineData,
+    page: Loadable<()>,
     /// Bumped on every filter change; answers for an older generation are dropped.
-    pub generation: u64,
+    generation: u64,
     /// Index into `data.events`.
-    pub selected: Option<usize>,
+    selected: Option<usize>,
     /// When (egui time) the search text last changed, for the debounce.
-    pub text_edited_at: Option<f64>,
-    pub bad_date: bool,
-    pub scroll_to_selected: bool,
+    text_edited_at: Option<f64>,
+    bad_date: bool,
+    scroll_to_selected: bool,
 }

@@ -4,9 +4,9 @@ use egui::{RichText, Ui};
 
 use super::super::app::ViewCtx;
 use super::super::i18n::fill;
-use super::CitizenTab;
 use super::text::citizen_text;
 use super::view as citizen;
+use super::{CitizenTab, Tabs};
 use crate::console::command::{CitizenCommand, Commands};
 
 /// A tab's title: the citizen's name, or a neutral number while it is unknown.
@@ -18,7 +18,8 @@ fn title(view: &ViewCtx<'_>, tab: &CitizenTab, index: usize) -> String {
 }
 
 /// Draws the tab strip and the active tab.
-pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut Ui, commands: &mut Commands) {
+pub fn ui(view: &ViewCtx<'_>, tabs: &mut Tabs, ui: &mut Ui, commands: &mut Commands) {
+    let active = tabs.active;
     egui::CentralPanel::default().show(ui, |ui| {
         if tabs.is_empty() {
             ui.vertical_centered(|ui| {
@@ -33,7 +34,7 @@ pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut U
             return;
         }
         ui.horizontal_wrapped(|ui| {
-            for (index, tab) in tabs.iter().enumerate() {
+            for (index, tab) in tabs.open.iter().enumerate() {
                 let name = title(view, tab, index);
                 if ui.add(egui::Button::selectable(index == active, format!("👤 {name}"))).clicked() {
                     commands.push(CitizenCommand::SelectTab(tab.id));
@@ -48,7 +49,7 @@ pub fn ui(view: &ViewCtx<'_>, tabs: &mut [CitizenTab], active: usize, ui: &mut U
             }
         });
         ui.separator();
-        if let Some(tab) = tabs.get_mut(active) {
+        if let Some(tab) = tabs.open.get_mut(active) {
             citizen::ui(view, tab, ui, commands);
         }
     });

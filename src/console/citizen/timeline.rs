@@ -16,13 +16,13 @@ pub const PAGE: u32 = 200;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TimelineFilter {
     /// Empty means all channels.
-    pub channels: BTreeSet<Channel>,
+    pub(super) channels: BTreeSet<Channel>,
     /// Empty means all authorities.
-    pub authorities: BTreeSet<String>,
+    pub(super) authorities: BTreeSet<String>,
     /// Text of the from/to fields (`YYYY-MM-DD`, Copenhagen dates); blank means open.
-    pub from: String,
-    pub to: String,
-    pub text: String,
+    pub(super) from: String,
+    pub(super) to: String,
+    pub(super) text: String,
 }
 
 /// A date field that does not hold a date.
@@ -98,12 +98,12 @@ pub fn local_date_time(time: DateTime<Utc>) -> String {
 /// The fetched part of a citizen's timeline.
 #[derive(Debug, Default)]
 pub struct TimelineData {
-    pub events: Vec<ContactEvent>,
-    pub rows: Vec<Row>,
+    pub(super) events: Vec<ContactEvent>,
+    pub(super) rows: Vec<Row>,
     /// Where the next (older) page starts; `None` once the last page is in.
-    pub next_cursor: Option<String>,
+    pub(super) next_cursor: Option<String>,
     /// Whether a first page has arrived.
-    pub loaded: bool,
+    pub(super) loaded: bool,
 }
 
 impl TimelineData {

@@ -29,6 +29,11 @@ impl ConsoleApp {
                 }
             }
             GroupCommand::GuidesChanged => self.topic_from_guides(),
+            GroupCommand::TopicChosen => {
+                if let Some(form) = &mut self.group.form {
+                    form.kle_chosen = true;
+                }
+            }
             GroupCommand::ImportCsv => self.pick_participant_file(),
             GroupCommand::Log => self.log_group(),
         }
@@ -39,7 +44,7 @@ impl ConsoleApp {
         let Phase::Ready(connection) = &self.phase else { return None };
         if self.group.form.is_none() {
             self.group.generation += 1;
-            self.group.form = Some(GroupForm::new(connection.me.site.clone(), self.group.generation));
+            self.group.form = Some(GroupForm::new(connection.me().site.clone(), self.group.generation));
         }
         self.group.form.as_mut()
     }
@@ -55,9 +60,9 @@ impl ConsoleApp {
     }
 
     fn add_typed_participant(&mut self) {
-        let purpose = self.lookup.purpose;
+        let purpose = self.lookup.purpose();
         let Phase::Ready(connection) = &self.phase else { return };
-        let client = connection.client.clone();
+        let client = connection.client().clone();
         let Some(form) = self.group.form.as_mut() else { return };
         // The number has served its purpose once read: it must not linger on screen.
         let typed = std::mem::take(&mut form.cpr_text);
@@ -101,9 +106,9 @@ impl ConsoleApp {
     /// raise the count, each participant with consent is looked up by CPR number (one after another, so a long
     /// list does not trip the service's rate limit), and the rows left out are listed by line.
     pub fn import_participants(&mut self, read: Result<ParticipantList, ImportError>) {
-        let purpose = self.lookup.purpose;
+        let purpose = self.lookup.purpose();
         let Phase::Ready(connection) = &self.phase else { return };
-        let client = connection.client.clone();
+        let client = connection.client().clone();
         let Some(form) = self.group_form() else { return };
         form.importing = false;
         let list = match read {
@@ -143,15 +148,17 @@ impl ConsoleApp {
     fn log_group(&mut self) {
         let library = self.guides.library().cloned();
         let lang = self.prefs.language;
-        let outbox = self.sessions.outbox.outbox.clone();
-        let open_error = self.sessions.outbox.open_error.clone();
+        let outbox = self.sessions.outbox().writer();
         let Some(form) = self.group.form.as_mut() else { return };
         if form.saving {
             return;
         }
-        let Some(outbox) = outbox else {
-            form.check = Some(FormProblem::OutboxUnavailable(open_error));
-            return;
+        let outbox = match outbox {
+            Ok(outbox) => outbox,
+            Err(open_error) => {
+                form.check = Some(FormProblem::OutboxUnavailable(open_error));
+                return;
+            }
         };
         let input = match form.to_input(library.as_deref(), lang) {
             Ok(input) => input,
@@ -163,7 +170,7 @@ impl ConsoleApp {
         form.saving = true;
         form.check = None;
         let id = form.id;
-        self.sessions.outbox.saving.push(id);
+        self.sessions.outbox_mut().start_saving(id);
         self.tasks.spawn(async move {
             let result = super::super::session::failure::blocking(move || outbox.append(id, &input)).await;
             Reply::Group(GroupReply::Journaled { id, result })
@@ -189,15 +196,12 @@ impl ConsoleApp {
     }
 
     fn group_journaled(&mut self, id: Uuid, result: Result<(), LocalFailure>) {
-        self.sessions.outbox.saving.retain(|s| *s != id);
-        if let Some(outbox) = &self.sessions.outbox.outbox {
-            self.sessions.outbox.entries = outbox.entries();
-        }
+        self.sessions.outbox_mut().journaled(id, &result);
         let Some(form) = self.group.form.as_mut().filter(|f| f.id == id) else { return };
         match result {
             Ok(()) => {
                 self.group.logged = Some((form.participants, form.identified.len()));
-                self.sessions.logged_count += 1;
+                self.sessions.count_logged();
                 // A fresh form at the same site: the next group is another session.
                 let site = form.site.clone();
                 self.group.generation += 1;
@@ -206,8 +210,7 @@ impl ConsoleApp {
             Err(error) => {
                 // Not journaled means not logged: the form stays with the reason.
                 form.saving = false;
-                form.check = Some(FormProblem::Journal(error.clone()));
-                self.sessions.outbox.local_error = Some(error);
+                form.check = Some(FormProblem::Journal(error));
             }
         }
     }

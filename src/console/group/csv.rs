@@ -27,10 +27,10 @@ pub const MAX_ROWS: usize = GroupPart::MAX_PARTICIPANTS as usize;
 #[derive(Clone, PartialEq, Eq)]
 pub struct ConsentingParticipant {
     /// The line of the file the row starts on (the header is line 1).
-    pub line: usize,
+    pub(super) line: usize,
     /// As the file spells it (never empty); compared with the registry's name to catch a mistyped number.
-    pub name: String,
-    pub cpr: Cpr,
+    pub(super) name: String,
+    pub(super) cpr: Cpr,
 }
 
 impl std::fmt::Debug for ConsentingParticipant {
@@ -66,8 +66,8 @@ pub enum RowProblem {
 /// A row left out, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineProblem {
-    pub line: usize,
-    pub problem: RowProblem,
+    pub(super) line: usize,
+    pub(super) problem: RowProblem,
 }
 
 /// Why a file could not be read at all.
@@ -92,10 +92,10 @@ pub enum ImportError {
 /// What a participant file held.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParticipantList {
-    pub consenting: Vec<ConsentingParticipant>,
+    pub(super) consenting: Vec<ConsentingParticipant>,
     /// Participants who did not agree to be identified: only counted.
-    pub anonymous: u32,
-    pub problems: Vec<LineProblem>,
+    pub(super) anonymous: u32,
+    pub(super) problems: Vec<LineProblem>,
 }
 
 impl ParticipantList {
@@ -196,7 +196,7 @@ struct LineCounter<'t> {
     bytes: &'t [u8],
     /// Where the last record started, and its line.
     offset: usize,
-    line: usize,
+    pub(super) line: usize,
 }
 
 impl<'t> LineCounter<'t> {
@@ -249,8 +249,8 @@ fn windows_1252(byte: u8) -> char {
 /// Where the columns are, by their header names in either language.
 struct Columns {
     count: usize,
-    name: Option<usize>,
-    cpr: Option<usize>,
+    pub(super) name: Option<usize>,
+    pub(super) cpr: Option<usize>,
     consent: usize,
 }
 

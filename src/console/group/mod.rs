@@ -35,9 +35,9 @@ const DEFAULT_MINUTES: u32 = 60;
 /// A participant who agreed to be identified, as the registry knows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupParticipant {
-    pub id: CitizenId,
-    pub name: String,
-    pub masked_cpr: String,
+    id: CitizenId,
+    name: String,
+    masked_cpr: String,
 }
 
 /// Why a participant could not be added.
@@ -58,8 +58,8 @@ pub enum GroupProblem {
 /// A problem with the line of the imported list it came from (`None` for a number typed in the window).
 #[derive(Clone, Debug)]
 pub struct Noted {
-    pub line: Option<usize>,
-    pub problem: GroupProblem,
+    line: Option<usize>,
+    problem: GroupProblem,
 }
 
 /// Why the form cannot be logged yet.
@@ -80,33 +80,33 @@ pub enum FormProblem {
 /// The group session being put together.
 pub struct GroupForm {
     /// Generated here, so a retried write is the same session to the service.
-    pub id: Uuid,
+    id: Uuid,
     /// Lookups answered for an earlier form are dropped.
-    pub generation: u64,
-    pub kle: Option<KleTopic>,
+    generation: u64,
+    kle: Option<KleTopic>,
     /// Whether staff picked the topic themselves; otherwise the first guide ticked gives it.
-    pub kle_chosen: bool,
-    pub kle_query: String,
+    kle_chosen: bool,
+    kle_query: String,
     /// Ids of the guides used.
-    pub guides: BTreeSet<String>,
-    pub site: String,
-    pub minutes: u32,
+    guides: BTreeSet<String>,
+    site: String,
+    minutes: u32,
     /// Everyone who took part; raised (never lowered) as participants are added or imported.
-    pub participants: u32,
-    pub identified: Vec<GroupParticipant>,
+    participants: u32,
+    identified: Vec<GroupParticipant>,
     /// Participants an imported list only counted.
-    pub imported_anonymous: u32,
+    imported_anonymous: u32,
     /// The CPR number typed to add one participant; cleared as soon as it is sent.
-    pub cpr_text: String,
-    pub problems: Vec<Noted>,
-    pub import_error: Option<ImportError>,
+    cpr_text: String,
+    problems: Vec<Noted>,
+    import_error: Option<ImportError>,
     /// The last list read: (with consent, only counted).
-    pub imported: Option<(usize, u32)>,
+    imported: Option<(usize, u32)>,
     /// Lookups on their way.
-    pub looking_up: usize,
-    pub importing: bool,
-    pub saving: bool,
-    pub check: Option<FormProblem>,
+    looking_up: usize,
+    importing: bool,
+    saving: bool,
+    check: Option<FormProblem>,
 }
 
 impl GroupForm {
@@ -260,11 +260,11 @@ fn names_agree(in_list: &str, in_registry: &str) -> bool {
 /// The group-session window's state.
 #[derive(Default)]
 pub struct GroupState {
-    pub open: bool,
+    open: bool,
     /// Made when the window first opens, with the staff member's site.
-    pub form: Option<GroupForm>,
+    form: Option<GroupForm>,
     /// The last group session logged: (participants, identified).
-    pub logged: Option<(u32, usize)>,
+    logged: Option<(u32, usize)>,
     generation: u64,
 }
 
@@ -288,6 +288,8 @@ pub enum GroupCommand {
     RemoveParticipant(CitizenId),
     /// The guides ticked changed: the topic may follow them.
     GuidesChanged,
+    /// Staff chose the topic: ticking guides no longer changes it.
+    TopicChosen,
     /// Choose a participant list (CSV) to import.
     ImportCsv,
     Log,

@@ -71,7 +71,7 @@ fn details_ui(view: &ViewCtx<'_>, g: &GroupText, form: &mut GroupForm, ui: &mut 
     egui::Grid::new("group-grid").num_columns(2).spacing([10.0, 6.0]).show(ui, |ui| {
         let label = ui.label(g.topic);
         if kle_picker_ui(session_text(view.lang), "group-topic", label.id, &mut form.kle, &mut form.kle_query, ui) {
-            form.kle_chosen = true;
+            commands.push(GroupCommand::TopicChosen);
         }
         ui.end_row();
         let label = ui.label(g.site);

@@ -2,7 +2,6 @@
 //! moving through it (a refusal stays on screen, in words), and the suggestions from the citizen's history.
 
 use super::super::app::ConsoleApp;
-use super::super::command::SessionCommand;
 use super::{ActiveWalk, GuideCommand, GuideLibrary, GuideReply};
 use crate::guides::library::Library;
 use crate::guides::runner::{RunError, Walkthrough};
@@ -71,14 +70,14 @@ impl ConsoleApp {
     fn start_guide(&mut self, index: usize) {
         let Some(library) = self.guides.library().cloned() else { return };
         let Some(guide) = library.guides.get(index) else { return };
-        let tab = self.tabs.get(self.active);
+        let tab = self.citizens.active();
         let citizen_language =
-            tab.and_then(|t| t.profile.value()).map_or(self.prefs.language, |p| p.preferred_language);
+            tab.and_then(|t| t.profile().value()).map_or(self.prefs.language, |p| p.preferred_language);
         match Walkthrough::start(library.as_ref(), &guide.id, self.now) {
             Ok(run) => {
                 self.guides.walk = Some(ActiveWalk {
                     run,
-                    tab: tab.map(|t| t.id),
+                    tab: tab.map(super::super::citizen::CitizenTab::id),
                     citizen_language,
                     skip_reason: String::new(),
                     skipping: false,
@@ -87,13 +86,8 @@ impl ConsoleApp {
                 });
                 self.guides.open = true;
                 // The guide's topic is the session's reason, unless staff chose one.
-                if let Some(session) = &mut self.sessions.active
-                    && !session.kle_chosen
-                    && let Some(topic) = guide.kle.first()
-                    && session.kle.as_ref() != Some(topic)
-                {
-                    session.kle = Some(topic.clone());
-                    self.apply(SessionCommand::ReasonChanged);
+                if let Some(topic) = guide.kle.first() {
+                    self.suggest_reason(topic);
                 }
             }
             // Only checked guides reach the library, so this is a defect; the message names the guide, not the citizen.
@@ -105,26 +99,25 @@ impl ConsoleApp {
     /// once their profile has arrived.
     pub(in crate::console) fn refresh_suggestions(&mut self) {
         if let Some(walk) = &mut self.guides.walk
-            && let Some(profile) =
-                walk.tab.and_then(|id| self.tabs.iter().find(|t| t.id == id)).and_then(|t| t.profile.value())
+            && let Some(profile) = walk.tab.and_then(|id| self.citizens.get(id)).and_then(|t| t.profile().value())
         {
             walk.citizen_language = profile.preferred_language;
         }
         let Some(library) = self.guides.library().cloned() else { return };
-        let Some(tab) = self.tabs.get(self.active) else {
+        let Some(tab) = self.citizens.active() else {
             self.guides.suggestions = None;
             return;
         };
-        let events = &tab.timeline.data.events;
-        let cases = tab.profile.value().map(|p| p.open_cases.as_slice()).unwrap_or_default();
+        let events = tab.events();
+        let cases = tab.profile().value().map(|p| p.open_cases.as_slice()).unwrap_or_default();
         let fresh = self
             .guides
             .suggestions
             .as_ref()
-            .is_some_and(|(id, n, c, _)| *id == tab.id && *n == events.len() && *c == cases.len());
+            .is_some_and(|(id, n, c, _)| *id == tab.id() && *n == events.len() && *c == cases.len());
         if !fresh {
             let suggestions = suggest(&library.guides, cases, events, Utc::now());
-            self.guides.suggestions = Some((tab.id, events.len(), cases.len(), suggestions));
+            self.guides.suggestions = Some((tab.id(), events.len(), cases.len(), suggestions));
         }
     }
 }

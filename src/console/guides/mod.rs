@@ -13,9 +13,9 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use super::citizen::TabId;
-use crate::domain::{AuthorityCatalog, KleTopic, Language};
+use crate::domain::{AttorneyKind, AuthorityCatalog, GuideRun, KleTopic, Language, Performer};
 use crate::guides::library::Library;
-use crate::guides::runner::{RunError, Walkthrough};
+use crate::guides::runner::{Ending, RunError, Walkthrough};
 use crate::guides::suggest::Suggestion;
 
 /// What the guides do for a view or shortcut.
@@ -53,37 +53,48 @@ pub enum GuideLibrary {
 
 /// A walkthrough in progress.
 pub struct ActiveWalk {
-    pub run: Walkthrough,
+    run: Walkthrough,
     /// The citizen tab it belongs to, if any (a walkthrough can also run for an anonymous citizen).
-    pub tab: Option<TabId>,
+    tab: Option<TabId>,
     /// The citizen's preferred language, for the citizen view.
-    pub citizen_language: Language,
-    pub skip_reason: String,
-    pub skipping: bool,
+    citizen_language: Language,
+    skip_reason: String,
+    skipping: bool,
     /// Ticked check items as (guide, step, index).
-    pub checked: HashSet<(String, String, usize)>,
+    checked: HashSet<(String, String, usize)>,
     /// Why the last move was refused, worded when drawn.
-    pub error: Option<RunError>,
+    error: Option<RunError>,
+}
+
+impl ActiveWalk {
+    /// Where the walkthrough is, as (guide index in the library, step index in that guide), so presenting picks up
+    /// at the step staff are on — in a linked guide, that guide.
+    fn position(&self, library: &Library) -> Option<(usize, usize)> {
+        let (guide, step) = self.run.current(library).ok()?;
+        let guide_index = library.guides.iter().position(|g| g.id == guide.id)?;
+        let step_index = guide.steps.iter().position(|s| s.id == step.id)?;
+        Some((guide_index, step_index))
+    }
 }
 
 /// Everything about guides in the console.
 #[derive(Default)]
 pub struct GuidesState {
-    pub library: GuideLibrary,
-    pub open: bool,
-    pub query: String,
+    library: GuideLibrary,
+    open: bool,
+    query: String,
     /// Put the keyboard in the search field on the next frame.
-    pub focus_search: bool,
-    pub topic: Option<KleTopic>,
-    pub walk: Option<ActiveWalk>,
-    pub citizen_view: bool,
+    focus_search: bool,
+    topic: Option<KleTopic>,
+    walk: Option<ActiveWalk>,
+    citizen_view: bool,
     /// Each guide image (as a guide names it) as a `file://` URI, resolved when the library loads: drawing never
     /// touches the file system, and an image that would leave `assets/` has no entry.
-    pub images: Arc<ImageUris>,
+    images: Arc<ImageUris>,
     /// What the citizen view's window shows, shared with that window.
-    pub citizen: Arc<super::guides::runner_view::CitizenView>,
+    citizen: Arc<super::guides::runner_view::CitizenView>,
     /// Suggestions for a tab, recomputed when its history changes: (tab, events loaded, open cases, suggestions).
-    pub suggestions: Option<(TabId, usize, usize, Vec<Suggestion>)>,
+    suggestions: Option<(TabId, usize, usize, Vec<Suggestion>)>,
 }
 
 impl GuidesState {
@@ -93,6 +104,118 @@ impl GuidesState {
         match &self.library {
             GuideLibrary::Ready(library) => Some(library),
             _ => None,
+        }
+    }
+
+    /// Whether the guide panel is shown.
+    #[must_use]
+    pub fn is_open(&self) -> bool {
+        self.open
+    }
+
+    #[must_use]
+    pub fn has_walk(&self) -> bool {
+        self.walk.is_some()
+    }
+
+    /// The guide the walkthrough started with (a linked guide it moved on to is part of its run).
+    #[must_use]
+    pub fn walk_guide(&self) -> Option<&str> {
+        self.walk.as_ref().map(|w| w.run.main_guide())
+    }
+
+    /// Where the walkthrough is, as (guide index, step index) in the library.
+    #[must_use]
+    pub fn walk_position(&self) -> Option<(usize, usize)> {
+        self.walk.as_ref()?.position(self.library()?)
+    }
+
+    /// How the walkthrough ended, once it has.
+    #[must_use]
+    pub fn walk_ending(&self) -> Option<&Ending> {
+        self.walk.as_ref()?.run.finished()
+    }
+
+    /// The walkthrough's record so far, as a logged session will carry it.
+    #[must_use]
+    pub fn walk_runs(&self, now: f64) -> Vec<GuideRun> {
+        self.walk.as_ref().map(|w| w.run.runs(now)).unwrap_or_default()
+    }
+
+    /// The guide suggested first for the citizen in front.
+    #[must_use]
+    pub fn first_suggestion(&self) -> Option<&str> {
+        self.suggestions.as_ref()?.3.first().map(|s| s.guide.as_str())
+    }
+
+    /// The library's guide that a search in the open panel puts first (the one Enter would start).
+    #[must_use]
+    pub fn first_match(&self) -> Option<usize> {
+        let library = self.library().filter(|_| self.open)?;
+        let first =
+            crate::guides::search::search(&library.guides, &self.query, self.topic.as_ref()).into_iter().next()?;
+        library.guides.iter().position(|g| g.id == first.id)
+    }
+
+    /// The guide pictures' URIs, for the presentation.
+    #[must_use]
+    pub fn images(&self) -> Arc<ImageUris> {
+        Arc::clone(&self.images)
+    }
+
+    /// Records who did the current step (a session's performer and power-of-attorney marks).
+    pub fn mark_step(&mut self, performer: Performer, attorney: Option<AttorneyKind>) {
+        if let Some(walk) = &mut self.walk {
+            walk.run.mark(performer, attorney);
+        }
+    }
+
+    /// Takes the walkthrough away with a session being parked; the citizen view closes with it.
+    pub fn take_walk(&mut self) -> Option<ActiveWalk> {
+        self.citizen_view = false;
+        self.walk.take()
+    }
+
+    /// Puts a parked walkthrough back, for the citizen's tab as it is now; the panel opens to show it.
+    pub fn resume_walk(&mut self, walk: Option<ActiveWalk>, tab: Option<TabId>) {
+        self.walk = walk.map(|walk| ActiveWalk { tab, ..walk });
+        self.open |= self.walk.is_some();
+    }
+
+    /// Ends the walkthrough: its session has been logged.
+    pub fn end_walk(&mut self) {
+        self.walk = None;
+        self.citizen_view = false;
+    }
+
+    /// Marks the walkthrough as practice: it belongs to a training scenario.
+    pub fn make_practice(&mut self) {
+        if let Some(walk) = &mut self.walk
+            && !walk.run.is_practice()
+        {
+            walk.run.set_practice(true);
+        }
+    }
+
+    /// Whether the step on screen asks a question (the screenshot script answers with the first option).
+    #[must_use]
+    pub fn at_question(&self) -> bool {
+        let (Some(walk), Some(library)) = (&self.walk, self.library()) else { return false };
+        walk.run
+            .current(library.as_ref())
+            .is_ok_and(|(_, step)| matches!(step.then, crate::guides::format::Then::Branch { .. }))
+    }
+
+    /// Whether the library is still being read.
+    #[must_use]
+    pub fn is_loading(&self) -> bool {
+        matches!(self.library, GuideLibrary::Loading)
+    }
+
+    /// Notices that the citizen closed their window with its own close button.
+    pub fn notice_citizen_view_closed(&mut self) {
+        if self.citizen.closed.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            self.citizen_view = false;
         }
     }
 

@@ -89,7 +89,7 @@ pub fn ui(view: &ViewCtx<'_>, guides: &mut GuidesState, library: &Library, ui: &
         if ui.button(label).on_hover_text(Shortcut::CitizenView.hint()).clicked() {
             commands.push(GuideCommand::ToggleCitizenView);
         }
-        if let Some((guide, step)) = super::super::presentation::walk_position(walk, library)
+        if let Some((guide, step)) = walk.position(library)
             && ui.button(t.present).on_hover_text("F5").clicked()
         {
             commands.push(PresentCommand::Start { guide, step });
@@ -331,24 +331,24 @@ pub fn mitid_notice_ui(view: &ViewCtx<'_>, ui: &mut Ui) {
 /// own schedule (a deferred viewport), so it holds plain text only.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CitizenScreen {
-    pub window_title: String,
-    pub guide: String,
-    pub progress: String,
-    pub title: String,
-    pub mitid: Option<String>,
-    pub next_steps: Vec<String>,
+    pub(super) window_title: String,
+    pub(super) guide: String,
+    pub(super) progress: String,
+    pub(super) title: String,
+    pub(super) mitid: Option<String>,
+    pub(super) next_steps: Vec<String>,
     /// The citizen's language, for the training band's explanation.
-    pub lang: Language,
+    pub(super) lang: Language,
     /// The citizen's screen carries the training band too.
-    pub training: bool,
+    pub(super) training: bool,
 }
 
 /// The state the citizen view's window shares with the console.
 #[derive(Default)]
 pub struct CitizenView {
-    pub screen: std::sync::Mutex<CitizenScreen>,
+    pub(super) screen: std::sync::Mutex<CitizenScreen>,
     /// Set by the window when the citizen view is closed with the window's own close button.
-    pub closed: std::sync::atomic::AtomicBool,
+    pub(super) closed: std::sync::atomic::AtomicBool,
 }
 
 /// The citizen's screen for the walkthrough's current step.
@@ -410,4 +410,20 @@ pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
             }
         });
     });
+}
+
+/// The citizen's own window, fed the step on screen; it repaints only when that changes.
+pub fn citizen_window(guides: &GuidesState, training: bool, ui: &egui::Ui) {
+    if !guides.citizen_view {
+        return;
+    }
+    let (Some(library), Some(walk)) = (guides.library().cloned(), guides.walk.as_ref()) else { return };
+    let screen = CitizenScreen { training, ..citizen_screen(walk, &library) };
+    if let Ok(mut shown) = guides.citizen.screen.lock()
+        && *shown != screen
+    {
+        *shown = screen;
+        ui.ctx().request_repaint_of(egui::ViewportId::from_hash_of("citizen-view"));
+    }
+    citizen_view(ui.ctx(), &guides.citizen);
 }

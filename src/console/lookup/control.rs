@@ -1,6 +1,7 @@
 //! Looking a citizen up: the text is read locally first (an invalid CPR number is explained before anything is
 //! sent), then searched with the chosen purpose; a single match opens at once.
 
+use crate::domain::Purpose;
 use crate::history::api::{CitizenMatches, CitizenProfile};
 use crate::history::client::ClientError;
 
@@ -23,6 +24,22 @@ impl ConsoleApp {
         if request == self.lookup.request {
             self.note_link(result.as_ref().err());
             self.search_answered(result);
+        }
+    }
+
+    /// Searches for `text` as if it had been typed, with `purpose` when given; the search's number if it went
+    /// out (it does not when not connected, and then the text is not left in the field).
+    pub(in crate::console) fn search_for(&mut self, text: String, purpose: Option<Purpose>) -> Option<u64> {
+        if let Some(purpose) = purpose {
+            self.lookup.purpose = purpose;
+        }
+        self.lookup.text = text;
+        self.search();
+        if self.lookup.results.is_pending() {
+            Some(self.lookup.request)
+        } else {
+            self.lookup.text.clear();
+            None
         }
     }
 
@@ -54,11 +71,11 @@ impl ConsoleApp {
     }
 
     pub(in crate::console) fn remember(&mut self, profile: &CitizenProfile) {
-        self.recent.retain(|r| r.id != profile.id);
-        self.recent.insert(
+        self.lookup.recent.retain(|r| r.id != profile.id);
+        self.lookup.recent.insert(
             0,
             RecentCitizen { id: profile.id, name: profile.name.clone(), masked_cpr: profile.masked_cpr.clone() },
         );
-        self.recent.truncate(RECENT_MAX);
+        self.lookup.recent.truncate(RECENT_MAX);
     }
 }

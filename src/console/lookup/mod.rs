@@ -30,14 +30,16 @@ pub enum LookupReply {
 
 /// The lookup panel.
 pub struct LookupState {
-    pub text: String,
-    pub purpose: Purpose,
-    pub problem: Option<LookupProblem>,
-    pub results: Loadable<CitizenMatches>,
+    text: String,
+    purpose: Purpose,
+    problem: Option<LookupProblem>,
+    results: Loadable<CitizenMatches>,
     /// Identifies the newest search, so a slow older answer cannot overwrite a newer one.
-    pub request: u64,
-    pub focus_field: bool,
-    pub focus_first_result: bool,
+    request: u64,
+    focus_field: bool,
+    focus_first_result: bool,
+    /// Citizens opened lately, newest first.
+    recent: Vec<RecentCitizen>,
 }
 
 impl LookupState {
@@ -52,16 +54,43 @@ impl LookupState {
             request: 0,
             focus_field: true,
             focus_first_result: false,
+            recent: Vec::new(),
         }
+    }
+
+    /// The purpose the next lookup is audited with.
+    #[must_use]
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+
+    pub fn set_purpose(&mut self, purpose: Purpose) {
+        self.purpose = purpose;
+    }
+
+    #[must_use]
+    pub fn is_searching(&self) -> bool {
+        self.results.is_pending()
+    }
+
+    /// The results of search `request`, while no newer search has replaced it.
+    #[must_use]
+    pub fn answer_to(&self, request: u64) -> Option<&Loadable<CitizenMatches>> {
+        (self.request == request).then_some(&self.results)
+    }
+
+    /// Empties the field: a CPR number that served its lookup must not linger on screen.
+    pub fn clear_text(&mut self) {
+        self.text.clear();
     }
 }
 
 /// A citizen recently opened, for quick return. Held in memory only.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecentCitizen {
-    pub id: CitizenId,
-    pub name: String,
-    pub masked_cpr: String,
+    id: CitizenId,
+    name: String,
+    masked_cpr: String,
 }
 
 /// How many recent citizens are remembered.

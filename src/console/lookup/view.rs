@@ -35,13 +35,7 @@ fn problem_text(view: &ViewCtx<'_>, problem: &LookupProblem) -> String {
 }
 
 /// Draws the panel.
-pub fn ui(
-    view: &ViewCtx<'_>,
-    lookup: &mut LookupState,
-    recent: &[RecentCitizen],
-    ui: &mut Ui,
-    commands: &mut Commands,
-) {
+pub fn ui(view: &ViewCtx<'_>, lookup: &mut LookupState, ui: &mut Ui, commands: &mut Commands) {
     let t = lookup_text(view.lang);
     egui::Panel::left("lookup-panel").resizable(true).default_size(LOOKUP_PANEL_WIDTH).show(ui, |ui| {
         ui.add_space(6.0);
@@ -78,7 +72,7 @@ pub fn ui(
         ui.separator();
         results_ui(view, lookup, ui, commands);
         ui.separator();
-        recent_ui(view, recent, ui, commands);
+        recent_ui(view, &lookup.recent, ui, commands);
     });
 }
 

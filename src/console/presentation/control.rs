@@ -3,23 +3,17 @@
 
 use super::super::app::ConsoleApp;
 use super::super::command::{Command, Commands};
-use super::{PresentCommand, Presentation, walk_position};
-use crate::guides::search::search;
+use super::{PresentCommand, Presentation};
 
 impl ConsoleApp {
     /// What F5 presents: the running guide where it is; else, with the guide panel open, the guide the search puts
     /// first (the one Enter would start).
     pub(in crate::console) fn present_shortcut(&self) -> Option<Command> {
-        let library = self.guides.library()?;
-        if let Some(walk) = &self.guides.walk {
-            let (guide, step) = walk_position(walk, library)?;
+        if self.guides.has_walk() {
+            let (guide, step) = self.guides.walk_position()?;
             return Some(PresentCommand::Start { guide, step }.into());
         }
-        if !self.guides.open {
-            return None;
-        }
-        let first = search(&library.guides, &self.guides.query, self.guides.topic.as_ref()).into_iter().next()?;
-        let guide = library.guides.iter().position(|g| g.id == first.id)?;
+        let guide = self.guides.first_match()?;
         Some(PresentCommand::Start { guide, step: 0 }.into())
     }
 
@@ -31,7 +25,7 @@ impl ConsoleApp {
             return false;
         };
         let mut commands = Commands::default();
-        let images = std::sync::Arc::clone(&self.guides.images);
+        let images = self.guides.images();
         super::view::ui(presentation, &library, &images, ui, &mut commands);
         for command in commands {
             self.apply(command);

@@ -13,10 +13,8 @@ pub mod view;
 use egui::{InputState, Key, Modifiers};
 
 use super::command::{Command, Commands};
-use super::guides::ActiveWalk;
 use crate::domain::Language;
 use crate::guides::format::Guide;
-use crate::guides::library::Library;
 
 /// What presenting does for a key or button.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -59,12 +57,12 @@ const MOVES: [(Key, Go); 10] = [
 /// The guide on screen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Presentation {
-    pub guide: String,
+    guide: String,
     /// The step shown, as an index into the guide's steps in the order the file has them. A presentation is a
     /// walkthrough of the screens, not a run: branches are not followed and nothing is recorded, so every step is
     /// shown, one after the other.
-    pub step: usize,
-    pub lang: Language,
+    step: usize,
+    lang: Language,
 }
 
 impl Presentation {
@@ -111,16 +109,6 @@ pub fn keys(input: &mut InputState) -> Commands {
         commands.push(PresentCommand::Stop);
     }
     commands
-}
-
-/// Where a walkthrough is, as (guide index in the library, step index in that guide), so presenting picks up at the
-/// step staff are on — in a linked guide, that guide.
-#[must_use]
-pub fn walk_position(walk: &ActiveWalk, library: &Library) -> Option<(usize, usize)> {
-    let (guide, step) = walk.run.current(library).ok()?;
-    let guide_index = library.guides.iter().position(|g| g.id == guide.id)?;
-    let step_index = guide.steps.iter().position(|s| s.id == step.id)?;
-    Some((guide_index, step_index))
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 //! goes, and gets its feedback once its session is logged.
 
 use super::super::app::ConsoleApp;
-use super::super::command::{GuideCommand, LookupCommand, SessionCommand};
+use super::super::command::{GuideCommand, SessionCommand};
+use super::super::session::ActiveSession;
 use super::{Running, ScenarioCommand, ScenarioCorpus, ScenarioProblem, ScenarioReply, Shown, Stage, load};
 use crate::domain::{CitizenId, Purpose};
 use crate::guides::scenario::feedback::feedback;
@@ -43,26 +44,20 @@ impl ConsoleApp {
         let Some(corpus) = self.scenario.corpus().cloned() else { return };
         let Some(scenario) = corpus.scenarios.get(index) else { return };
         let Some(citizen) = corpus.cast.citizen(&scenario.citizen) else { return };
-        if self.sessions.active.is_some() {
+        if self.sessions.active().is_some() {
             self.scenario.problem = Some(ScenarioProblem::SessionActive);
             return;
         }
         self.scenario.problem = None;
         self.scenario.feedback = None;
         self.scenario.picker_open = false;
-        self.lookup.purpose = Purpose::Training;
-        self.lookup.text = citizen.cpr.compact();
-        self.apply(LookupCommand::Search);
-        if !self.lookup.results.is_pending() {
-            // The lookup did not go out (not connected): nothing to wait for.
-            self.lookup.text.clear();
-            return;
-        }
+        // Not connected: the lookup did not go out, and there is nothing to wait for.
+        let Some(request) = self.search_for(citizen.cpr.compact(), Some(Purpose::Training)) else { return };
         self.scenario.running = Some(Running {
             scenario: scenario.clone(),
             citizen_name: citizen.name.clone(),
             citizen_language: citizen.language,
-            stage: Stage::Finding { request: self.lookup.request },
+            stage: Stage::Finding { request },
         });
     }
 
@@ -90,24 +85,23 @@ impl ConsoleApp {
         self.scenario.running = None;
         self.scenario.problem = Some(problem);
         self.scenario.picker_open = true;
-        // The number served its lookup; it must not linger in the field.
-        self.lookup.text.clear();
+        self.lookup.clear_text();
     }
 
     fn scenario_found(&mut self, request: u64) {
-        if self.lookup.request != request {
+        let Some(results) = self.lookup.answer_to(request) else {
             // Another lookup replaced the scenario's: the trainee went their own way.
             self.scenario.running = None;
             return;
-        }
-        if self.lookup.results.is_pending() {
+        };
+        if results.is_pending() {
             return;
         }
-        if let Some(error) = self.lookup.results.error().cloned() {
+        if let Some(error) = results.error().cloned() {
             self.scenario_failed(ScenarioProblem::Lookup(error));
             return;
         }
-        match self.lookup.results.value().map(|m| m.citizens.as_slice()) {
+        match results.value().map(|m| m.citizens.as_slice()) {
             Some([one]) => {
                 let id = one.id;
                 if let Some(running) = &mut self.scenario.running {
@@ -120,47 +114,42 @@ impl ConsoleApp {
     }
 
     fn scenario_opened(&mut self, citizen: CitizenId) {
-        let Some(tab) = self.tabs.get(self.active).filter(|t| t.citizen == citizen) else {
+        let Some(tab) = self.citizens.active().filter(|t| t.citizen() == citizen) else {
             // The trainee closed or left the tab before the card came.
-            if !self.tabs.iter().any(|t| t.citizen == citizen) {
+            if self.citizens.of_citizen(citizen).is_none() {
                 self.scenario.running = None;
             }
             return;
         };
-        if let Some(error) = tab.profile.error().cloned() {
+        if let Some(error) = tab.profile().error().cloned() {
             self.scenario_failed(ScenarioProblem::Profile(error));
             return;
         }
-        if tab.profile.value().is_none() || self.sessions.active.is_some() {
+        if tab.profile().value().is_none() || self.sessions.active().is_some() {
             return;
         }
         self.apply(SessionCommand::Start { anonymous: false });
+        let Some(session) = self.sessions.active().map(ActiveSession::id) else { return };
         let Some(running) = &mut self.scenario.running else { return };
-        let Some(session) = &mut self.sessions.active else { return };
-        session.channel = running.scenario.channel;
-        running.stage = Stage::InSession(session.id);
+        running.stage = Stage::InSession(session);
+        let channel = running.scenario.channel;
+        self.apply(SessionCommand::SetChannel(channel));
         // The trainee must find the guide themselves: the panel opens on its search, nothing is started for them.
-        if !self.guides.open {
+        if !self.guides.is_open() {
             self.apply(GuideCommand::TogglePanel);
         }
     }
 
     fn scenario_played(&mut self, session: Uuid) {
-        if let Some(walk) = &mut self.guides.walk
-            && !walk.run.is_practice()
-        {
-            walk.run.set_practice(true);
-        }
-        if let Some(logged) = self.sessions.logged.as_ref().filter(|l| l.session.id == session) {
+        self.guides.make_practice();
+        if let Some(logged) = self.sessions.logged().filter(|l| l.session().id == session) {
             let Some(running) = self.scenario.running.take() else { return };
             let Some(library) = self.guides.library() else { return };
-            let feedback = feedback(&running.scenario, &logged.session, library.as_ref());
+            let feedback = feedback(&running.scenario, logged.session(), library.as_ref());
             self.scenario.feedback = Some(Shown { scenario: running.scenario, feedback });
             return;
         }
-        let live = self.sessions.active.as_ref().is_some_and(|s| s.id == session)
-            || self.sessions.parked.iter().any(|p| p.session.id == session);
-        if !live {
+        if !self.sessions.is_live(session) {
             // Discarded: there is nothing to give feedback on.
             self.scenario.running = None;
         }

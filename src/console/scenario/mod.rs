@@ -79,33 +79,39 @@ pub enum Stage {
 /// A scenario being played.
 #[derive(Clone, Debug)]
 pub struct Running {
-    pub scenario: Scenario,
+    scenario: Scenario,
     /// The cast citizen's name and preferred language, for the situation panel.
-    pub citizen_name: String,
-    pub citizen_language: crate::domain::Language,
-    pub stage: Stage,
+    citizen_name: String,
+    citizen_language: crate::domain::Language,
+    stage: Stage,
 }
 
 /// The feedback window's content.
 #[derive(Clone, Debug)]
 pub struct Shown {
-    pub scenario: Scenario,
-    pub feedback: Feedback,
+    scenario: Scenario,
+    feedback: Feedback,
 }
 
 /// Everything about practice scenarios in the console.
 #[derive(Default)]
 pub struct ScenarioState {
     /// Where the scenario files are: `scenarios/` in the guide directory.
-    pub dir: PathBuf,
-    pub corpus: ScenarioCorpus,
-    pub picker_open: bool,
-    pub running: Option<Running>,
-    pub feedback: Option<Shown>,
-    pub problem: Option<ScenarioProblem>,
+    dir: PathBuf,
+    corpus: ScenarioCorpus,
+    picker_open: bool,
+    running: Option<Running>,
+    feedback: Option<Shown>,
+    problem: Option<ScenarioProblem>,
 }
 
 impl ScenarioState {
+    /// Nothing loaded yet; the scenarios are read from `dir` when training mode first needs them.
+    #[must_use]
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir, ..Self::default() }
+    }
+
     /// The scenarios once loaded.
     #[must_use]
     pub fn corpus(&self) -> Option<&Arc<Corpus>> {

@@ -10,7 +10,7 @@ use super::{SessionCommand, SessionReply};
 use crate::console::app::ConsoleApp;
 use crate::console::command::{CitizenCommand, LookupCommand};
 use crate::console::shell::Phase;
-use crate::domain::{AssistedSession, AttorneyKind, AuthorityId, Performer};
+use crate::domain::{AssistedSession, AttorneyKind, AuthorityId, KleTopic, Performer};
 use crate::history::api::{SessionInput, TimelineParams};
 use crate::history::outbox::{Outbox, OutboxEvent};
 
@@ -50,7 +50,12 @@ impl ConsoleApp {
             SessionCommand::Discard => {
                 self.sessions.active = None;
             }
-            SessionCommand::ReasonChanged => self.fetch_repeat(),
+            SessionCommand::ReasonChosen => {
+                if let Some(session) = &mut self.sessions.active {
+                    session.kle_chosen = true;
+                }
+                self.fetch_repeat();
+            }
             SessionCommand::MarkPerformer(performer) => self.mark(performer, None),
             SessionCommand::MarkAttorney(attorney) => self.mark(Performer::StaffOnBehalf, attorney),
             SessionCommand::ShowReceipt => self.toggle_receipt_preview(),
@@ -81,20 +86,17 @@ impl ConsoleApp {
         let citizen = if anonymous {
             None
         } else {
-            let Some(tab) = self.tabs.get(self.active) else { return };
-            let Some(profile) = tab.profile.value() else { return };
-            Some(SessionCitizen { tab: Some(tab.id), profile: Arc::new(profile.clone()) })
+            let Some(tab) = self.citizens.active() else { return };
+            let Some(profile) = tab.profile().value() else { return };
+            Some(SessionCitizen { tab: Some(tab.id()), profile: Arc::new(profile.clone()) })
         };
-        let me = &connection.me;
+        let me = connection.me();
         let mut session =
             ActiveSession::new(citizen, default_channel(me.role), me.site.clone(), DEFAULT_AUTHORITY.into(), self.now);
         // The reason: the running guide's topic, else the guide suggested first for this citizen.
         let library = self.guides.library().cloned();
-        let from_walk = self.guides.walk.as_ref().map(|w| w.run.main_guide().to_owned());
-        let suggested = self.guides.suggestions.as_ref().and_then(|(_, _, _, s)| s.first()).map(|s| s.guide.clone());
-        session.kle = from_walk
-            .or(suggested)
-            .and_then(|id| library.as_ref().and_then(|l| l.guide(&id)).and_then(|g| g.kle.first().cloned()));
+        let guide = self.guides.walk_guide().or(self.guides.first_suggestion());
+        session.kle = guide.and_then(|id| library.as_ref()?.guide(id)?.kle.first().cloned());
         self.sessions.active = Some(session);
         self.fetch_repeat();
     }
@@ -102,7 +104,7 @@ impl ConsoleApp {
     /// Looks for contacts on the session's topic in the last fortnight, on every channel.
     fn fetch_repeat(&mut self) {
         let Phase::Ready(connection) = &self.phase else { return };
-        let client = connection.client.clone();
+        let client = connection.client().clone();
         let Some(session) = &mut self.sessions.active else { return };
         session.repeat_for = session.kle.clone();
         let (Some(citizen), Some(kle)) = (session.citizen_id(), &session.kle) else {
@@ -118,7 +120,7 @@ impl ConsoleApp {
             ..TimelineParams::default()
         };
         session.repeat.start();
-        let (id, purpose) = (session.id, self.lookup.purpose);
+        let (id, purpose) = (session.id, self.lookup.purpose());
         self.tasks.spawn(async move {
             SessionReply::Repeat {
                 session: id,
@@ -127,17 +129,26 @@ impl ConsoleApp {
         });
     }
 
-    fn mark(&mut self, performer: Performer, attorney: Option<AttorneyKind>) {
-        if let Some(walk) = &mut self.guides.walk {
-            walk.run.mark(performer, attorney);
+    /// A guide started for a topic: it becomes the session's reason, unless staff chose one.
+    pub(in crate::console) fn suggest_reason(&mut self, topic: &KleTopic) {
+        if let Some(session) = &mut self.sessions.active
+            && !session.kle_chosen
+            && session.kle.as_ref() != Some(topic)
+        {
+            session.kle = Some(topic.clone());
+            self.fetch_repeat();
         }
+    }
+
+    fn mark(&mut self, performer: Performer, attorney: Option<AttorneyKind>) {
+        self.guides.mark_step(performer, attorney);
     }
 
     /// Takes the running walkthrough's record into the session (when it stops, is replaced, or at wrap-up).
     pub(in crate::console) fn capture_walk(&mut self) {
-        let (Some(session), Some(walk)) = (&mut self.sessions.active, &self.guides.walk) else { return };
-        session.runs.extend(walk.run.runs(self.now));
-        if let Some(ending) = walk.run.finished() {
+        let Some(session) = &mut self.sessions.active else { return };
+        session.runs.extend(self.guides.walk_runs(self.now));
+        if let Some(ending) = self.guides.walk_ending() {
             session.last_end = Some((ending.guide.clone(), ending.outcome));
         }
     }
@@ -146,9 +157,7 @@ impl ConsoleApp {
     fn runs_so_far(&self) -> Vec<crate::domain::GuideRun> {
         let Some(session) = &self.sessions.active else { return Vec::new() };
         let mut runs = session.runs.clone();
-        if let Some(walk) = &self.guides.walk {
-            runs.extend(walk.run.runs(self.now));
-        }
+        runs.extend(self.guides.walk_runs(self.now));
         runs
     }
 
@@ -156,8 +165,7 @@ impl ConsoleApp {
         let Some(mut session) = self.sessions.active.take() else { return };
         session.clock.pause(self.now);
         session.wrap = None;
-        self.guides.citizen_view = false;
-        let walk = self.guides.walk.take();
+        let walk = self.guides.take_walk();
         self.sessions.parked.push(Parked { session, walk });
     }
 
@@ -171,20 +179,16 @@ impl ConsoleApp {
         if let Some(citizen) = &mut session.citizen {
             let id = citizen.id();
             self.apply(LookupCommand::OpenCitizen(id));
-            citizen.tab = self.tabs.iter().find(|t| t.citizen == id).map(|t| t.id);
+            citizen.tab = self.citizens.of_citizen(id).map(super::super::citizen::CitizenTab::id);
         }
         let tab = session.citizen.as_ref().and_then(|c| c.tab);
-        self.guides.walk = walk.map(|mut walk| {
-            walk.tab = tab;
-            walk
-        });
-        self.guides.open |= self.guides.walk.is_some();
+        self.guides.resume_walk(walk, tab);
         self.sessions.active = Some(session);
     }
 
     fn open_wrap_up(&mut self) {
         let runs = self.runs_so_far();
-        let finished = self.guides.walk.as_ref().and_then(|w| w.run.finished().cloned());
+        let finished = self.guides.walk_ending().cloned();
         let library = self.guides.library().cloned();
         let lang = self.prefs.language;
         let Some(session) = &mut self.sessions.active else { return };
@@ -200,12 +204,15 @@ impl ConsoleApp {
     /// Journals the wrapped-up session; it counts as logged once the journal write is on disk.
     fn log_session(&mut self) {
         let text = super::text::session_text(self.prefs.language);
-        let Some(outbox) = self.sessions.outbox.outbox.clone() else {
-            let reason = self.sessions.outbox.open_error.as_ref().map(|e| text.failure(e)).unwrap_or_default();
-            if let Some(wrap) = self.sessions.active.as_mut().and_then(|s| s.wrap.as_mut()) {
-                wrap.problem = Some(format!("{} {reason}", text.outbox_unavailable));
+        let outbox = match self.sessions.outbox.writer() {
+            Ok(outbox) => outbox,
+            Err(open_error) => {
+                let reason = open_error.as_ref().map(|e| text.failure(e)).unwrap_or_default();
+                if let Some(wrap) = self.sessions.active.as_mut().and_then(|s| s.wrap.as_mut()) {
+                    wrap.problem = Some(format!("{} {reason}", text.outbox_unavailable));
+                }
+                return;
             }
-            return;
         };
         let runs = self.runs_so_far();
         let Some(session) = &mut self.sessions.active else { return };
@@ -225,7 +232,7 @@ impl ConsoleApp {
         wrap.saving = true;
         wrap.problem = None;
         let id = session.id;
-        self.sessions.outbox.saving.push(id);
+        self.sessions.outbox.start_saving(id);
         self.sessions.journaling = Some(input.clone());
         self.tasks.spawn(async move {
             let result = super::failure::blocking(move || outbox.append(id, &input)).await;
@@ -236,28 +243,27 @@ impl ConsoleApp {
     /// The journal has the session: show it as pending in the timeline, keep it for the receipt, end it.
     fn logged(&mut self, id: Uuid) {
         let Phase::Ready(connection) = &self.phase else { return };
-        let (staff, staff_line) = (connection.me.id, format!("{} ({})", connection.me.name, connection.me.site));
+        let (staff, staff_line) = (connection.me().id, format!("{} ({})", connection.me().name, connection.me().site));
         let Some(input) = self.sessions.journaling.take() else { return };
         let Some(session) = self.sessions.active.take_if(|s| s.id == id) else { return };
         let language = session.citizen_language(self.prefs.language);
         if let Some(row) = pending_row(id, &input, &staff_line)
-            && let Some(tab) = self.tabs.iter_mut().find(|t| Some(t.citizen) == input.citizen_id)
+            && let Some(citizen) = input.citizen_id
         {
-            tab.timeline.data.insert_local(row);
+            self.citizens.insert_pending(citizen, row);
         }
         self.sessions.logged =
             Some(Logged { session: assisted(id, staff, &input), citizen: session.citizen, language });
         self.sessions.receipt_status = None;
         self.sessions.receipt_preview = None;
         self.sessions.logged_count += 1;
-        self.guides.walk = None;
-        self.guides.citizen_view = false;
+        self.guides.end_walk();
     }
 
     /// Opens this staff member's outbox once signed in, and starts sending what waits in it.
     pub(in crate::console) fn open_outbox(&mut self) {
         let Phase::Ready(connection) = &self.phase else { return };
-        let path = self.target.outbox_path(connection.me.id);
+        let path = self.target.outbox_path(connection.me().id);
         let state = &mut self.sessions.outbox;
         if let Some(sender) = state.sender.take() {
             sender.abort();
@@ -292,8 +298,7 @@ impl ConsoleApp {
             }
             SessionReply::OutboxOpened(Err(error)) => self.sessions.outbox.open_error = Some(error),
             SessionReply::Journaled { id, result } => {
-                self.sessions.outbox.saving.retain(|s| *s != id);
-                self.refresh_outbox();
+                self.sessions.outbox.journaled(id, &result);
                 match result {
                     Ok(()) => self.logged(id),
                     Err(error) => {
@@ -304,7 +309,6 @@ impl ConsoleApp {
                             let text = super::text::session_text(self.prefs.language);
                             wrap.problem = Some(text.failure(&error));
                         }
-                        self.sessions.outbox.local_error = Some(error);
                     }
                 }
             }
@@ -335,7 +339,7 @@ impl ConsoleApp {
             repaint.request_repaint();
         };
         let _runtime = self.tasks.runtime().enter();
-        self.sessions.outbox.sender = Some(outbox.spawn_sender(connection.client.clone(), report));
+        self.sessions.outbox.sender = Some(outbox.spawn_sender(connection.client().clone(), report));
     }
 
     fn outbox_event(&mut self, event: &OutboxEvent) {
@@ -345,7 +349,7 @@ impl ConsoleApp {
                 // The service's own row replaces the pending one.
                 let citizens = self.sessions.outbox.entry(*id).map(|e| e.input.citizens()).unwrap_or_default();
                 self.refresh_outbox();
-                let tabs: Vec<_> = self.tabs.iter().filter(|t| citizens.contains(&t.citizen)).map(|t| t.id).collect();
+                let tabs = self.citizens.showing(&citizens);
                 for tab in tabs {
                     self.apply(CitizenCommand::ReloadProfile(tab));
                     self.apply(CitizenCommand::FilterChanged(tab));
@@ -362,9 +366,7 @@ impl ConsoleApp {
     }
 
     fn refresh_outbox(&mut self) {
-        if let Some(outbox) = &self.sessions.outbox.outbox {
-            self.sessions.outbox.entries = outbox.entries();
-        }
+        self.sessions.outbox.refresh();
     }
 
     /// Staff's decision on an entry that needs one; journaled off the UI thread like every outbox write.

@@ -48,8 +48,9 @@ pub enum SessionCommand {
     CancelWrapUp,
     Log,
     Discard,
-    /// The session's reason changed: look for repeat contacts again.
-    ReasonChanged,
+    /// Staff chose the session's reason: a guide started later no longer replaces it, and repeat contacts are
+    /// looked for again.
+    ReasonChosen,
     /// Who did the current guide step.
     MarkPerformer(crate::domain::Performer),
     /// Staff acted on the citizen's behalf under this power of attorney (or none).
@@ -90,8 +91,8 @@ pub const REPEAT_DAYS: i64 = 14;
 /// The citizen a session is for, as the card showed them when it started.
 #[derive(Clone, Debug)]
 pub struct SessionCitizen {
-    pub tab: Option<TabId>,
-    pub profile: Arc<CitizenProfile>,
+    tab: Option<TabId>,
+    profile: Arc<CitizenProfile>,
 }
 
 impl SessionCitizen {
@@ -150,35 +151,51 @@ pub fn clock_text(seconds: f64) -> String {
 /// The session in progress.
 pub struct ActiveSession {
     /// Generated here, so a retried write is the same session to the service.
-    pub id: Uuid,
+    id: Uuid,
     /// `None` for a citizen who does not want to be identified.
-    pub citizen: Option<SessionCitizen>,
-    pub channel: Channel,
-    pub site: String,
+    citizen: Option<SessionCitizen>,
+    channel: Channel,
+    site: String,
     /// The authority the help was given on behalf of.
-    pub authority: String,
-    pub kle: Option<KleTopic>,
+    authority: String,
+    kle: Option<KleTopic>,
     /// Whether staff picked the reason themselves; otherwise a guide started in the session replaces it.
-    pub kle_chosen: bool,
+    kle_chosen: bool,
     /// The text in the reason picker's search field.
-    pub kle_query: String,
-    pub started_at: DateTime<Utc>,
-    pub clock: Clock,
+    kle_query: String,
+    started_at: DateTime<Utc>,
+    clock: Clock,
     /// Walkthroughs already taken into the session.
-    pub runs: Vec<GuideRun>,
+    runs: Vec<GuideRun>,
     /// The guide end last reached, for pre-filling the wrap-up: (guide id, outcome).
-    pub last_end: Option<(String, Outcome)>,
+    last_end: Option<(String, Outcome)>,
     /// Phone: when (egui time) the call ended; the wrap-up countdown runs from here.
-    pub call_ended_at: Option<f64>,
+    call_ended_at: Option<f64>,
     /// Contacts about the same topic in the last fortnight, for the repeat-contact banner.
-    pub repeat: Loadable<Vec<ContactEvent>>,
+    repeat: Loadable<Vec<ContactEvent>>,
     /// The reason the repeat contacts were fetched for; a new reason fetches again.
-    pub repeat_for: Option<KleTopic>,
-    pub wrap: Option<WrapUp>,
-    pub confirm_discard: bool,
+    repeat_for: Option<KleTopic>,
+    wrap: Option<WrapUp>,
+    confirm_discard: bool,
 }
 
 impl ActiveSession {
+    #[must_use]
+    pub fn id(&self) -> Uuid {
+        self.id
+    }
+
+    #[must_use]
+    pub fn channel(&self) -> Channel {
+        self.channel
+    }
+
+    /// Whether the wrap-up is open.
+    #[must_use]
+    pub fn is_wrapping(&self) -> bool {
+        self.wrap.is_some()
+    }
+
     /// A session started now.
     #[must_use]
     pub fn new(citizen: Option<SessionCitizen>, channel: Channel, site: String, authority: String, now: f64) -> Self {
@@ -218,36 +235,44 @@ impl ActiveSession {
 
 /// A session set aside while the citizen waits (for a code, a document), with its walkthrough.
 pub struct Parked {
-    pub session: ActiveSession,
-    pub walk: Option<ActiveWalk>,
+    session: ActiveSession,
+    walk: Option<ActiveWalk>,
 }
 
 /// A session handed to the outbox, kept for its receipt.
 #[derive(Clone, Debug)]
 pub struct Logged {
-    pub session: AssistedSession,
-    pub citizen: Option<SessionCitizen>,
-    pub language: Language,
+    session: AssistedSession,
+    citizen: Option<SessionCitizen>,
+    language: Language,
+}
+
+impl Logged {
+    /// The session as it was logged.
+    #[must_use]
+    pub fn session(&self) -> &AssistedSession {
+        &self.session
+    }
 }
 
 /// The console's view of its outbox.
 #[derive(Default)]
 pub struct OutboxState {
-    pub outbox: Option<Outbox>,
+    outbox: Option<Outbox>,
     /// Why the outbox could not be opened; logging is refused until it can.
-    pub open_error: Option<LocalFailure>,
+    open_error: Option<LocalFailure>,
     /// Incomplete entries found (and set aside) when the outbox was opened.
-    pub torn: Vec<TornEntry>,
+    torn: Vec<TornEntry>,
     /// Everything not yet confirmed, refreshed after every outbox event.
-    pub entries: Vec<Entry>,
+    entries: Vec<Entry>,
     /// The last failure to send.
-    pub last_error: Option<crate::history::client::ClientError>,
+    last_error: Option<crate::history::client::ClientError>,
     /// The last failure of the outbox itself (the disk), which means a session was not logged.
-    pub local_error: Option<LocalFailure>,
-    pub show_problems: bool,
+    local_error: Option<LocalFailure>,
+    show_problems: bool,
     /// Sessions appended but not yet reported journaled (the UI says "saving" until then).
-    pub saving: Vec<Uuid>,
-    pub sender: Option<tokio::task::JoinHandle<()>>,
+    saving: Vec<Uuid>,
+    sender: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl OutboxState {
@@ -280,24 +305,115 @@ impl OutboxState {
     pub fn entry(&self, id: Uuid) -> Option<&Entry> {
         self.entries.iter().find(|e| e.id == id)
     }
+
+    /// The outbox, once open (for tests that put an entry in it as another console would have).
+    #[must_use]
+    pub fn outbox(&self) -> Option<&Outbox> {
+        self.outbox.as_ref()
+    }
+
+    /// The outbox to journal a session in, or why there is none: nothing is logged until it opens.
+    pub fn writer(&self) -> Result<Outbox, Option<LocalFailure>> {
+        self.outbox.clone().ok_or_else(|| self.open_error.clone())
+    }
+
+    /// Whether the outbox is still being opened.
+    #[must_use]
+    pub fn is_opening(&self) -> bool {
+        self.outbox.is_none() && self.open_error.is_none()
+    }
+
+    /// A session is being journaled: it counts as pending from now.
+    pub fn start_saving(&mut self, id: Uuid) {
+        self.saving.push(id);
+    }
+
+    /// A journal write finished: what waits is read again, and a disk failure is kept to show.
+    pub fn journaled(&mut self, id: Uuid, result: &Result<(), LocalFailure>) {
+        self.saving.retain(|s| *s != id);
+        self.refresh();
+        if let Err(error) = result {
+            self.local_error = Some(error.clone());
+        }
+    }
+
+    fn refresh(&mut self) {
+        if let Some(outbox) = &self.outbox {
+            self.entries = outbox.entries();
+        }
+    }
+}
+
+impl SessionsState {
+    /// The session in progress.
+    #[must_use]
+    pub fn active(&self) -> Option<&ActiveSession> {
+        self.active.as_ref()
+    }
+
+    /// Whether a session is in progress or parked with this id.
+    #[must_use]
+    pub fn is_live(&self, id: Uuid) -> bool {
+        self.active.as_ref().is_some_and(|s| s.id == id) || self.parked.iter().any(|p| p.session.id == id)
+    }
+
+    /// The last session logged, for its receipt (and a practice scenario's feedback).
+    #[must_use]
+    pub fn logged(&self) -> Option<&Logged> {
+        self.logged.as_ref()
+    }
+
+    #[must_use]
+    pub fn outbox(&self) -> &OutboxState {
+        &self.outbox
+    }
+
+    pub fn outbox_mut(&mut self) -> &mut OutboxState {
+        &mut self.outbox
+    }
+
+    /// Another session was logged elsewhere in the console (a group session), for the status line.
+    pub fn count_logged(&mut self) {
+        self.logged_count += 1;
+    }
+
+    /// Whether anything of the sessions' waits for the disk or the service; the outbox opens only once connected.
+    #[must_use]
+    pub fn is_busy(&self, connected: bool) -> bool {
+        (connected && self.outbox.is_opening())
+            || !self.outbox.saving.is_empty()
+            || self.active.as_ref().is_some_and(|s| s.repeat.is_pending())
+    }
+
+    /// Whether a session's clock runs (the strip and the wrap-up countdown show whole seconds).
+    #[must_use]
+    pub fn clock_running(&self) -> bool {
+        self.active.as_ref().is_some_and(|s| s.clock.is_running())
+    }
+
+    /// Whether the session in progress is being wrapped up.
+    #[must_use]
+    pub fn is_wrapping(&self) -> bool {
+        self.active.as_ref().is_some_and(|s| s.wrap.is_some())
+    }
 }
 
 /// Everything about sessions in the console.
 #[derive(Default)]
 pub struct SessionsState {
-    pub active: Option<ActiveSession>,
-    pub parked: Vec<Parked>,
-    pub outbox: OutboxState,
+    active: Option<ActiveSession>,
+    parked: Vec<Parked>,
+    outbox: OutboxState,
     /// The last session logged, for its receipt.
-    pub logged: Option<Logged>,
+    logged: Option<Logged>,
     /// The receipt shown in the print preview, built once when the preview opens rather than every frame.
-    pub receipt_preview: Option<crate::receipt::Receipt>,
+    receipt_preview: Option<crate::receipt::Receipt>,
     /// What happened to the last "Save as PDF": the file name, or why it failed.
-    pub receipt_status: Option<Result<String, LocalFailure>>,
+    receipt_status: Option<Result<String, LocalFailure>>,
     /// Sessions logged since the console started (for the status line).
-    pub logged_count: u32,
+    logged_count: u32,
     /// The session being written to the journal.
-    pub journaling: Option<SessionInput>,
+    journaling: Option<SessionInput>,
 }
 
 /// The channel a role usually helps on.

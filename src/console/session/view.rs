@@ -38,7 +38,7 @@ pub fn strip_ui(
         } else {
             // Wrapped, so the key line moves under the buttons at a large text size instead of running off.
             ui.horizontal_wrapped(|ui| {
-                let can_start = tab.is_some_and(|t| t.profile.value().is_some());
+                let can_start = tab.is_some_and(|t| t.profile().value().is_some());
                 let start =
                     ui.add_enabled(can_start, egui::Button::new(s.start)).on_hover_text(Shortcut::StartSession.hint());
                 if start.clicked() {
@@ -125,8 +125,7 @@ fn active_ui(
 fn reason_ui(s: &SessionText, session: &mut ActiveSession, ui: &mut Ui, commands: &mut Commands) {
     let label = ui.label(s.reason);
     if kle_picker_ui(s, "session-reason", label.id, &mut session.kle, &mut session.kle_query, ui) {
-        session.kle_chosen = true;
-        commands.push(SessionCommand::ReasonChanged);
+        commands.push(SessionCommand::ReasonChosen);
     }
 }
 
@@ -241,7 +240,27 @@ fn logged_ui(view: &ViewCtx<'_>, s: &SessionText, sessions: &SessionsState, ui: 
 }
 
 /// The print-friendly preview: the receipt as the citizen will read it, black on white whatever the theme.
-pub fn receipt_window(view: &ViewCtx<'_>, receipt: &Receipt, ctx: &egui::Context, commands: &mut Commands) {
+/// The session's windows: the receipt preview and the outbox's problems. Neither is drawn behind the privacy screen.
+pub fn windows(view: &ViewCtx<'_>, sessions: &SessionsState, ctx: &egui::Context, commands: &mut Commands) {
+    if view.privacy {
+        return;
+    }
+    if let Some(receipt) = &sessions.receipt_preview {
+        receipt_window(view, receipt, ctx, commands);
+    }
+    if sessions.outbox.show_problems {
+        super::outbox_view::problems_window(view, sessions, ctx, commands);
+    }
+}
+
+/// The wrap-up panel, while the session in progress is being wrapped up.
+pub fn wrap_up_ui(view: &ViewCtx<'_>, sessions: &mut SessionsState, ui: &mut Ui, commands: &mut Commands) {
+    if let Some(wrap) = sessions.active.as_mut().and_then(|s| s.wrap.as_mut()) {
+        super::wrapup_view::panel_ui(view, wrap, ui, commands);
+    }
+}
+
+fn receipt_window(view: &ViewCtx<'_>, receipt: &Receipt, ctx: &egui::Context, commands: &mut Commands) {
     let s = session_text(view.lang);
     let mut open = true;
     egui::Window::new(s.receipt_title).open(&mut open).default_width(560.0).resizable(true).show(ctx, |ui| {

@@ -11,28 +11,28 @@ use crate::history::api::SessionInput;
 /// One next step as staff edit it; the date is text until it is checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NextStepDraft {
-    pub text: String,
+    pub(super) text: String,
     /// `YYYY-MM-DD`, or empty.
-    pub due: String,
-    pub url: String,
+    pub(super) due: String,
+    pub(super) url: String,
 }
 
 /// The wrap-up form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WrapUp {
-    pub outcome: Outcome,
-    pub kind: ContactKind,
-    pub summary: String,
-    pub next_steps: Vec<NextStepDraft>,
-    pub notes: String,
-    pub readiness: DigitalReadiness,
-    pub referral: Option<String>,
+    pub(super) outcome: Outcome,
+    pub(super) kind: ContactKind,
+    pub(super) summary: String,
+    pub(super) next_steps: Vec<NextStepDraft>,
+    pub(super) notes: String,
+    pub(super) readiness: DigitalReadiness,
+    pub(super) referral: Option<String>,
     /// Why the form cannot be logged yet, in the staff member's language.
-    pub problem: Option<String>,
+    pub(super) problem: Option<String>,
     /// Put the keyboard on the log button when the form opens.
-    pub focus_log: bool,
+    pub(super) focus_log: bool,
     /// Being written to the journal.
-    pub saving: bool,
+    pub(super) saving: bool,
 }
 
 /// Why a wrap-up cannot be logged.

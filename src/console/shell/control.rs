@@ -7,7 +7,7 @@ use crate::history::client::{ClientError, HistoryClient};
 use crate::history::embedded::{self, Embedded, EmbeddedOptions};
 
 use super::super::app::ConsoleApp;
-use super::super::command::Reply;
+use super::super::command::{LookupCommand, Reply};
 use super::{AppCommand, AppReply, Connection, LinkStatus, Phase, StartFailure};
 
 /// Seconds between health probes while the link is down, and while it is up.
@@ -154,8 +154,8 @@ impl ConsoleApp {
         match result {
             Ok(started) => {
                 let Started { client, me, authorities, embedded } = *started;
-                self.lookup.purpose = self.prefs.purpose.unwrap_or_else(|| default_purpose(me.role));
-                self.lookup.focus_field = true;
+                self.lookup.set_purpose(self.prefs.purpose.unwrap_or_else(|| default_purpose(me.role)));
+                self.apply(LookupCommand::Focus);
                 self.phase = Phase::Ready(Box::new(Connection {
                     client,
                     me,

@@ -182,25 +182,27 @@ impl ConsoleApp {
     }
 
     fn shortcut_command(&self, shortcut: Shortcut) -> Option<Command> {
-        let session = self.sessions.active.as_ref();
+        let session = self.sessions.active();
         let command: Command = match shortcut {
             Shortcut::Present => return self.present_shortcut(),
             Shortcut::Privacy => AppCommand::TogglePrivacy.into(),
             Shortcut::FindCitizen => LookupCommand::Focus.into(),
-            Shortcut::CloseTab => CitizenCommand::CloseTab(self.tabs.get(self.active)?.id).into(),
-            Shortcut::NextTab if !self.tabs.is_empty() => {
-                CitizenCommand::SelectTab(self.tabs[(self.active + 1) % self.tabs.len()].id).into()
-            }
+            Shortcut::CloseTab => CitizenCommand::CloseTab(self.citizens.active()?.id()).into(),
+            Shortcut::NextTab => CitizenCommand::SelectTab(self.citizens.next()?).into(),
             Shortcut::Guides => GuideCommand::TogglePanel.into(),
             Shortcut::GroupSession if self.is_ready() => GroupCommand::Toggle.into(),
-            Shortcut::CitizenView if self.guides.walk.is_some() => GuideCommand::ToggleCitizenView.into(),
+            Shortcut::CitizenView if self.guides.has_walk() => GuideCommand::ToggleCitizenView.into(),
             Shortcut::StartSession if session.is_none() => {
-                SessionCommand::Start { anonymous: self.tabs.is_empty() }.into()
+                SessionCommand::Start { anonymous: self.citizens.is_empty() }.into()
             }
             Shortcut::ParkSession if session.is_some() => SessionCommand::Park.into(),
             Shortcut::WrapUp if session.is_some() => SessionCommand::OpenWrapUp.into(),
-            Shortcut::EndCall if session.is_some_and(|s| s.channel == Channel::Phone) => SessionCommand::EndCall.into(),
-            Shortcut::LogSession if session.is_some_and(|s| s.wrap.is_some()) => SessionCommand::Log.into(),
+            Shortcut::EndCall if session.is_some_and(|s| s.channel() == Channel::Phone) => {
+                SessionCommand::EndCall.into()
+            }
+            Shortcut::LogSession if session.is_some_and(super::super::session::ActiveSession::is_wrapping) => {
+                SessionCommand::Log.into()
+            }
             Shortcut::Scenarios if self.training() && !self.privacy && !self.guides.mitid_step() => {
                 ScenarioCommand::Toggle.into()
             }

@@ -83,17 +83,41 @@ pub enum LinkStatus {
 
 /// A working connection to the contact history.
 pub struct Connection {
-    pub client: HistoryClient,
-    pub me: Me,
+    client: HistoryClient,
+    me: Me,
     /// The embedded demo store: every citizen is fictitious.
-    pub demo: bool,
-    pub authorities: Vec<Authority>,
-    pub status: LinkStatus,
-    pub failures: u32,
+    demo: bool,
+    authorities: Vec<Authority>,
+    status: LinkStatus,
+    failures: u32,
     /// When (egui time) the last health probe went out.
-    pub last_probe: f64,
-    pub probe_pending: bool,
+    last_probe: f64,
+    probe_pending: bool,
     /// Keeps the embedded service running for as long as the connection lives (dropping it stops the service).
     #[allow(dead_code)] // Held, never read.
-    pub embedded: Option<Embedded>,
+    embedded: Option<Embedded>,
+}
+
+impl Connection {
+    #[must_use]
+    pub fn client(&self) -> &HistoryClient {
+        &self.client
+    }
+
+    /// Who is signed in.
+    #[must_use]
+    pub fn me(&self) -> &Me {
+        &self.me
+    }
+
+    /// Whether this is the embedded demo store, where every citizen is fictitious.
+    #[must_use]
+    pub fn demo(&self) -> bool {
+        self.demo
+    }
+
+    #[must_use]
+    pub fn authorities(&self) -> &[Authority] {
+        &self.authorities
+    }
 }

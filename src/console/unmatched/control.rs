@@ -12,7 +12,7 @@ impl ConsoleApp {
     /// Whether the signed-in staff member may see and resolve the queue.
     #[must_use]
     pub fn may_resolve_identity(&self) -> bool {
-        matches!(&self.phase, Phase::Ready(c) if c.me.role.may(Capability::ResolveIdentity))
+        matches!(&self.phase, Phase::Ready(c) if c.me().role.may(Capability::ResolveIdentity))
     }
 
     /// Applies a queue command.
@@ -36,7 +36,7 @@ impl ConsoleApp {
 
     pub(in crate::console) fn fetch_unmatched(&mut self) {
         let Phase::Ready(connection) = &self.phase else { return };
-        let client = connection.client.clone();
+        let client = connection.client().clone();
         self.unmatched.list.start();
         self.tasks.spawn(async move { UnmatchedReply::Listed(client.unmatched(PURPOSE).await) });
     }
@@ -44,8 +44,8 @@ impl ConsoleApp {
     /// Links the entry to the citizen in the active tab.
     fn link_unmatched(&mut self, id: Uuid) {
         let Phase::Ready(connection) = &self.phase else { return };
-        let Some(citizen) = self.tabs.get(self.active).map(|t| t.citizen) else { return };
-        let client = connection.client.clone();
+        let Some(citizen) = self.citizens.active().map(super::super::citizen::CitizenTab::citizen) else { return };
+        let client = connection.client().clone();
         self.unmatched.linking = Some(id);
         self.unmatched.error = None;
         self.tasks.spawn(async move {
@@ -56,7 +56,7 @@ impl ConsoleApp {
 
     fn reveal_unmatched(&mut self, id: Uuid) {
         let Phase::Ready(connection) = &self.phase else { return };
-        let client = connection.client.clone();
+        let client = connection.client().clone();
         self.unmatched.error = None;
         self.tasks.spawn(async move { UnmatchedReply::Revealed(id, client.reveal_unmatched(id, PURPOSE).await) });
     }
@@ -76,7 +76,7 @@ impl ConsoleApp {
                 match result {
                     Ok(citizen) => {
                         // The contact is in that citizen's timeline now.
-                        let tabs: Vec<_> = self.tabs.iter().filter(|t| t.citizen == citizen).map(|t| t.id).collect();
+                        let tabs = self.citizens.showing(&[citizen]);
                         for tab in tabs {
                             self.apply(CitizenCommand::FilterChanged(tab));
                         }

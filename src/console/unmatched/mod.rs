@@ -39,12 +39,25 @@ pub enum UnmatchedReply {
 /// The queue as the console has it.
 #[derive(Default)]
 pub struct UnmatchedState {
-    pub open: bool,
-    pub list: Loadable<UnmatchedList>,
+    open: bool,
+    list: Loadable<UnmatchedList>,
     /// The entry being linked, while the service answers.
-    pub linking: Option<Uuid>,
+    linking: Option<Uuid>,
     /// The last link's failure, in the staff member's words.
-    pub error: Option<crate::history::client::ClientError>,
+    error: Option<crate::history::client::ClientError>,
     /// Identifiers shown in full on request, by queue entry; forgotten when the window closes.
-    pub revealed: std::collections::HashMap<Uuid, String>,
+    revealed: std::collections::HashMap<Uuid, String>,
+}
+
+impl UnmatchedState {
+    /// How many contacts wait, once the list is in.
+    #[must_use]
+    pub fn waiting(&self) -> Option<usize> {
+        self.list.value().map(|l| l.events.len())
+    }
+
+    #[must_use]
+    pub fn is_busy(&self) -> bool {
+        self.list.is_pending() || self.linking.is_some()
+    }
 }

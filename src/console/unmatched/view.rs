@@ -22,6 +22,9 @@ pub fn window(
     ctx: &egui::Context,
     commands: &mut Commands,
 ) {
+    if !state.open || view.privacy {
+        return;
+    }
     let u = unmatched_text(view.lang);
     let mut open = true;
     egui::Window::new(u.title).open(&mut open).default_width(560.0).show(ctx, |ui| {
