@@ -39,6 +39,12 @@ impl ViewCtx<'_> {
     pub fn authority_name<'s>(&'s self, id: &'s str) -> &'s str {
         self.authorities.iter().find(|a| a.id.as_str() == id).map_or(id, |a| a.name(self.lang))
     }
+
+    /// A guide's title in the UI language, or its id when the library does not have it (any more).
+    #[must_use]
+    pub fn guide_title<'s>(&'s self, id: &'s str) -> &'s str {
+        self.guides.and_then(|l| l.guide(id)).map_or(id, |g| g.title.get(self.lang))
+    }
 }
 
 /// The console.
@@ -336,7 +342,7 @@ impl eframe::App for ConsoleApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         // First, so no screen — the projector's included — is ever drawn without it.
         if self.training() {
-            shell::training::band_ui(shell::text::shell_text(self.prefs.language), ui);
+            shell::training::band_ui(shell::text::shell_text(self.prefs.language), false, ui);
         }
         if self.presentation_ui(ui) {
             return;

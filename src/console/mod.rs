@@ -7,7 +7,8 @@
 //! One folder per feature — `lookup`, `citizen`, `guides`, `session`, `group`, `scenario`, `unmatched`,
 //! `presentation` — each with its state and its `…Command`/`…Reply` types in `mod.rs`, what a command does and
 //! what a reply changes in `control.rs`, drawing only in `…view.rs`, and its words in `text.rs` or the shared
-//! `i18n` table. `shell` is the frame around them (connection, top bar, privacy screen, training band, the
+//! `i18n` table. A feature's state fields are private to its folder: another feature reads them through narrow
+//! methods and changes them only by sending a command. `shell` is the frame around them (connection, top bar, privacy screen, training band, the
 //! command table of shortcuts); `app` holds one field per feature and routes every command and reply to its
 //! feature in one exhaustive match (`command`).
 

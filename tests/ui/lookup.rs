@@ -228,8 +228,12 @@ fn every_interactive_node_has_a_name_on_every_main_screen() {
 fn a_refused_token_or_unreachable_service_gives_a_clear_screen() {
     let world = world();
     let mut harness = world.harness("mbj_wrong");
-    settle(&mut harness, "the refusal", |h| shows(h, "Tjenesten afviste adgangsnøglen"));
+    settle(&mut harness, "the refusal", |h| shows(h, "Din adgang til kontakthistorikken virker ikke"));
     harness.get_by_role_and_label(Role::Button, "Prøv igen");
+    // The command-line details are for IT support, folded until asked for.
+    assert!(!shows(&harness, "Tjenesten afviste adgangsnøglen"));
+    harness.get_by_label("Oplysninger til IT-support").click();
+    settle(&mut harness, "the details", |h| shows(h, "Tjenesten afviste adgangsnøglen"));
 
     let handle = world.runtime.handle().clone();
     let target = Target::Server {
@@ -243,7 +247,9 @@ fn a_refused_token_or_unreachable_service_gives_a_clear_screen() {
         .with_step_dt(0.02)
         .with_max_steps(200)
         .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, guides_dir(), None));
-    settle(&mut harness, "unreachable", |h| shows(h, "svarer ikke"));
+    settle(&mut harness, "unreachable", |h| shows(h, "Kontakt IT-support"));
+    harness.get_by_label("Oplysninger til IT-support").click();
+    settle(&mut harness, "the details", |h| shows(h, "svarer ikke"));
 }
 
 #[test]
@@ -261,7 +267,9 @@ fn a_missing_ca_file_is_a_failure_screen_that_names_it() {
         .with_step_dt(0.02)
         .with_max_steps(200)
         .build_eframe(move |cc| ConsoleApp::new(cc, handle, target, guides_dir(), None));
-    settle(&mut harness, "the CA failure", |h| shows(h, "kommune-ca.pem"));
+    settle(&mut harness, "the CA failure", |h| shows(h, "Kontakt IT-support"));
+    harness.get_by_label("Oplysninger til IT-support").click();
+    settle(&mut harness, "the details", |h| shows(h, "kommune-ca.pem"));
     harness.get_by_role_and_label(Role::Button, "Prøv igen");
 }
 

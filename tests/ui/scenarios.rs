@@ -98,7 +98,7 @@ fn a_scenario_played_right_gets_all_good() {
     wrap_up_and_log(&mut harness);
 
     assert!(shows(&harness, ALL_GOOD), "{:?}", texts(&harness));
-    assert!(shows(&harness, "✔ I orden: De rigtige guider blev brugt: 'Anmeld flytning', 'Få MitID'."));
+    assert!(shows(&harness, "✔ I orden: De rigtige vejledninger blev brugt: 'Anmeld flytning', 'Få MitID'."));
     assert!(shows(&harness, "✔ I orden: Borgeren klarede alle 2 MitID-trin selv."), "{:?}", texts(&harness));
     assert!(shows(&harness, "✔ I orden: De næste skridt nævner det vigtige: 'postkassen'."));
     assert!(!texts(&harness).iter().any(|t| t.starts_with("✖ ")), "nothing failed: {:?}", texts(&harness));
@@ -130,11 +130,14 @@ fn a_scenario_played_wrong_names_each_mistake_and_can_be_tried_again() {
     assert!(shows(&harness, "Ikke helt endnu – se punkterne markeret „Ret“."));
     let used = "Du brugte 'Bestil sundhedskort (det gule kort)'.";
     assert!(
-        shows(&harness, &format!("✖ Ret: Guiden 'Anmeld flytning' blev ikke brugt, men den hører til her. {used}")),
+        shows(
+            &harness,
+            &format!("✖ Ret: Vejledningen 'Anmeld flytning' blev ikke brugt, men den hører til her. {used}")
+        ),
         "{:?}",
         texts(&harness)
     );
-    assert!(shows(&harness, "✖ Ret: Guiden 'Få MitID' blev ikke brugt"));
+    assert!(shows(&harness, "✖ Ret: Vejledningen 'Få MitID' blev ikke brugt"));
     assert!(
         shows(
             &harness,

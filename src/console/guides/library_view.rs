@@ -133,11 +133,11 @@ fn guide_card(view: &ViewCtx<'_>, library: &Library, guide: &Guide, ui: &mut Ui,
         });
         ui.label(guide.summary.get(view.lang));
         let topics: Vec<&str> = guide.kle.iter().map(KleTopic::as_str).collect();
+        let topics = fill(guides_text(view.lang).kle_topics, &[("topics", &topics.join(", "))]);
         let meta = format!(
-            "{} · {} · KLE {}",
+            "{} · {} · {topics}",
             view.authority_name(guide.solution.authority.as_str()),
             login_label(view, guide.solution.login),
-            topics.join(", ")
         );
         ui.label(RichText::new(meta).color(view.palette.muted_fg));
     });

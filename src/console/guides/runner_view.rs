@@ -393,7 +393,7 @@ pub fn citizen_view(ctx: &egui::Context, shared: &std::sync::Arc<CitizenView>) {
         }
         let screen = shared.screen.lock().map(|s| s.clone()).unwrap_or_default();
         if screen.training {
-            super::super::shell::training::band_ui(super::super::shell::text::shell_text(screen.lang), ui);
+            super::super::shell::training::band_ui(super::super::shell::text::shell_text(screen.lang), true, ui);
         }
         egui::CentralPanel::default().show(ui, |ui| {
             ui.label(RichText::new(&screen.guide).size(22.0).color(ui.visuals().weak_text_color()));

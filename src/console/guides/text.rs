@@ -9,6 +9,7 @@ crate::domain::language::text_table! {
     /// Strings of the guide library in one language.
     #[allow(clippy::struct_field_names)] // Field names mirror the UI text they hold.
     pub struct GuidesText {
+        kle_topics,
         run_unknown_guide,
         run_unknown_step,
         run_needs_choice,
@@ -115,6 +116,7 @@ pub const DA: GuidesText = GuidesText {
     login_in_person: "Kræver fremmøde",
     login_none: "Uden login",
     present: "Præsentér",
+    kle_topics: "KLE-emne {topics}",
 };
 
 pub const EN: GuidesText = GuidesText {
@@ -169,6 +171,7 @@ pub const EN: GuidesText = GuidesText {
     login_in_person: "Requires coming in person",
     login_none: "No login needed",
     present: "Present",
+    kle_topics: "KLE topic {topics}",
 };
 
 /// The strings of a language.

@@ -125,7 +125,7 @@ pub fn picker_window(view: &ViewCtx<'_>, state: &ScenarioState, ctx: &egui::Cont
 
 fn scenario_ui(view: &ViewCtx<'_>, s: &ScenarioText, scenario: &Scenario, citizen: &str, ui: &mut Ui) {
     ui.label(RichText::new(scenario.title.get(view.lang)).strong().size(16.0));
-    let minutes = format!("~{} min", scenario.minutes);
+    let minutes = super::super::i18n::fill(s.minutes, &[("minutes", &scenario.minutes.to_string())]);
     ui.label(
         RichText::new(format!("{}: {citizen} · {} · {minutes}", s.citizen, scenario.channel.label(view.lang)))
             .color(view.palette.muted_fg),

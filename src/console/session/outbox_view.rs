@@ -162,8 +162,7 @@ pub fn session_details_ui(view: &ViewCtx<'_>, body: &SessionBody<'_>, ui: &mut U
         }
     }
     for run in body.guides {
-        let title =
-            view.guides.and_then(|l| l.guide(&run.guide)).map_or(run.guide.as_str(), |g| g.title.get(view.lang));
+        let title = view.guide_title(&run.guide);
         ui.label(RichText::new(format!("{}: {title}", s.details_path)).color(muted));
         for record in &run.steps {
             let step_title = view

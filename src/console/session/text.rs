@@ -221,7 +221,7 @@ pub const EN: SessionText = SessionText {
     site: "Site",
     reason: "KLE topic",
     reason_none: "Choose a topic …",
-    reason_search: "Search topics",
+    reason_search: "Search topics (KLE titles are in Danish)",
     timer: "Time",
     park: "⏸ Park",
     parked: "Parked sessions",

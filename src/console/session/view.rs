@@ -113,7 +113,13 @@ fn active_ui(
             session.confirm_discard = true;
         }
         if !session.runs.is_empty() {
-            let guides: Vec<&str> = session.runs.iter().map(|r| r.guide.as_str()).collect();
+            let mut guides: Vec<&str> = Vec::new();
+            for run in &session.runs {
+                let title = view.guide_title(&run.guide);
+                if !guides.contains(&title) {
+                    guides.push(title);
+                }
+            }
             let line = super::super::i18n::fill(s.guides_in_session, &[("guides", &guides.join(", "))]);
             ui.label(RichText::new(line).color(view.palette.muted_fg));
         }

@@ -56,10 +56,16 @@ pub fn failed_ui(view: &ViewCtx<'_>, target: &Target, failure: &StartFailure, ui
         StartFailure::Embedded(error) => fill(t.embedded_failed, &[("error", error)]),
         StartFailure::Other(error) => fill(t.other_error, &[("error", error)]),
     };
+    // A clerk cannot act on command-line options: the screen says whom to call, and the details are for them.
+    let lead = if matches!(failure, StartFailure::TokenRefused) { t.access_refused } else { t.call_support };
     centred(ui, |ui| {
         super::super::widgets::heading(ui, format!("⚠ {}", t.cannot_connect));
         ui.add_space(8.0);
-        ui.label(message);
+        ui.label(lead);
+        ui.add_space(8.0);
+        egui::CollapsingHeader::new(t.support_details).id_salt("support-details").show(ui, |ui| {
+            ui.label(message);
+        });
         ui.add_space(12.0);
         if ui.button(view.text.try_again).clicked() {
             commands.push(AppCommand::Reconnect);

@@ -9,14 +9,15 @@ use super::text::ShellText;
 const BAND_BG: Color32 = Color32::from_rgb(0xFF, 0x8F, 0x00);
 const BAND_FG: Color32 = Color32::BLACK;
 
-/// The band across the top of the window.
-pub fn band_ui(text: &ShellText, ui: &mut egui::Ui) {
+/// The band across the top of the window. The staff's band says how to leave training; the citizen's only that nothing on it is real.
+pub fn band_ui(text: &ShellText, for_citizen: bool, ui: &mut egui::Ui) {
+    let detail = if for_citizen { text.training_band_citizen } else { text.training_band_detail };
     egui::Panel::top("training-band")
         .frame(egui::Frame::new().fill(BAND_BG).inner_margin(egui::Margin::symmetric(12, 6)))
         .show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(text.training_band).size(20.0).strong().color(BAND_FG));
-                ui.label(RichText::new(text.training_band_detail).color(BAND_FG));
+                ui.label(RichText::new(detail).color(BAND_FG));
             });
         });
 }

@@ -103,7 +103,7 @@ fn guide_checks<G: Guides + ?Sized>(scenario: &Scenario, runs: &[GuideRun], guid
     for missing in expect.guides.iter().filter(|id| !used.contains(&id.as_str())) {
         let name = title(guides, missing);
         let (da_used, en_used) = if others.is_empty() {
-            ("Du brugte ingen anden guide.".to_owned(), "You used no other guide.".to_owned())
+            ("Du brugte ingen anden vejledning.".to_owned(), "You used no other guide.".to_owned())
         } else {
             (
                 format!("Du brugte {}.", quoted(&others, Language::Da)),
@@ -113,7 +113,7 @@ fn guide_checks<G: Guides + ?Sized>(scenario: &Scenario, runs: &[GuideRun], guid
         checks.push(check(
             Aspect::Guides,
             Status::Failed,
-            format!("Guiden '{}' blev ikke brugt, men den hører til her. {da_used}", name.da),
+            format!("Vejledningen '{}' blev ikke brugt, men den hører til her. {da_used}", name.da),
             format!("The guide '{}' was not used, but it belongs here. {en_used}", name.en),
         ));
     }
@@ -122,8 +122,8 @@ fn guide_checks<G: Guides + ?Sized>(scenario: &Scenario, runs: &[GuideRun], guid
         checks.push(check(
             Aspect::Guides,
             Status::Failed,
-            format!("Guiden '{}' passer ikke til denne henvendelse – se rådene nedenfor.", name.da),
-            format!("The guide '{}' does not fit this errand – see the advice below.", name.en),
+            format!("Vejledningen '{}' passer ikke til denne henvendelse – se rådene nedenfor.", name.da),
+            format!("The guide '{}' does not fit this matter – see the advice below.", name.en),
         ));
     }
     if checks.is_empty() {
@@ -132,14 +132,14 @@ fn guide_checks<G: Guides + ?Sized>(scenario: &Scenario, runs: &[GuideRun], guid
             check(
                 Aspect::Guides,
                 Status::Passed,
-                "Ingen guide var nødvendig, og ingen forkert blev brugt.".to_owned(),
+                "Ingen vejledning var nødvendig, og ingen forkert blev brugt.".to_owned(),
                 "No guide was needed, and no wrong one was used.".to_owned(),
             )
         } else {
             check(
                 Aspect::Guides,
                 Status::Passed,
-                format!("De rigtige guider blev brugt: {}.", quoted(&expected, Language::Da)),
+                format!("De rigtige vejledninger blev brugt: {}.", quoted(&expected, Language::Da)),
                 format!("The right guides were used: {}.", quoted(&expected, Language::En)),
             )
         });
@@ -421,9 +421,9 @@ mod tests {
         let feedback = feedback(&scenario(), &session, &library());
         assert!(!feedback.all_good());
         let failed: Vec<&str> = feedback.failed().map(|c| c.message.da.as_str()).collect();
-        assert!(failed[0].starts_with("Guiden 'Anmeld flytning' blev ikke brugt"), "{failed:#?}");
+        assert!(failed[0].starts_with("Vejledningen 'Anmeld flytning' blev ikke brugt"), "{failed:#?}");
         assert!(failed[0].ends_with("Du brugte 'Bestil sundhedskort (det gule kort)'."), "{failed:#?}");
-        assert!(failed[1].starts_with("Guiden 'Få MitID' blev ikke brugt"), "{failed:#?}");
+        assert!(failed[1].starts_with("Vejledningen 'Få MitID' blev ikke brugt"), "{failed:#?}");
         assert!(failed[2].starts_with("Trin 'Log ind med MitID': MitID skal borgeren bruge selv"), "{failed:#?}");
         assert!(failed[2].contains("personalet for borgeren"));
         assert_eq!(failed[3], "Resultatet blev 'Henvist', men det rigtige her er 'Gennemført'.");
@@ -444,7 +444,7 @@ mod tests {
         let failed: Vec<&str> = feedback.failed().map(|c| c.message.en.as_str()).collect();
         assert_eq!(
             failed,
-            vec!["The guide 'Exemption from Digital Post' does not fit this errand – see the advice below."]
+            vec!["The guide 'Exemption from Digital Post' does not fit this matter – see the advice below."]
         );
     }
 
