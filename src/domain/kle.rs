@@ -20,6 +20,12 @@ impl KleTopic {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The group the topic belongs to (`23.05` for `23.05.10`): a move and a move abroad are one matter.
+    #[must_use]
+    pub fn group(&self) -> &str {
+        self.0.get(..5).unwrap_or(&self.0)
+    }
 }
 
 /// The level of a KLE number.

@@ -112,9 +112,8 @@ impl ConsoleApp {
             return;
         };
         // The same topic means the same KLE group: a move (23.05.10) and a move abroad (23.05.12) are one errand.
-        let group: String = kle.as_str().split('.').take(2).collect::<Vec<_>>().join(".");
         let params = TimelineParams {
-            kle: Some(group),
+            kle: Some(kle.group().to_owned()),
             from: Some((session.started_at - chrono::Duration::days(REPEAT_DAYS)).to_rfc3339()),
             limit: Some(20),
             ..TimelineParams::default()
