@@ -113,6 +113,19 @@ pub fn decode_utf16(bytes: &[u8]) -> Option<String> {
     Some(strip_bom(&text).to_owned())
 }
 
+/// Text as ISO-8859-1 (Latin-1), which files for older Danish public systems expect: æ, ø, å and every other
+/// character up to U+00FF are one byte each; a character beyond it cannot be written and becomes `?`.
+#[must_use]
+pub fn to_latin1(text: &str) -> Vec<u8> {
+    text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect()
+}
+
+/// Latin-1 bytes as text; every byte is a character, so this cannot fail.
+#[must_use]
+pub fn from_latin1(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -193,6 +193,43 @@ impl Counted {
     }
 }
 
+/// The header of a KOMHEN file, as real municipal exports have it (`;`-separated, Latin-1).
+pub const FILE_HEADER: &str =
+    "Kommune;ID;Enhed;Opgave;Kanal;Type;Afslutning;Blanket;Dato;StartTidspunkt;SlutTidspunkt;Datakilde";
+
+/// How times are written in a KOMHEN file.
+const FILE_TIME: &str = "%d-%m-%Y %H:%M:%S";
+
+/// One contact's line in a KOMHEN file, without the line break, with its start and end in local time. The format
+/// has no quoting, so a `;` or a line break inside a value (a site's name) becomes a space.
+#[must_use]
+pub fn file_line(
+    municipality: &str,
+    id: &str,
+    counted: &Counted,
+    start: chrono::NaiveDateTime,
+    end: chrono::NaiveDateTime,
+    source: &str,
+) -> String {
+    let day = start.date().and_time(chrono::NaiveTime::MIN);
+    let fields = [
+        municipality,
+        id,
+        &counted.unit,
+        counted.kle.as_ref().map_or("", KleTopic::as_str),
+        counted.channel,
+        counted.kind.code(),
+        counted.closing.code(),
+        counted.form.code(),
+        &day.format(FILE_TIME).to_string(),
+        &start.format(FILE_TIME).to_string(),
+        &end.format(FILE_TIME).to_string(),
+        source,
+    ];
+    let clean = |field: &str| field.replace([';', '\n', '\r'], " ");
+    fields.iter().map(|f| clean(f)).collect::<Vec<_>>().join(";")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,5 +366,46 @@ mod tests {
         assert_eq!((about_case.kind, about_case.closing), (KomhenType::Info, Closing::Straks));
         let letter = Counted::event(&event(Channel::Letter, false, Some("UDK-1"), CaseStatus::Resolved));
         assert_eq!((letter.channel, letter.closing), ("PPRIND", Closing::Hold));
+    }
+
+    #[test]
+    fn a_komhen_file_reads_back_from_latin_1_with_its_header_codes_and_times() {
+        let mut counted = Counted::session(
+            &session(Channel::Phone, ContactKind::Transaction, Outcome::Completed, vec![run(2)]),
+            Direction::Inbound,
+        );
+        counted.unit = "Borgerservice Østerbro; Nørrebro".into();
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 9).and_then(|d| d.and_hms_opt(8, 5, 7)).expect("time");
+        let end = start + Duration::seconds(754);
+        let text =
+            format!("{FILE_HEADER}\r\n{}\r\n", file_line("København", "42", &counted, start, end, "Skærmservice"));
+        let bytes = crate::encoding::to_latin1(&text);
+        assert!(
+            bytes.contains(&0xD8) && bytes.contains(&0xF8) && bytes.contains(&0xE6),
+            "Ø, ø and æ are one byte each"
+        );
+        let read = crate::encoding::from_latin1(&bytes);
+        let mut lines = read.lines();
+        assert_eq!(lines.next(), Some(FILE_HEADER));
+        let fields: Vec<&str> = lines.next().expect("a row").split(';').collect();
+        assert_eq!(fields.len(), FILE_HEADER.split(';').count(), "a ';' in a value does not add a column");
+        assert_eq!(
+            fields,
+            [
+                "København",
+                "42",
+                "Borgerservice Østerbro  Nørrebro",
+                "23.05.01",
+                "TLFIND",
+                "OPRET",
+                "STRAKS",
+                "JA",
+                "09-03-2026 00:00:00",
+                "09-03-2026 08:05:07",
+                "09-03-2026 08:17:41",
+                "Skærmservice",
+            ]
+        );
+        assert_eq!(crate::encoding::to_latin1("ő"), b"?", "beyond Latin-1 there is no byte to write");
     }
 }
