@@ -88,6 +88,7 @@ fn session(lang: Language) -> AssistedSession {
         notes: "INTERN NOTE: borgeren var usikker på MitID".to_owned(),
         digital_readiness_after: Some(DigitalReadiness::WithGuidance),
         referral: None,
+        failure_demand: None,
         group: None,
     }
 }

@@ -25,6 +25,7 @@ pub use citizen::{
 };
 pub use contact::{Case, CaseStatus, ContactEvent, Direction};
 pub use cpr::{Cpr, CprError, CprKind, CprWarning, Gender};
+pub use failure::FailureReason;
 pub use kle::{KleCatalog, KleError, KleTopic};
 pub use language::Language;
 pub use link::{LinkError, LinkKind, check_link, is_safe_link};

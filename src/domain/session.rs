@@ -160,6 +160,9 @@ pub struct AssistedSession {
     pub notes: String,
     pub digital_readiness_after: Option<DigitalReadiness>,
     pub referral: Option<String>,
+    /// Staff judged the contact unnecessary, and why (failure demand); apart from KOMHEN's misdirected `FEJL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_demand: Option<super::failure::FailureReason>,
     /// Present when several citizens were helped at once (channel `group_training`, no `citizen_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupPart>,

@@ -183,7 +183,30 @@ async fn next_step_links_are_https_tel_or_mailto_only(db: Db) {
     }
 }
 
+async fn failure_demand_is_one_of_the_reasons_and_is_stored_with_the_session(db: Db) {
+    let service = TestService::start_on(db).await;
+    let citizen = create_citizen(&service, &citizen_input("0707614285", "Jens Jensen")).await;
+    let mut body = session_body(citizen, "2026-01-01T08:00:00Z", "2026-01-01T08:10:00Z");
+    body["failure_demand"] = json!("because");
+    let path = format!("/v1/sessions/{}", uuid::Uuid::new_v4());
+    let (status, answer) = send(&service, Role::Counter, "PUT", &path, Some(&body)).await;
+    assert_eq!(status, 422, "an unknown reason: {answer}");
+    assert!(!answer.to_string().contains("because"), "the value is not echoed: {answer}");
+
+    body["failure_demand"] = json!("letter_not_understood");
+    assert_eq!(send(&service, Role::Counter, "PUT", &path, Some(&body)).await.0, 201);
+    let (status, stored) = send(&service, Role::Counter, "GET", &path, None).await;
+    assert_eq!((status, stored["failure_demand"].as_str()), (200, Some("letter_not_understood")), "{stored}");
+    // A session without it has no such key at all, so bodies stored before it existed still compare equal.
+    let plain = format!("/v1/sessions/{}", uuid::Uuid::new_v4());
+    let body = session_body(citizen, "2026-01-01T09:00:00Z", "2026-01-01T09:10:00Z");
+    assert_eq!(send(&service, Role::Counter, "PUT", &plain, Some(&body)).await.0, 201);
+    let (_, stored) = send(&service, Role::Counter, "GET", &plain, None).await;
+    assert!(stored.get("failure_demand").is_none(), "{stored}");
+}
+
 crate::on_both_databases!(
+    failure_demand_is_one_of_the_reasons_and_is_stored_with_the_session,
     next_step_links_are_https_tel_or_mailto_only,
     control_characters_are_refused_in_every_text_naming_the_field,
     times_far_off_and_impossible_sessions_are_422,

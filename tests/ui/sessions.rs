@@ -6,9 +6,9 @@ use crate::console::{JOHN, KAREN, SOREN, look_up, open_soren, settle, shows, tex
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use medbetjening::console::ConsoleApp;
-use medbetjening::domain::{AttorneyKind, Outcome, Performer, Role as StaffRole};
+use medbetjening::domain::{AttorneyKind, FailureReason, Outcome, Performer, Role as StaffRole};
 use medbetjening::history::store::SessionFilter;
 
 const START: &str = "▶ Start henvendelse";
@@ -198,6 +198,38 @@ fn ending_a_phone_call_starts_the_wrap_up_countdown() {
     assert!(later != first, "it counts down: {first} → {later}");
     harness.run_steps(240);
     assert!(shows(&harness, "Efterbehandling overskredet"), "{:?}", texts(&harness));
+}
+
+#[test]
+fn staff_mark_failure_demand_with_a_reason_in_the_wrap_up_and_the_details_show_it() {
+    let world = world();
+    let mut harness = world.console();
+    open_soren(&mut harness);
+    click(&mut harness, Role::Button, START);
+    click(&mut harness, Role::Button, WRAP_UP);
+    // Most contacts are not failure demand: the form starts at "Nej".
+    let field = harness.get_by_role_and_label(Role::ComboBox, "Unødvendig henvendelse");
+    assert_eq!(field.accesskit_node().value().as_deref(), Some("Nej"));
+    // Below the fold of the wrap-up panel at the test window's size.
+    field.scroll_to_me();
+    harness.run_steps(2);
+    click(&mut harness, Role::ComboBox, "Unødvendig henvendelse");
+    click(&mut harness, Role::Button, "Rykker for svar på sin sag");
+    let summary = harness.get_by_role_and_label(Role::TextInput, "Hvad blev gjort");
+    summary.focus();
+    summary.type_text("Spurgte til sin boligstøttesag");
+    harness.run_steps(2);
+    click(&mut harness, Role::Button, LOG);
+    settle(&mut harness, "confirmed", |h| {
+        h.state().outbox_waiting() == 0 && timeline_rows(h).iter().any(|r| r.contains("✔ Logget"))
+    });
+
+    let filter = SessionFilter { citizen: Some(soren_id(&world)), limit: 10, ..SessionFilter::default() };
+    let stored = world.runtime.block_on(world.service.store.sessions(&filter)).expect("sessions");
+    assert_eq!(stored[0].failure_demand, Some(FailureReason::ChasingProgress));
+    let row = timeline_rows(&harness).into_iter().find(|r| r.contains("✔ Logget")).expect("the row");
+    click(&mut harness, Role::Button, &row);
+    settle(&mut harness, "session details", |h| shows(h, "Rykker for svar på sin sag"));
 }
 
 #[test]

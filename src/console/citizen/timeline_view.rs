@@ -277,6 +277,7 @@ fn session_ui(
                 next_steps: &session.next_steps,
                 referral: session.referral.as_deref().map(|r| crate::domain::Referral::label_of(r, view.lang)),
                 readiness: session.digital_readiness_after,
+                failure: session.failure_demand,
                 pending: false,
             };
             super::super::session::outbox_view::session_details_ui(view, &body, ui);

@@ -236,6 +236,7 @@ impl GroupForm {
             notes: String::new(),
             digital_readiness_after: None,
             referral: None,
+            failure_demand: None,
             group: Some(GroupPart {
                 participants: self.participants,
                 linked: self.identified.iter().map(|p| p.id).collect(),

@@ -436,6 +436,7 @@ fn assisted(id: Uuid, staff: Uuid, input: &SessionInput) -> AssistedSession {
         notes: input.notes.clone(),
         digital_readiness_after: input.digital_readiness_after,
         referral: input.referral.clone(),
+        failure_demand: input.failure_demand,
         group: input.group.clone(),
     }
 }

@@ -132,6 +132,7 @@ pub struct SessionBody<'a> {
     pub next_steps: &'a [NextStep],
     pub referral: Option<&'a str>,
     pub readiness: Option<DigitalReadiness>,
+    pub failure: Option<crate::domain::FailureReason>,
     pub pending: bool,
 }
 
@@ -152,6 +153,9 @@ pub fn session_details_ui(view: &ViewCtx<'_>, body: &SessionBody<'_>, ui: &mut U
         }
         if let Some(referral) = body.referral {
             super::super::widgets::field(ui, muted, s.referral, referral);
+        }
+        if let Some(reason) = body.failure {
+            super::super::widgets::field(ui, muted, s.failure_demand, reason.label(view.lang));
         }
     });
     if !body.next_steps.is_empty() {

@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, Utc};
 
 use super::ActiveSession;
-use crate::domain::{ContactKind, DigitalReadiness, GuideRun, Language, NextStep, Outcome, is_safe_link};
+use crate::domain::{
+    ContactKind, DigitalReadiness, FailureReason, GuideRun, Language, NextStep, Outcome, is_safe_link,
+};
 use crate::guides::library::Library;
 use crate::history::api::SessionInput;
 
@@ -27,6 +29,8 @@ pub struct WrapUp {
     pub(super) notes: String,
     pub(super) readiness: DigitalReadiness,
     pub(super) referral: Option<String>,
+    /// Staff judged the contact unnecessary, and why; most contacts are not, so it starts empty.
+    pub(super) failure: Option<FailureReason>,
     /// Why the form cannot be logged yet, in the staff member's language.
     pub(super) problem: Option<String>,
     /// Put the keyboard on the log button when the form opens.
@@ -72,6 +76,7 @@ impl WrapUp {
             notes: String::new(),
             readiness: session.citizen.as_ref().map_or(DigitalReadiness::Unknown, |c| c.profile.digital_readiness),
             referral: None,
+            failure: None,
             problem: None,
             focus_log: true,
             saving: false,
@@ -122,6 +127,7 @@ impl WrapUp {
             notes: self.notes.trim().to_owned(),
             digital_readiness_after: Some(self.readiness).filter(|r| *r != DigitalReadiness::Unknown),
             referral,
+            failure_demand: self.failure,
             group: None,
         })
     }
@@ -186,6 +192,7 @@ mod tests {
             notes: String::new(),
             readiness: DigitalReadiness::Unknown,
             referral: None,
+            failure: None,
             problem: None,
             focus_log: false,
             saving: false,
@@ -206,6 +213,7 @@ mod tests {
             notes: String::new(),
             readiness: DigitalReadiness::Unknown,
             referral: None,
+            failure: None,
             problem: None,
             focus_log: false,
             saving: false,

@@ -9,7 +9,7 @@ use super::super::session::text::{SessionText, session_text};
 use super::super::session::wrapup::{NextStepDraft, WrapUp, notes_look_sensitive};
 use super::super::widgets::heading;
 use crate::console::command::{Commands, SessionCommand};
-use crate::domain::{ContactKind, DigitalReadiness, Language, Outcome, Referral, ReferralPlace};
+use crate::domain::{ContactKind, DigitalReadiness, FailureReason, Language, Outcome, Referral, ReferralPlace};
 
 const READINESS: [DigitalReadiness; 5] = [
     DigitalReadiness::SelfReliant,
@@ -88,6 +88,18 @@ fn choices_ui(view: &ViewCtx<'_>, s: &SessionText, wrap: &mut WrapUp, ui: &mut U
             .show_ui(ui, |ui| {
                 for readiness in READINESS {
                     ui.selectable_value(&mut wrap.readiness, readiness, readiness.label(view.lang));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+        let label = ui.label(s.failure_demand);
+        egui::ComboBox::from_id_salt("wrap-failure")
+            .selected_text(wrap.failure.map_or(s.failure_none, |r| r.label(view.lang)))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut wrap.failure, None, s.failure_none);
+                for reason in FailureReason::ALL {
+                    ui.selectable_value(&mut wrap.failure, Some(reason), reason.label(view.lang));
                 }
             })
             .response

@@ -372,6 +372,7 @@ mod tests {
             notes: String::new(),
             digital_readiness_after: None,
             referral: None,
+            failure_demand: None,
             group: None,
         }
     }

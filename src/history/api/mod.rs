@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::domain::{
     AssistedSession, Authority, Case, CaseStatus, Channel, ContactEvent, ContactKind, CprWarning, DigitalPostStatus,
-    DigitalReadiness, Direction, Field, Gender, GroupPart, GuideRun, Language, MitidStatus, NextStep, Outcome,
-    PowerOfAttorney, Role,
+    DigitalReadiness, Direction, FailureReason, Field, Gender, GroupPart, GuideRun, Language, MitidStatus, NextStep,
+    Outcome, PowerOfAttorney, Role,
 };
 
 mod admin;
@@ -323,6 +323,9 @@ pub struct SessionInput {
     pub digital_readiness_after: Option<DigitalReadiness>,
     #[serde(default)]
     pub referral: Option<String>,
+    /// Set when staff judged the contact unnecessary (failure demand), with why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_demand: Option<FailureReason>,
     /// For a group session: how many took part and who agreed to be identified. `citizen_id` is then `null` and
     /// `channel` is `group_training`; each linked citizen gets the session in their timeline, audited.
     #[serde(default, skip_serializing_if = "Option::is_none")]

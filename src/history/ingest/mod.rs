@@ -336,6 +336,7 @@ pub fn session(
         notes: input.notes.clone(),
         digital_readiness_after: input.digital_readiness_after,
         referral: optional_text("referral", input.referral.as_deref(), MAX_NAME)?,
+        failure_demand: input.failure_demand,
         group: input.group.clone(),
     })
 }

@@ -46,6 +46,7 @@ pub fn demo_session(citizen: Option<uuid::Uuid>, rng: &mut fastrand::Rng, now: D
         notes: String::new(),
         digital_readiness_after: None,
         referral: None,
+        failure_demand: None,
         group: None,
     }
 }
