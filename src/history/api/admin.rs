@@ -65,6 +65,13 @@ pub struct Stats {
     pub by_channel: std::collections::BTreeMap<String, u64>,
     /// By KOMHEN kind of contact.
     pub by_contact_kind: std::collections::BTreeMap<String, u64>,
+    /// By KOMHEN contact type code (`OPRET`, `VEJL`, `SLVBTJN` …), derived from each session as the KOMHEN table
+    /// in `domain::komhen` says; an assisted session counts as inbound.
+    #[serde(default)]
+    pub by_komhen_type: std::collections::BTreeMap<String, u64>,
+    /// Sessions staff judged failure demand, by reason code (`chasing_progress` …); the rest are not in it.
+    #[serde(default)]
+    pub by_failure_demand: std::collections::BTreeMap<String, u64>,
     pub guides: Vec<GuideStats>,
     /// Median session length in whole minutes.
     pub median_minutes: Option<u64>,

@@ -11,7 +11,8 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::error::ApiResult;
 use super::extract::{AppQuery, Caller, query_bound};
-use crate::domain::{AssistedSession, Capability, Outcome, StepState};
+use crate::domain::komhen::Counted;
+use crate::domain::{AssistedSession, Capability, Direction, Outcome, StepState};
 use crate::history::api::{ErrorBody, GuideStats, Stats, StatsParams};
 
 /// The most sessions one answer counts; a longer period should be asked for in parts.
@@ -47,6 +48,8 @@ pub fn count(sessions: &[(AssistedSession, bool)]) -> Stats {
         by_outcome: BTreeMap::new(),
         by_channel: BTreeMap::new(),
         by_contact_kind: BTreeMap::new(),
+        by_komhen_type: BTreeMap::new(),
+        by_failure_demand: BTreeMap::new(),
         guides: Vec::new(),
         median_minutes: None,
         group_sessions: 0,
@@ -67,6 +70,11 @@ pub fn count(sessions: &[(AssistedSession, bool)]) -> Stats {
         *stats.by_outcome.entry(code(&session.outcome)).or_default() += 1;
         *stats.by_channel.entry(session.channel.code().to_owned()).or_default() += 1;
         *stats.by_contact_kind.entry(code(&session.contact_kind)).or_default() += 1;
+        let komhen = Counted::session(session, Direction::Inbound);
+        *stats.by_komhen_type.entry(komhen.kind.code().to_owned()).or_default() += 1;
+        if let Some(reason) = session.failure_demand {
+            *stats.by_failure_demand.entry(reason.code().to_owned()).or_default() += 1;
+        }
         minutes.push((session.ended_at - session.started_at).num_minutes().max(0).unsigned_abs());
         for run in &session.guides {
             let entry = guides.entry(run.guide.clone()).or_insert_with(|| GuideStats {
@@ -89,4 +97,51 @@ pub fn count(sessions: &[(AssistedSession, bool)]) -> Stats {
 /// The wire code of an enum counted here, as serde writes it (`completed`, `error_driven`).
 fn code<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AuthorityId, Channel, ContactKind, FailureReason};
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn session(kind: ContactKind, failure: Option<FailureReason>) -> AssistedSession {
+        let started_at = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).single().expect("time");
+        AssistedSession {
+            id: uuid::Uuid::new_v4(),
+            citizen_id: None,
+            staff_id: uuid::Uuid::nil(),
+            channel: Channel::Phone,
+            authority: AuthorityId("borgerservice".into()),
+            site: "Kontaktcenter".into(),
+            started_at,
+            ended_at: started_at + Duration::minutes(6),
+            kle: None,
+            guides: Vec::new(),
+            outcome: Outcome::Completed,
+            contact_kind: kind,
+            summary: String::new(),
+            next_steps: Vec::new(),
+            notes: String::new(),
+            digital_readiness_after: None,
+            referral: None,
+            failure_demand: failure,
+            group: None,
+        }
+    }
+
+    #[test]
+    fn sessions_are_counted_by_komhen_type_and_failure_reason_and_training_is_left_out() {
+        let sessions = [
+            (session(ContactKind::Information, Some(FailureReason::ChasingProgress)), false),
+            (session(ContactKind::Information, Some(FailureReason::ChasingProgress)), false),
+            (session(ContactKind::Transaction, None), false),
+            (session(ContactKind::Transaction, Some(FailureReason::SelfServiceFailed)), true),
+        ];
+        let stats = count(&sessions);
+        assert_eq!((stats.sessions, stats.training_left_out), (3, 1));
+        let pairs = |map: &BTreeMap<String, u64>| map.iter().map(|(k, v)| (k.clone(), *v)).collect::<Vec<_>>();
+        assert_eq!(pairs(&stats.by_komhen_type), [("OPRET".to_owned(), 1), ("VEJL".to_owned(), 2)]);
+        assert_eq!(pairs(&stats.by_failure_demand), [("chasing_progress".to_owned(), 2)]);
+    }
 }
