@@ -237,28 +237,8 @@ mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
     fn session(channel: Channel, kind: ContactKind, outcome: Outcome, guides: Vec<GuideRun>) -> AssistedSession {
-        let started_at = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).single().expect("time");
-        AssistedSession {
-            id: uuid::Uuid::nil(),
-            citizen_id: None,
-            staff_id: uuid::Uuid::nil(),
-            channel,
-            authority: AuthorityId("borgerservice".into()),
-            site: "Borgerservice Amager".into(),
-            started_at,
-            ended_at: started_at + Duration::seconds(754),
-            kle: Some(KleCatalog::builtin().topic("23.05.01").expect("kle")),
-            guides,
-            outcome,
-            contact_kind: kind,
-            summary: String::new(),
-            next_steps: Vec::new(),
-            notes: String::new(),
-            digital_readiness_after: None,
-            referral: None,
-            failure_demand: None,
-            group: None,
-        }
+        let kle = Some(KleCatalog::builtin().topic("23.05.01").expect("kle"));
+        AssistedSession { kle, guides, ..AssistedSession::example(channel, kind, outcome) }
     }
 
     fn run(completed_steps: usize) -> GuideRun {

@@ -176,6 +176,36 @@ impl AssistedSession {
     }
 }
 
+#[cfg(test)]
+impl AssistedSession {
+    /// A session of 754 seconds at a counter site on 30 November 2026, for tests to vary.
+    pub(crate) fn example(channel: Channel, contact_kind: ContactKind, outcome: Outcome) -> Self {
+        use chrono::TimeZone;
+        let started_at = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).single().expect("time");
+        Self {
+            id: Uuid::new_v4(),
+            citizen_id: None,
+            staff_id: Uuid::nil(),
+            channel,
+            authority: AuthorityId("borgerservice".into()),
+            site: "Borgerservice Amager".into(),
+            started_at,
+            ended_at: started_at + chrono::Duration::seconds(754),
+            kle: None,
+            guides: Vec::new(),
+            outcome,
+            contact_kind,
+            summary: String::new(),
+            next_steps: Vec::new(),
+            notes: String::new(),
+            digital_readiness_after: None,
+            referral: None,
+            failure_demand: None,
+            group: None,
+        }
+    }
+}
+
 /// Who took part in a group session (e.g. seniors learning the MitID app at a library). Only participants who
 /// agreed to be identified are named, by citizen id; everyone else is only counted.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

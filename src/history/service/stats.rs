@@ -102,31 +102,12 @@ fn code<T: serde::Serialize>(value: &T) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AuthorityId, Channel, ContactKind, FailureReason};
-    use chrono::{Duration, TimeZone, Utc};
+    use crate::domain::{Channel, ContactKind, FailureReason};
 
     fn session(kind: ContactKind, failure: Option<FailureReason>) -> AssistedSession {
-        let started_at = Utc.with_ymd_and_hms(2026, 11, 30, 10, 0, 0).single().expect("time");
         AssistedSession {
-            id: uuid::Uuid::new_v4(),
-            citizen_id: None,
-            staff_id: uuid::Uuid::nil(),
-            channel: Channel::Phone,
-            authority: AuthorityId("borgerservice".into()),
-            site: "Kontaktcenter".into(),
-            started_at,
-            ended_at: started_at + Duration::minutes(6),
-            kle: None,
-            guides: Vec::new(),
-            outcome: Outcome::Completed,
-            contact_kind: kind,
-            summary: String::new(),
-            next_steps: Vec::new(),
-            notes: String::new(),
-            digital_readiness_after: None,
-            referral: None,
             failure_demand: failure,
-            group: None,
+            ..AssistedSession::example(Channel::Phone, kind, Outcome::Completed)
         }
     }
 
