@@ -44,6 +44,18 @@ impl KomhenType {
         }
     }
 
+    /// An assisted session's type: see [`Counted::session`]. Apart from it because counting by type alone must not
+    /// build a whole record per session.
+    #[must_use]
+    pub fn of_session(session: &AssistedSession) -> Self {
+        match session.contact_kind {
+            ContactKind::Transaction => Self::Opret,
+            ContactKind::Information if !session.guides.is_empty() => Self::Slvbtjn,
+            ContactKind::Information => Self::Vejl,
+            ContactKind::ErrorDriven => Self::Info,
+        }
+    }
+
     /// Whether the citizen wanted something done, rather than to know something.
     #[must_use]
     pub fn is_transaction(self) -> bool {
@@ -141,13 +153,7 @@ impl Counted {
     /// - a transaction had its form when a guide step was completed in the solution.
     #[must_use]
     pub fn session(session: &AssistedSession, direction: Direction) -> Self {
-        let helped_with_self_service = !session.guides.is_empty();
-        let kind = match session.contact_kind {
-            ContactKind::Transaction => KomhenType::Opret,
-            ContactKind::Information if helped_with_self_service => KomhenType::Slvbtjn,
-            ContactKind::Information => KomhenType::Vejl,
-            ContactKind::ErrorDriven => KomhenType::Info,
-        };
+        let kind = KomhenType::of_session(session);
         let done_here = matches!(session.outcome, Outcome::Completed | Outcome::Referred);
         let closing = if done_here && may_close_at_once(session.channel) { Closing::Straks } else { Closing::Hold };
         let filled_in = session.guides.iter().flat_map(|run| &run.steps).any(|step| step.state == StepState::Completed);

@@ -66,7 +66,7 @@ pub struct Stats {
     /// By KOMHEN kind of contact.
     pub by_contact_kind: std::collections::BTreeMap<String, u64>,
     /// By KOMHEN contact type code (`OPRET`, `VEJL`, `SLVBTJN` …), derived from each session as the KOMHEN table
-    /// in `domain::komhen` says; an assisted session counts as inbound.
+    /// in `domain::komhen` says.
     #[serde(default)]
     pub by_komhen_type: std::collections::BTreeMap<String, u64>,
     /// Sessions staff judged failure demand, by reason code (`chasing_progress` …); the rest are not in it.

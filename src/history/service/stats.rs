@@ -11,8 +11,8 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::error::ApiResult;
 use super::extract::{AppQuery, Caller, query_bound};
-use crate::domain::komhen::Counted;
-use crate::domain::{AssistedSession, Capability, Direction, Outcome, StepState};
+use crate::domain::komhen::KomhenType;
+use crate::domain::{AssistedSession, Capability, Outcome, StepState};
 use crate::history::api::{ErrorBody, GuideStats, Stats, StatsParams};
 
 /// The most sessions one answer counts; a longer period should be asked for in parts.
@@ -70,8 +70,7 @@ pub fn count(sessions: &[(AssistedSession, bool)]) -> Stats {
         *stats.by_outcome.entry(code(&session.outcome)).or_default() += 1;
         *stats.by_channel.entry(session.channel.code().to_owned()).or_default() += 1;
         *stats.by_contact_kind.entry(code(&session.contact_kind)).or_default() += 1;
-        let komhen = Counted::session(session, Direction::Inbound);
-        *stats.by_komhen_type.entry(komhen.kind.code().to_owned()).or_default() += 1;
+        *stats.by_komhen_type.entry(KomhenType::of_session(session).code().to_owned()).or_default() += 1;
         if let Some(reason) = session.failure_demand {
             *stats.by_failure_demand.entry(reason.code().to_owned()).or_default() += 1;
         }
