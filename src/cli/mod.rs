@@ -8,6 +8,7 @@ mod console;
 mod demo_data;
 mod guides;
 mod import;
+mod insights;
 mod migrate;
 mod openapi;
 mod progress;
@@ -109,6 +110,11 @@ enum Command {
     Citizen {
         #[command(subcommand)]
         command: citizen::CitizenCommand,
+    },
+    /// The supervisors' insight rollups.
+    Insights {
+        #[command(subcommand)]
+        command: insights::InsightsCommand,
     },
 }
 
@@ -224,6 +230,7 @@ async fn dispatch(command: Option<Command>, data_dir: PathBuf, json_logs: bool) 
         Some(Command::Outbox { command }) => command.run().await,
         Some(Command::Audit { command }) => command.run().await,
         Some(Command::Citizen { command }) => command.run().await,
+        Some(Command::Insights { command }) => command.run().await,
     }
 }
 

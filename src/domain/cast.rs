@@ -105,6 +105,7 @@ impl CastCitizen {
                     source_id: format!("{}-{}", self.id, index + 1),
                     staff: None,
                     abandoned: event.abandoned,
+                    failure_demand: None,
                 }
             })
             .collect()

@@ -80,6 +80,9 @@ pub struct ContactEvent {
     pub staff: Option<String>,
     /// A self-service attempt the citizen started and left unfinished: where they got stuck.
     pub abandoned: bool,
+    /// The channel system's staff judged the contact unnecessary, and why (failure demand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_demand: Option<super::failure::FailureReason>,
 }
 
 /// A case as the citizen's contacts tell it: the latest status reported for one case number at one authority.

@@ -114,6 +114,7 @@ mod tests {
             source_id: "1".into(),
             staff: None,
             abandoned,
+            failure_demand: None,
         }
     }
 

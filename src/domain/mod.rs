@@ -7,6 +7,7 @@ pub mod citizen;
 pub mod contact;
 pub mod cpr;
 pub mod failure;
+pub mod insight;
 pub mod kle;
 pub mod komhen;
 pub mod language;

@@ -77,10 +77,11 @@ impl Role {
                     | C::WriteSessions
                     | C::ReadAudit
                     | C::ReadStats
+                    | C::ReadInsights
                     | C::Export
                     | C::ResolveIdentity
             ),
-            Self::Admin => matches!(capability, C::WriteCitizens | C::ManageStaff | C::Export),
+            Self::Admin => matches!(capability, C::WriteCitizens | C::ManageStaff | C::Export | C::ReadInsights),
             Self::Integration => matches!(capability, C::WriteCitizens | C::WriteEvents),
         }
     }
@@ -107,6 +108,8 @@ pub enum Capability {
     ReadAudit,
     /// Counts of sessions across sites (no personal data).
     ReadStats,
+    /// The insight rollups: counts across sites, channels and guides (no personal data).
+    ReadInsights,
     /// Export everything held about a citizen (a GDPR access request).
     Export,
     /// Add, disable and rotate staff.

@@ -180,7 +180,8 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.map_err(EmbeddedError::Bind)?;
     let url = format!("http://{}", listener.local_addr().map_err(EmbeddedError::Bind)?);
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let state = AppState::new(store);
+    // On the demo store every citizen is fictitious: they are the population its insights show.
+    let state = AppState { population: crate::domain::insight::Population::Fictitious, ..AppState::new(store) };
     let task = tokio::spawn(service::serve(listener, state, async move {
         stopped.await.ok();
     }));

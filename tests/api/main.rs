@@ -14,6 +14,7 @@ mod errors;
 mod group_sessions;
 mod identity;
 mod input;
+mod insights;
 mod instances;
 mod postgres_tls;
 mod registry;

@@ -216,6 +216,7 @@ pub fn event_input(
         summary: summary.into(),
         staff: None,
         abandoned: false,
+        failure_demand: None,
     }
 }
 

@@ -162,6 +162,7 @@ mod tests {
             source_id: at.into(),
             staff: None,
             abandoned: false,
+            failure_demand: None,
         }
     }
 

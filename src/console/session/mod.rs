@@ -444,6 +444,7 @@ pub fn pending_row(id: Uuid, input: &SessionInput, staff: &str) -> Option<Contac
         source_id: id.to_string(),
         staff: Some(staff.to_owned()),
         abandoned: false,
+        failure_demand: None,
     })
 }
 

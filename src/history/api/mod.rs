@@ -18,6 +18,7 @@ mod alerts;
 mod audit;
 mod error;
 mod identity;
+pub mod insights;
 pub use admin::{GuideStats, StaffInput, StaffList, StaffToken, Stats, StatsParams};
 pub use alerts::{AlertParams, Alerts, BusyHour, LookupWithoutContact, ProbingHour, Refusal};
 pub use audit::{AuditAction, AuditEntry, AuditList, AuditParams, CitizenExport, LookupRecord};
@@ -237,6 +238,9 @@ pub struct EventInput {
     pub staff: Option<String>,
     #[serde(default)]
     pub abandoned: bool,
+    /// The channel system's staff judged the contact unnecessary, and why (failure demand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure_demand: Option<crate::domain::FailureReason>,
 }
 
 fn inbound() -> Direction {
@@ -346,6 +350,16 @@ pub struct SessionWrite {
     pub session: AssistedSession,
     /// `false` when the same session was already stored (a retry).
     pub created: bool,
+}
+
+/// Query of `PUT /v1/sessions/{id}`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SessionPutParams {
+    /// `true` to replace the stored session with this corrected body (only by whoever logged it; the citizen and
+    /// group cannot change). Its counts in the insights move with it.
+    pub correct: Option<bool>,
 }
 
 /// Query of `GET /v1/sessions`.

@@ -389,6 +389,7 @@ impl<'a> History<'a> {
             source_id: format!("{}-{sequence}", self.source_prefix),
             staff,
             abandoned,
+            failure_demand: None,
         });
     }
 }

@@ -287,6 +287,7 @@ pub fn event(
         source_id: text("source_id", &input.source_id, MAX_ID)?,
         staff: optional_text("staff", input.staff.as_deref(), MAX_NAME)?,
         abandoned: input.abandoned,
+        failure_demand: input.failure_demand,
     })
 }
 
@@ -384,6 +385,7 @@ pub fn session_event(session: &AssistedSession, staff: &Staff) -> Option<Contact
         source_id: session.id.to_string(),
         staff: Some(format!("{} ({})", staff.name, staff.site)),
         abandoned: false,
+        failure_demand: None,
     })
 }
 
@@ -416,6 +418,7 @@ pub fn group_events(session: &AssistedSession, staff: &Staff, citizens: &[Citize
             source_id: format!("{}/{citizen}", session.id),
             staff: Some(format!("{} ({})", staff.name, staff.site)),
             abandoned: false,
+            failure_demand: None,
         })
         .collect()
 }

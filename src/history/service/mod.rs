@@ -13,6 +13,7 @@ mod events;
 pub mod extract;
 pub mod guard;
 mod identity;
+mod insights;
 mod meta;
 mod server;
 mod sessions;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub audit: audit_writer::AuditWriter,
     /// Set when the instance is stopping: `/health` answers 503 so load balancers stop sending it requests.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// Whose contacts the insights show: real citizens, or on a demo store its fictitious ones.
+    pub population: crate::domain::insight::Population,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
             clock: Arc::new(Utc::now),
             audit: audit_writer::AuditWriter::default(),
             draining: Arc::default(),
+            population: crate::domain::insight::Population::Real,
         }
     }
 
@@ -89,6 +93,7 @@ impl AppState {
         (name = "audit", description = "Who read which citizen's data, when and why"),
         (name = "identity", description = "Contacts that named no single citizen; merging two records of one person"),
         (name = "staff", description = "Staff members and their tokens (admins)"),
+        (name = "insights", description = "Counts for supervisors: KOMHEN, failure demand, channel shift, funnels"),
         (name = "meta", description = "Health, identity, reference data"),
     )
 )]
@@ -113,6 +118,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(audit::router())
         .merge(staff::router())
         .merge(stats::router())
+        .merge(insights::router())
         .merge(identity::router())
         .merge(watch::router())
         .split_for_parts()

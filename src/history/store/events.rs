@@ -7,13 +7,16 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::identity::live_citizen_on;
+use super::insights::{citizen_population, count_event, refresh_returns};
 use super::sql::{Columns, Param, Sql, contains_pattern, escape_like};
 use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
 use crate::domain::citizen::fold_name;
+use crate::domain::insight::Population;
 use crate::domain::{AuthorityId, Case, Channel, CitizenId, ContactEvent, KleTopic};
+use crate::history::api::SESSION_SOURCE;
 
 pub(super) const EVENT_COLUMNS: &str = "id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
-                             source, source_id, staff, abandoned";
+                             source, source_id, staff, abandoned, failure_demand";
 
 /// A position in a timeline: the last event of the previous page. Opaque to clients.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +96,7 @@ pub(super) fn event_from_row(row: &dyn Columns) -> StoreResult<ContactEvent> {
         source_id: row.text("source_id")?,
         staff: row.opt_text("staff")?,
         abandoned: row.int("abandoned")? != 0,
+        failure_demand: row.opt_text("failure_demand")?.map(|code| parse_code(code, "failure reason")).transpose()?,
     })
 }
 
@@ -128,14 +132,15 @@ pub(super) async fn insert_event_on(
     now: DateTime<Utc>,
 ) -> StoreResult<EventWriteOutcome> {
     let citizen = live_citizen_on(conn, event.citizen_id).await?;
-    insert_event_for(conn, event, citizen, digest, now).await
+    let population = citizen_population(conn, citizen).await?;
+    insert_event_for(conn, event, (citizen, population), digest, now).await
 }
 
 /// [`insert_event_on`] for a citizen already made sure of with [`super::identity::live_citizen_on`].
 async fn insert_event_for(
     conn: &mut AnyConnection,
     event: &ContactEvent,
-    citizen: CitizenId,
+    (citizen, population): (CitizenId, Population),
     digest: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<EventWriteOutcome> {
@@ -148,8 +153,8 @@ async fn insert_event_for(
     };
     let inserted = sqlx::query(
         "INSERT INTO events (id, citizen_id, occurred_at, channel, direction, authority, kle, case_ref, status, summary, \
-         search_text, source, source_id, staff, abandoned, recorded_at, input_digest) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         search_text, source, source_id, staff, abandoned, recorded_at, input_digest, failure_demand) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) \
          ON CONFLICT (source, source_id) DO NOTHING",
     )
     .bind(event.id.to_string())
@@ -169,6 +174,7 @@ async fn insert_event_for(
     .bind(i64::from(event.abandoned))
     .bind(to_micros(now))
     .bind(digest.map(str::to_owned))
+    .bind(event.failure_demand.map(|reason| reason.code().to_owned()))
     .execute(&mut *conn)
     .await?;
     if inserted.rows_affected() == 0 {
@@ -185,7 +191,19 @@ async fn insert_event_for(
     if let Some(case_ref) = &event.case_ref {
         update_case(conn, event, case_ref).await?;
     }
+    // A session counts itself; its rows in timelines are not contacts of their own.
+    if event.source != SESSION_SOURCE {
+        count_event(conn, event, population).await?;
+    }
+    if let Some(kle) = event.kle.as_ref().filter(|_| may_return(event)) {
+        refresh_returns(conn, event.citizen_id, kle.group(), event.occurred_at).await?;
+    }
     Ok(EventWriteOutcome::Created(event.clone()))
+}
+
+/// Whether a contact can make or unmake a tilbageløb: a given-up self-service attempt, or an assisted contact.
+fn may_return(event: &ContactEvent) -> bool {
+    (event.channel == Channel::SelfService && event.abandoned) || crate::domain::insight::is_assisted(event.channel)
 }
 
 /// Moves the case to the state of `event` if it is the newest contact on it (events may arrive out of order).
@@ -257,12 +275,13 @@ impl Store {
         let mut citizens: Vec<CitizenId> = events.iter().map(|e| e.citizen_id).collect();
         citizens.sort_unstable();
         citizens.dedup();
-        let mut live: HashMap<CitizenId, CitizenId> = HashMap::with_capacity(citizens.len());
+        let mut live: HashMap<CitizenId, (CitizenId, Population)> = HashMap::with_capacity(citizens.len());
         for citizen in citizens {
-            live.insert(citizen, live_citizen_on(&mut tx, citizen).await?);
+            let into = live_citizen_on(&mut tx, citizen).await?;
+            live.insert(citizen, (into, citizen_population(&mut tx, into).await?));
         }
         for event in events {
-            let citizen = live.get(&event.citizen_id).copied().unwrap_or(event.citizen_id);
+            let citizen = live.get(&event.citizen_id).copied().unwrap_or((event.citizen_id, Population::Real));
             if matches!(insert_event_for(&mut tx, event, citizen, None, now).await?, EventWriteOutcome::Created(_)) {
                 created += 1;
             }

@@ -11,6 +11,7 @@ mod audit_prune;
 mod citizens;
 mod events;
 mod identity;
+mod insights;
 mod readers;
 mod schema;
 mod sessions;
@@ -37,8 +38,9 @@ pub use audit_prune::{AgeError, AuditAge, Checkpoint, CheckpointKey, KEY_BYTES, 
 pub use citizens::{CitizenLookup, RecordWriter, UpsertOutcome};
 pub use events::{Cursor, EventWriteOutcome, TimelineQuery};
 pub use identity::{MergeCheck, MergeOutcome, MergeRecord, MergeRefusal, UndoOutcome};
+pub use insights::{ContactGroup, Drill, FailureGroup, InsightQuery, Period, RebuildReport};
 pub use schema::{SchemaError, SchemaPolicy, program_version};
-pub use sessions::{SessionFilter, SessionPutOutcome};
+pub use sessions::{SessionCorrectOutcome, SessionFilter, SessionPutOutcome};
 pub use staff::NewToken;
 pub use unmatched::{NewUnmatched, QueueOutcome};
 pub use watch::LookupRow;

@@ -9,6 +9,7 @@ use sqlx::any::AnyRow;
 
 use super::events::insert_event_on;
 use super::identity::live_citizen_on;
+use super::insights::{count_session, refresh_citizen, refresh_returns, session_population};
 use super::sql::{Param, Sql};
 use super::{Store, StoreResult, parse_json, parse_uuid, to_micros};
 use uuid::Uuid;
@@ -24,6 +25,37 @@ pub enum SessionPutOutcome {
     Same(Box<AssistedSession>),
     /// A different session is stored under this id; nothing was changed.
     Conflict,
+}
+
+/// What a correction did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionCorrectOutcome {
+    Corrected,
+    /// The stored session already reads so.
+    Same,
+    NotFound,
+    /// Another staff member logged it.
+    NotYours,
+    /// The correction names another citizen or group: that is another session, not a correction.
+    OtherCitizen,
+}
+
+/// The session's own rows in timelines follow what it now says.
+async fn move_timeline_row(conn: &mut sqlx::AnyConnection, session: &AssistedSession) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE events SET occurred_at = $2, channel = $3, kle = $4, status = $5, summary = $6          WHERE source = $1 AND (source_id = $7 OR source_id LIKE $8)",
+    )
+    .bind(crate::history::api::SESSION_SOURCE)
+    .bind(to_micros(session.started_at))
+    .bind(session.channel.code())
+    .bind(session.kle.as_ref().map(|k| k.as_str().to_owned()))
+    .bind(session.outcome.case_status().code())
+    .bind(&session.summary)
+    .bind(session.id.to_string())
+    .bind(format!("{}/%", session.id))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// Which sessions to list.
@@ -91,8 +123,65 @@ impl Store {
         for event in timeline_events {
             insert_event_on(&mut tx, event, None, now).await?;
         }
+        if let Some(population) = session_population(&mut tx, session).await? {
+            count_session(&mut tx, session, population, 1).await?;
+        }
+        if let Some(citizen) = citizen {
+            refresh_citizen(&mut tx, citizen).await?;
+        }
         tx.commit().await?;
         Ok(SessionPutOutcome::Created)
+    }
+
+    /// Replaces a stored session with a corrected body from the staff member who logged it, moving its counts
+    /// and its row in the citizen's timeline. Who it is about (citizen, group) cannot be corrected.
+    pub async fn correct_session(&self, session: &AssistedSession) -> StoreResult<SessionCorrectOutcome> {
+        let body = serde_json::to_string(session).unwrap_or_default();
+        let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
+        let mut tx = self.begin_write().await?;
+        let Some(row) = sqlx::query("SELECT body, body_hash, citizen_id FROM sessions WHERE id = $1")
+            .bind(session.id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(SessionCorrectOutcome::NotFound);
+        };
+        if row.try_get::<String, _>("body_hash")? == hash {
+            return Ok(SessionCorrectOutcome::Same);
+        }
+        let old: AssistedSession = parse_json(&row.try_get::<String, _>("body")?, "session")?;
+        if old.staff_id != session.staff_id {
+            return Ok(SessionCorrectOutcome::NotYours);
+        }
+        if old.citizen_id != session.citizen_id || old.group != session.group {
+            return Ok(SessionCorrectOutcome::OtherCitizen);
+        }
+        if let Some(population) = session_population(&mut tx, &old).await? {
+            count_session(&mut tx, &old, population, -1).await?;
+        }
+        sqlx::query("UPDATE sessions SET body = $2, body_hash = $3, started_at = $4 WHERE id = $1")
+            .bind(session.id.to_string())
+            .bind(&body)
+            .bind(&hash)
+            .bind(to_micros(session.started_at))
+            .execute(&mut *tx)
+            .await?;
+        move_timeline_row(&mut tx, session).await?;
+        let citizen =
+            row.try_get::<Option<String>, _>("citizen_id")?.map(|id| parse_uuid(&id, "citizen id")).transpose()?;
+        if let Some(citizen) = citizen {
+            for version in [&old, session] {
+                if let Some(kle) = &version.kle {
+                    refresh_returns(&mut tx, citizen, kle.group(), version.started_at).await?;
+                }
+            }
+            refresh_citizen(&mut tx, citizen).await?;
+        }
+        if let Some(population) = session_population(&mut tx, session).await? {
+            count_session(&mut tx, session, population, 1).await?;
+        }
+        tx.commit().await?;
+        Ok(SessionCorrectOutcome::Corrected)
     }
 
     /// One session by its id.
