@@ -313,7 +313,7 @@ async fn get(service: &TestService, role: Role, path: &str) -> (u16, Vec<u8>) {
     (response.status().as_u16(), response.bytes().await.expect("body").to_vec())
 }
 
-const ENDPOINTS: [&str; 7] = [
+const ENDPOINTS: [&str; 8] = [
     "/v1/insights/contacts?group_by=site",
     "/v1/insights/komhen.csv?municipality=101",
     "/v1/insights/channel-shift",
@@ -321,6 +321,7 @@ const ENDPOINTS: [&str; 7] = [
     "/v1/insights/failure-demand",
     "/v1/insights/guides/flytning/funnel",
     "/v1/insights/sessions",
+    "/v1/insights/sessions.csv",
 ];
 
 async fn only_supervisors_and_admins_read_insights(db: Db) {
@@ -400,3 +401,59 @@ crate::on_both_databases!(
     only_supervisors_and_admins_read_insights,
     the_komhen_file_reads_back_in_latin1_with_the_codes_of_the_table,
 );
+
+async fn put(service: &TestService, role: Role, path: &str, body: &Value) -> u16 {
+    let (http, url) = service.raw();
+    let response = http.put(format!("{url}{path}")).bearer_auth(service.token(role)).json(body).send().await;
+    response.expect("answer").status().as_u16()
+}
+
+/// May's contacts as `kle failure count`.
+async fn by_kle(service: &TestService) -> Vec<String> {
+    let path = "/v1/insights/contacts?from=2026-05-01&to=2026-05-31&group_by=kle,failure";
+    let (status, bytes) = get(service, Role::Supervisor, path).await;
+    assert_eq!(status, 200);
+    let answer: Value = serde_json::from_slice(&bytes).expect("json");
+    let text = |row: &Value, key: &str| row[key].as_str().unwrap_or_default().to_owned();
+    let rows = answer["rows"].as_array().expect("rows");
+    rows.iter().map(|r| format!("{} {} {}", text(r, "kle"), text(r, "failure"), r["count"])).collect()
+}
+
+async fn a_corrected_session_moves_its_counts_and_only_its_author_may_correct_it(db: Db) {
+    let service = TestService::start_on(db).await;
+    let (real, _) = citizens(&service, 2, 0).await;
+    let id = Uuid::new_v4();
+    let mut body = serde_json::json!({
+        "citizen_id": real[0], "channel": "counter", "authority": "borgerservice", "site": "Borgerservice Amager",
+        "started_at": "2026-05-04T08:00:00Z", "ended_at": "2026-05-04T08:10:00Z", "outcome": "completed",
+        "contact_kind": "information", "summary": "Vejledning om flytning", "kle": "23.05.01",
+        "guides": [], "next_steps": [], "notes": "", "digital_readiness_after": null, "referral": null
+    });
+    assert_eq!(put(&service, Role::Counter, &format!("/v1/sessions/{id}"), &body).await, 201);
+    assert_eq!(by_kle(&service).await, ["23.05.01  1"]);
+    body["kle"] = "32.06.00".into();
+    body["failure_demand"] = "chasing_progress".into();
+    let correct = format!("/v1/sessions/{id}?correct=true");
+    assert_eq!(put(&service, Role::Phone, &correct, &body).await, 403, "only whoever logged it");
+    assert_eq!(put(&service, Role::Counter, &correct, &body).await, 200);
+    assert_eq!(by_kle(&service).await, ["32.06.00 chasing_progress 1"], "the counts moved with the correction");
+    assert_eq!(put(&service, Role::Counter, &correct, &body).await, 200, "the same correction again");
+    assert_eq!(by_kle(&service).await, ["32.06.00 chasing_progress 1"], "and counted once");
+    body["citizen_id"] = real[1].to_string().into();
+    assert_eq!(put(&service, Role::Counter, &correct, &body).await, 409, "another citizen is another session");
+    assert_eq!(
+        put(&service, Role::Counter, &format!("/v1/sessions/{}?correct=true", Uuid::new_v4()), &body).await,
+        404
+    );
+
+    let (status, csv) =
+        get(&service, Role::Supervisor, "/v1/insights/sessions.csv?from=2026-05-01&to=2026-05-31").await;
+    assert_eq!(status, 200);
+    let csv = String::from_utf8(csv).expect("UTF-8");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(lines[1].starts_with(&format!("{id};2026-05-04 10:00;Borgerservice Amager;counter;32.06.00;")), "{csv}");
+    assert!(!csv.contains(&real[0].to_string()), "no citizen id in the drill-down");
+}
+
+crate::on_both_databases!(a_corrected_session_moves_its_counts_and_only_its_author_may_correct_it);

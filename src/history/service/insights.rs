@@ -6,7 +6,7 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -36,6 +36,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(failure_demand))
         .routes(routes!(funnel))
         .routes(routes!(sessions))
+        .routes(routes!(sessions_csv))
 }
 
 fn invalid(parameter: &str, message: &str) -> ApiError {
@@ -45,7 +46,10 @@ fn invalid(parameter: &str, message: &str) -> ApiError {
 fn day(parameter: &str, value: Option<&str>) -> ApiResult<Option<NaiveDate>> {
     value
         .map(|v| {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| invalid(parameter, "use a date, e.g. 2026-11-30"))
+            NaiveDate::parse_from_str(v, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1900..=2999).contains(&d.year()))
+                .ok_or_else(|| invalid(parameter, "use a date, e.g. 2026-11-30"))
         })
         .transpose()
 }
@@ -251,7 +255,77 @@ async fn sessions(
             Ok::<_, ApiError>((at, id.to_string()))
         })
         .transpose()?;
-    let drill =
-        Drill { kind: params.kind.clone(), failure: params.failure.clone(), guide: params.guide.clone(), after };
-    Ok(Json(state.store.drill_sessions(&query, &drill, DRILL_PAGE).await?))
+    Ok(Json(state.store.drill_sessions(&query, &drill(&params, after), DRILL_PAGE).await?))
+}
+
+fn drill(params: &InsightParams, after: Option<(i64, String)>) -> Drill {
+    Drill { kind: params.kind.clone(), failure: params.failure.clone(), guide: params.guide.clone(), after }
+}
+
+/// The same rows as `/v1/insights/sessions`, every page, as a `;`-separated UTF-8 file for a spreadsheet.
+#[utoipa::path(get, path = "/v1/insights/sessions.csv", tag = "insights", params(InsightParams),
+    security(("bearer" = [])),
+    responses((status = 200, content_type = "text/csv", body = String), (status = 400, body = ErrorBody),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn sessions_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppQuery(params): AppQuery<InsightParams>,
+) -> ApiResult<Response> {
+    caller.require(Capability::ReadInsights)?;
+    let query = query(&state, &params)?;
+    let mut drill = drill(&params, None);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    let store = state.store.clone();
+    tokio::spawn(async move {
+        let mut chunk = "\u{feff}id;started_at;site;channel;kle;type;outcome;failure;guide;minutes\r\n".to_owned();
+        loop {
+            let page = match store.drill_sessions(&query, &drill, 1000).await {
+                Ok(page) => page,
+                Err(error) => {
+                    let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+                    return;
+                }
+            };
+            for row in &page.rows {
+                chunk += &drill_line(row);
+            }
+            if sender.send(Ok(std::mem::take(&mut chunk).into_bytes())).await.is_err() {
+                return;
+            }
+            let Some(last) = page.rows.last().filter(|_| page.next.is_some()) else { return };
+            drill.after = Some((last.started_at.timestamp_micros(), last.id.to_string()));
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        let item = receiver.recv().await?;
+        Some((item, receiver))
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"sessions.csv\""),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+/// One drill-down row as a line; the file has no quoting, so a `;` or line break in a value becomes a space.
+fn drill_line(row: &crate::history::api::insights::DrillRow) -> String {
+    let started = row.started_at.with_timezone(&chrono_tz::Europe::Copenhagen).format("%Y-%m-%d %H:%M").to_string();
+    let fields = [
+        row.id.to_string(),
+        started,
+        row.site.clone(),
+        row.channel.clone(),
+        row.kle.clone(),
+        row.kind.clone(),
+        row.outcome.clone(),
+        row.failure.clone(),
+        row.guide.clone(),
+        format!("{:.1}", row.minutes),
+    ];
+    let clean: Vec<String> = fields.iter().map(|f| f.replace([';', '\n', '\r'], " ")).collect();
+    format!("{}\r\n", clean.join(";"))
 }

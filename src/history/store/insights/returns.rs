@@ -108,7 +108,7 @@ async fn mark(
     if changed == 0 {
         return Ok(());
     }
-    let sign = if followed { 1 } else { -1 };
+    let sign: i64 = if followed { 1 } else { -1 };
     sqlx::query(
         "INSERT INTO insight_returns (population, day, solution, returns) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (population, day, solution) DO UPDATE SET returns = insight_returns.returns + excluded.returns",
