@@ -163,26 +163,26 @@ const EVERY_KEY: [ContactGroup; 6] = [
 
 /// Everything the insights answer, as text, to compare two states of the rollups.
 async fn snapshot(store: &Store) -> String {
-    let mut all = String::new();
+    let mut all = Vec::new();
     for population in [Population::Real, Population::Fictitious] {
         let q = query(population);
         let mut groups = EVERY_KEY.to_vec();
         groups.push(ContactGroup::Week);
-        all += &format!("{:?}\n", store.insight_contacts(&q, &groups).await.expect("contacts"));
-        all += &format!("{:?}\n", store.channel_shift(&q, Period::Week).await.expect("shift"));
-        all += &format!("{:?}\n", store.readiness(&q, Period::Week).await.expect("readiness"));
+        all.push(format!("{:?}", store.insight_contacts(&q, &groups).await.expect("contacts")));
+        all.push(format!("{:?}", store.channel_shift(&q, Period::Week).await.expect("shift")));
+        all.push(format!("{:?}", store.readiness(&q, Period::Week).await.expect("readiness")));
         for by in
             [medbetjening::history::store::FailureGroup::Solution, medbetjening::history::store::FailureGroup::Site]
         {
-            all += &format!("{:?}\n", store.failure_demand(&q, by).await.expect("failure"));
+            all.push(format!("{:?}", store.failure_demand(&q, by).await.expect("failure")));
         }
         for guide in ["flytning", "boligstoette"] {
-            all += &format!("{:?}\n", store.funnel(&q, guide).await.expect("funnel"));
+            all.push(format!("{:?}", store.funnel(&q, guide).await.expect("funnel")));
         }
         let drill = medbetjening::history::store::Drill::default();
-        all += &format!("{:?}\n", store.drill_sessions(&q, &drill, 10_000).await.expect("drill"));
+        all.push(format!("{:?}", store.drill_sessions(&q, &drill, 10_000).await.expect("drill")));
     }
-    all
+    all.join("\n")
 }
 
 async fn rollups_equal_a_recount_after_random_writes_and_a_rebuild_equals_them(db: Db) {
@@ -240,16 +240,21 @@ async fn rollups_equal_a_recount_after_random_writes_and_a_rebuild_equals_them(d
     assert_eq!(stored_counts(&incremental), recount(&counted_sessions, &counted_events), "rollup ≠ recount");
     assert_eq!(
         incremental.iter().map(|r| r.count).sum::<i64>(),
-        (counted_sessions.len() + counted_events.len()) as i64
+        i64::try_from(counted_sessions.len() + counted_events.len()).expect("a count")
     );
     assert_eq!(
-        store.drill_sessions(&query(Population::Real), &Default::default(), 10_000).await.expect("drill").rows.len(),
+        store
+            .drill_sessions(&query(Population::Real), &medbetjening::history::store::Drill::default(), 10_000)
+            .await
+            .expect("drill")
+            .rows
+            .len(),
         counted_sessions.len(),
         "training never counts"
     );
     let before = snapshot(store).await;
     let report = store.rebuild_insights().await.expect("rebuild");
-    assert_eq!(report.sessions as usize, stored.iter().filter(|s| s.staff_id != trainer).count());
+    assert_eq!(report.sessions, stored.iter().filter(|s| s.staff_id != trainer).count() as u64);
     assert_eq!(snapshot(store).await, before, "a rebuild from the raw rows equals what the writes kept");
 }
 

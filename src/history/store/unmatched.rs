@@ -37,7 +37,7 @@ pub enum QueueOutcome {
     /// The contact waits in the queue; `created` is `false` when it was already waiting.
     Queued { id: Uuid, reason: UnmatchedReason, created: bool },
     /// `(source, source_id)` is already stored as an event: here it is, unchanged.
-    AlreadyStored(ContactEvent),
+    AlreadyStored(Box<ContactEvent>),
     /// A different contact already waits under `(source, source_id)`; nothing changed.
     Conflict,
 }
@@ -80,7 +80,7 @@ impl Store {
         let stored = sqlx::query(&sql).bind(entry.source).bind(entry.source_id).fetch_optional(&mut *tx).await?;
         if let Some(row) = stored {
             // Dropping the transaction takes back the row just queued.
-            return Ok(QueueOutcome::AlreadyStored(event_from_row(&row)?));
+            return Ok(QueueOutcome::AlreadyStored(Box::new(event_from_row(&row)?)));
         }
         let outcome = if inserted.rows_affected() > 0 {
             QueueOutcome::Queued { id, reason: entry.reason, created: true }

@@ -131,9 +131,20 @@ impl FailureGroup {
     }
 }
 
+/// `part` of `whole` in per cent, to one decimal.
+#[allow(clippy::cast_precision_loss)] // counts stay far below 2^52
 fn percent(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 * 1000.0 / whole as f64).round() / 10.0)
 }
+
+/// Seconds as minutes, to one decimal.
+#[allow(clippy::cast_precision_loss)] // a session's seconds stay far below 2^52
+fn minutes(seconds: i64) -> f64 {
+    (seconds as f64 / 6.0).round() / 10.0
+}
+
+/// A step's counts so far, the sum of its places on the path, and its seconds buckets.
+type StepTally = (FunnelStep, i64, BTreeMap<i64, i64>);
 
 impl InsightQuery {
     /// `WHERE` over a day-keyed rollup: population, period and the filters that table has.
@@ -379,7 +390,7 @@ impl Store {
         query.filter(&mut sql, false);
         sql.push(" AND guide = ").bind(Param::Text(guide.to_owned()));
         sql.push(" GROUP BY version, step, step_end, reason, bucket");
-        let mut versions: BTreeMap<i64, BTreeMap<String, (FunnelStep, i64, BTreeMap<i64, i64>)>> = BTreeMap::new();
+        let mut versions: BTreeMap<i64, BTreeMap<String, StepTally>> = BTreeMap::new();
         for row in sql.query().fetch_all(self.pool()).await? {
             let step: String = row.try_get("step")?;
             let n: i64 = row.try_get("n")?;
@@ -508,7 +519,7 @@ impl Store {
                 outcome: row.try_get("outcome")?,
                 failure: row.try_get("failure")?,
                 guide: row.try_get("guide")?,
-                minutes: (seconds as f64 / 6.0).round() / 10.0,
+                minutes: minutes(seconds),
             });
         }
         let next = (rows.len() > limit as usize)
