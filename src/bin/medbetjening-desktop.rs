@@ -55,6 +55,7 @@ fn main() -> ExitCode {
         ca_file: desktop.ca_file,
         training: desktop.training,
         screenshot: None,
+        ..Launch::default()
     };
     match start(launch) {
         Ok(()) => ExitCode::SUCCESS,

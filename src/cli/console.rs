@@ -19,13 +19,13 @@ pub fn console(
     server: Option<String>,
     token: Option<String>,
     ca_file: Option<PathBuf>,
-    training: bool,
+    (training, supervisor): (bool, bool),
     screenshot: Option<PathBuf>,
     script: Vec<medbetjening::console::screenshot::Action>,
 ) -> ExitCode {
     use medbetjening::console::launch::{Launch, start};
     let screenshot = screenshot.map(|path| (path, script));
-    match start(Launch { data_dir, server, token, ca_file, training, screenshot }) {
+    match start(Launch { data_dir, server, token, ca_file, training, supervisor, screenshot }) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");

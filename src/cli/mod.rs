@@ -55,6 +55,9 @@ pub struct Cli {
     /// counted in the statistics. To leave it, start the console again without the flag.
     #[arg(long, conflicts_with = "server")]
     training: bool,
+    /// The local demo as its supervisor: the insights workspace over two years of demo sessions.
+    #[arg(long, conflicts_with_all = ["server", "training"])]
+    supervisor: bool,
     /// Open the window, wait until the first screen has settled, write it as PNG to this path and exit.
     #[arg(long)]
     screenshot: Option<PathBuf>,
@@ -195,7 +198,7 @@ pub fn run(cli: Cli) -> ExitCode {
             cli.server,
             cli.token,
             cli.ca_file,
-            cli.training,
+            (cli.training, cli.supervisor),
             cli.screenshot,
             cli.shot.script(),
         );

@@ -18,13 +18,15 @@ pub struct Launch {
     pub ca_file: Option<PathBuf>,
     /// The local demo as its trainer.
     pub training: bool,
+    /// The local demo as its supervisor.
+    pub supervisor: bool,
     /// Write a PNG of the settled screen to this path after these actions, and exit.
     pub screenshot: Option<(PathBuf, Vec<screenshot::Action>)>,
 }
 
 /// Opens the console and runs until it is closed.
 pub fn start(launch: Launch) -> Result<(), ConsoleError> {
-    let Launch { data_dir, server, token, ca_file, training, screenshot } = launch;
+    let Launch { data_dir, server, token, ca_file, training, supervisor, screenshot } = launch;
     let target = match server {
         Some(url) => {
             let token_file = embedded::default_config_dir().join("token");
@@ -34,13 +36,32 @@ pub fn start(launch: Launch) -> Result<(), ConsoleError> {
                 .unwrap_or_default();
             Target::Server { url, token, token_file: token_file.display().to_string(), data_dir, ca_file }
         }
-        None => Target::Embedded(EmbeddedOptions::demo(
-            data_dir,
-            training,
-            crate::guides::scenario::cast::Cast::builtin().cast,
-        )),
+        None => Target::Embedded(EmbeddedOptions {
+            supervisor,
+            demo_guides: demo_guides(&guides_dir()),
+            ..EmbeddedOptions::demo(data_dir, training, crate::guides::scenario::cast::Cast::builtin().cast)
+        }),
     };
     run(ConsoleOptions { target, guides_dir: guides_dir(), screenshot })
+}
+
+/// The guides the demo sessions walk, from the guide library; none when it cannot be read.
+fn demo_guides(dir: &Path) -> Vec<crate::history::demo::sessions::DemoGuide> {
+    let today = chrono::Utc::now().date_naive();
+    let Ok(library) = crate::guides::library::Library::load(dir, &crate::domain::AuthorityCatalog::builtin(), today)
+    else {
+        return Vec::new();
+    };
+    library
+        .guides
+        .iter()
+        .map(|guide| crate::history::demo::sessions::DemoGuide {
+            id: guide.id.clone(),
+            version: guide.version,
+            kle: guide.kle.first().map(|k| k.as_str().to_owned()),
+            steps: guide.steps.iter().map(|step| step.id.clone()).collect(),
+        })
+        .collect()
 }
 
 /// Where the guide files are: `MEDBETJENING_GUIDES`; else `guides` in the working folder; else `guides` beside

@@ -13,6 +13,7 @@ use chrono::Utc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use super::demo::sessions::{DemoGuide, SessionDemo};
 use super::demo::{self, DemoOptions, DemoReport};
 use super::service::{self, AppState};
 use super::store::{Store, StoreError};
@@ -25,6 +26,17 @@ pub const TOKEN_FILE: &str = "local-staff.token";
 
 /// The local trainer's token, for `--training`.
 pub const TRAINER_TOKEN_FILE: &str = "local-trainer.token";
+
+/// The local supervisor's token, for `--supervisor`.
+pub const SUPERVISOR_TOKEN_FILE: &str = "local-supervisor.token";
+
+/// Whom the local console signs in as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LocalStaff {
+    Clerk,
+    Trainer,
+    Supervisor,
+}
 
 /// What to start.
 #[derive(Clone, Debug)]
@@ -39,13 +51,28 @@ pub struct EmbeddedOptions {
     /// The practice scenarios' cast, stored (fictitious) on every start; the caller reads it from the guides, so
     /// the history never depends on them.
     pub cast: Cast,
+    /// Sign in as the local supervisor instead: the insights workspace.
+    pub supervisor: bool,
+    /// Assisted sessions logged once, over two years, so the insights have something to show; and the guides they
+    /// walk (read from the guide library by the caller).
+    pub demo_sessions: u32,
+    pub demo_guides: Vec<DemoGuide>,
 }
 
 impl EmbeddedOptions {
     /// The local demo as the console opens it: 200 fictitious citizens, three of them with ten thousand contacts.
     #[must_use]
     pub fn demo(data_dir: PathBuf, training: bool, cast: Cast) -> Self {
-        Self { data_dir, demo_citizens: 200, heavy_citizens: 3, training, cast }
+        Self {
+            data_dir,
+            demo_citizens: 200,
+            heavy_citizens: 3,
+            training,
+            cast,
+            supervisor: false,
+            demo_sessions: 4_000,
+            demo_guides: Vec::new(),
+        }
     }
 }
 
@@ -175,7 +202,25 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
     // nothing is stored twice.
     demo::showcase::seed(&store, Utc::now()).await?;
     super::cast::seed(&store, &options.cast, Utc::now()).await?;
-    let token = local_token(&store, dir, options.training).await?;
+    if options.demo_sessions > 0 && !demo::sessions::present(&store).await? {
+        let citizens = store.fictitious_citizens(options.demo_citizens).await?;
+        let sessions = SessionDemo {
+            sessions: options.demo_sessions,
+            seed: 1,
+            anchor: Utc::now(),
+            guides: options.demo_guides.clone(),
+            citizens,
+        };
+        demo::sessions::generate(&store, &sessions, |_, _| {}).await?;
+    }
+    let who = if options.training {
+        LocalStaff::Trainer
+    } else if options.supervisor {
+        LocalStaff::Supervisor
+    } else {
+        LocalStaff::Clerk
+    };
+    let token = local_token(&store, dir, who).await?;
     let listener =
         tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await.map_err(EmbeddedError::Bind)?;
     let url = format!("http://{}", listener.local_addr().map_err(EmbeddedError::Bind)?);
@@ -191,15 +236,23 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
 /// The local demo staff member's token — the trainer's when `training` — read from the data directory, or created
 /// with a new staff member. The trainer is a separate staff member, so the service keeps them to fictitious
 /// citizens and their sessions out of the statistics, as for any trainer.
-async fn local_token(store: &Store, dir: &Path, training: bool) -> Result<String, EmbeddedError> {
-    let path = dir.join(if training { TRAINER_TOKEN_FILE } else { TOKEN_FILE });
+async fn local_token(store: &Store, dir: &Path, who: LocalStaff) -> Result<String, EmbeddedError> {
+    let path = dir.join(match who {
+        LocalStaff::Clerk => TOKEN_FILE,
+        LocalStaff::Trainer => TRAINER_TOKEN_FILE,
+        LocalStaff::Supervisor => SUPERVISOR_TOKEN_FILE,
+    });
     if let Ok(token) = std::fs::read_to_string(&path) {
         let token = crate::encoding::strip_bom(&token).trim().to_owned();
         if store.staff_by_token(&token).await?.is_some() {
             return Ok(token);
         }
     }
-    let (name, role) = if training { ("Demo-underviser", Role::Trainer) } else { ("Demo-medarbejder", Role::Counter) };
+    let (name, role) = match who {
+        LocalStaff::Clerk => ("Demo-medarbejder", Role::Counter),
+        LocalStaff::Trainer => ("Demo-underviser", Role::Trainer),
+        LocalStaff::Supervisor => ("Demo-leder", Role::Supervisor),
+    };
     let (_, token) = store.add_staff(name, role, "Borgerservice (demo)", Utc::now()).await?;
     write_private(&path, &token.0).map_err(EmbeddedError::Token)?;
     Ok(token.0)
@@ -247,6 +300,9 @@ mod tests {
             heavy_citizens: 0,
             training,
             cast: Cast::default(),
+            supervisor: false,
+            demo_sessions: 0,
+            demo_guides: Vec::new(),
         };
         let trainer = start(&options(true), |_, _| {}).await.expect("training start");
         let store = Store::open(&format!("sqlite:{}", trainer.database.display())).await.expect("store");

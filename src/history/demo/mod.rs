@@ -7,6 +7,7 @@
 //! [`showcase`] citizens, the same in every demo store.
 
 mod data;
+pub mod sessions;
 pub mod showcase;
 
 use std::collections::HashSet;

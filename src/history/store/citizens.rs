@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{AnyConnection, Row};
 
 use super::sql::{Columns, Param, Sql, starts_pattern};
-use super::{Store, StoreError, StoreResult, parse_json, to_micros};
+use super::{Store, StoreError, StoreResult, parse_json, parse_uuid, to_micros};
 use crate::domain::citizen::fold_name;
 use crate::domain::{Citizen, CitizenId, CitizenPatch, Cpr};
 
@@ -292,6 +292,18 @@ impl Store {
     }
 
     /// How many citizen records the store holds (merged ones too).
+    /// Up to `limit` fictitious records that were not merged away, in id order: whom demo sessions are for.
+    pub async fn fictitious_citizens(&self, limit: u32) -> StoreResult<Vec<CitizenId>> {
+        let rows = sqlx::query(
+            "SELECT id FROM citizens WHERE fictitious = 1 AND id NOT IN (SELECT from_id FROM merges WHERE undone_at IS NULL) \
+             ORDER BY id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|row| parse_uuid(&row.try_get::<String, _>("id")?, "citizen id")).collect()
+    }
+
     pub async fn count_citizens(&self) -> StoreResult<i64> {
         Ok(sqlx::query("SELECT COUNT(*) FROM citizens").fetch_one(self.pool()).await?.try_get(0)?)
     }
