@@ -27,8 +27,8 @@ pub struct ShotPlan {
     #[arg(long, requires = "session", value_parser = ["wrap-up", "receipt"])]
     then: Option<String>,
     /// With --screenshot: at the very end, open a window: the group session ("group") or the practice
-    /// scenarios ("scenarios").
-    #[arg(long, requires = "screenshot", value_parser = ["group", "scenarios"])]
+    /// scenarios ("scenarios"), or the insights workspace ("insights", for a supervisor).
+    #[arg(long, requires = "screenshot", value_parser = ["group", "scenarios", "insights"])]
     open: Option<String>,
 }
 
@@ -54,6 +54,7 @@ impl ShotPlan {
         match self.open.as_deref() {
             Some("group") => script.push(Action::GroupSession),
             Some("scenarios") => script.push(Action::Scenarios),
+            Some("insights") => script.push(Action::Insights),
             _ => {}
         }
         script

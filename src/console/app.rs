@@ -65,6 +65,7 @@ pub struct ConsoleApp {
     pub(super) unmatched: super::unmatched::UnmatchedState,
     pub(super) scenario: super::scenario::ScenarioState,
     pub(super) group: super::group::GroupState,
+    pub(super) insights: super::insights::InsightsState,
     /// A guide on the projector; while it is shown nothing else is drawn.
     pub(super) presentation: Option<Presentation>,
     title: String,
@@ -106,6 +107,7 @@ impl ConsoleApp {
             unmatched: super::unmatched::UnmatchedState::default(),
             scenario: super::scenario::ScenarioState::new(guides_dir.join("scenarios")),
             group: super::group::GroupState::default(),
+            insights: super::insights::InsightsState::default(),
             presentation: None,
             title: String::new(),
             screenshot,
@@ -129,6 +131,7 @@ impl ConsoleApp {
             Command::Group(command) => self.apply_group(command),
             Command::Present(command) => self.apply_presentation(command),
             Command::Scenario(command) => self.apply_scenario(command),
+            Command::Insights(command) => self.apply_insights(command),
         }
     }
 
@@ -143,6 +146,7 @@ impl ConsoleApp {
             Reply::Unmatched(reply) => self.receive_unmatched(reply),
             Reply::Group(reply) => self.receive_group(reply),
             Reply::Scenario(reply) => self.receive_scenarios(reply),
+            Reply::Insights(reply) => self.receive_insights(reply),
         }
     }
 
@@ -162,6 +166,7 @@ impl ConsoleApp {
             || self.sessions.is_busy(self.is_ready())
             || self.unmatched.is_busy()
             || self.group.is_busy()
+            || self.insights.is_busy()
             || self.lookup.is_searching()
             || self.citizens.iter().any(citizen::CitizenTab::is_loading)
     }
@@ -247,6 +252,7 @@ impl ConsoleApp {
             Action::Receipt => self.toggle_receipt_preview(),
             Action::GroupSession => self.apply(GroupCommand::Toggle),
             Action::Scenarios => self.apply(ScenarioCommand::Toggle),
+            Action::Insights => self.apply(super::insights::InsightsCommand::Toggle),
         }
     }
 
@@ -351,6 +357,7 @@ impl eframe::App for ConsoleApp {
         let pending = self.sessions.outbox().pending_ids();
         let library = self.guides.library().cloned();
         let may_resolve = self.may_resolve_identity();
+        let may_read_insights = self.may_read_insights();
         let training = self.training();
         let Self {
             phase,
@@ -365,6 +372,7 @@ impl eframe::App for ConsoleApp {
             unmatched,
             scenario,
             group,
+            insights,
             ..
         } = self;
         let view = view_ctx(prefs, *privacy, phase, library.as_deref(), &pending);
@@ -384,6 +392,7 @@ impl eframe::App for ConsoleApp {
                     sessions,
                     now: *now,
                     unmatched: unmatched_count,
+                    insights: may_read_insights.then_some(insights.is_open()),
                 };
                 shell::top_bar::ui(&view, &bar, ui, &mut commands);
                 if training && !view.privacy && !guides.mitid_step() {
@@ -401,6 +410,8 @@ impl eframe::App for ConsoleApp {
                     // The citizen uses MitID: only the guide and the notice; nothing personal is drawn.
                     guides::library_view::panel_ui(&view, guides, ui, &mut commands);
                     guides::runner_view::mitid_notice_ui(&view, ui);
+                } else if insights.is_open() {
+                    super::insights::view::ui(&view, insights, ui, &mut commands);
                 } else {
                     lookup::view::ui(&view, lookup, ui, &mut commands);
                     // The wrap-up takes the guide panel's place: the walkthrough is in the session by then.

@@ -5,6 +5,7 @@
 pub use super::citizen::{CitizenCommand, CitizenReply};
 pub use super::group::{GroupCommand, GroupReply};
 pub use super::guides::{GuideCommand, GuideReply};
+pub use super::insights::{InsightsCommand, InsightsReply};
 pub use super::lookup::{LookupCommand, LookupReply};
 pub use super::presentation::PresentCommand;
 pub use super::scenario::{ScenarioCommand, ScenarioReply};
@@ -24,6 +25,7 @@ pub enum Command {
     Group(GroupCommand),
     Present(PresentCommand),
     Scenario(ScenarioCommand),
+    Insights(InsightsCommand),
 }
 
 /// The answer to a background call, addressed to the feature that started it.
@@ -37,6 +39,7 @@ pub enum Reply {
     Unmatched(UnmatchedReply),
     Group(GroupReply),
     Scenario(ScenarioReply),
+    Insights(InsightsReply),
 }
 
 /// Lets a feature write `SessionCommand::Park` (or return `SessionReply::…` from a task) where a
@@ -61,6 +64,7 @@ addressed!(Command {
     Group(GroupCommand),
     Present(PresentCommand),
     Scenario(ScenarioCommand),
+    Insights(InsightsCommand),
 });
 
 impl From<CitizenReply> for Reply {
@@ -77,6 +81,7 @@ addressed!(Reply {
     Unmatched(UnmatchedReply),
     Group(GroupReply),
     Scenario(ScenarioReply),
+    Insights(InsightsReply),
 });
 
 /// The commands collected during one frame.

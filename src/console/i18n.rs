@@ -262,7 +262,9 @@ mod tests {
 
     /// Every console text table, by its language selector.
     fn tables(lang: Language) -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
-        use super::super::{citizen, group, guides, lookup, presentation, scenario, session, shell, unmatched};
+        use super::super::{
+            citizen, group, guides, insights, lookup, presentation, scenario, session, shell, unmatched,
+        };
         vec![
             ("shared", text(lang).templates()),
             ("citizen", citizen::text::citizen_text(lang).templates()),
@@ -274,6 +276,7 @@ mod tests {
             ("session", session::text::session_text(lang).templates()),
             ("shell", shell::text::shell_text(lang).templates()),
             ("unmatched", unmatched::text::unmatched_text(lang).templates()),
+            ("insights", insights::text::insights_text(lang).templates()),
         ]
     }
 

@@ -18,6 +18,7 @@ mod command;
 pub mod group;
 mod guides;
 mod i18n;
+mod insights;
 pub mod launch;
 mod lookup;
 mod prefs;
@@ -34,6 +35,7 @@ mod widgets;
 use std::path::PathBuf;
 
 pub use app::ConsoleApp;
+pub use insights::ExportKind;
 pub use shell::control::Target;
 /// The command table of shortcuts, for tests that compare the screen with it.
 pub use shell::keys;

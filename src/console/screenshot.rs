@@ -39,6 +39,8 @@ pub enum Action {
     GroupSession,
     /// Open the practice scenarios (training mode).
     Scenarios,
+    /// Open the insights workspace (supervisors).
+    Insights,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

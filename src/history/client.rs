@@ -303,8 +303,17 @@ impl HistoryClient {
         if status.is_success() {
             return response.json::<T>().await.map_err(from_reqwest);
         }
-        let body = response.bytes().await.map_err(from_reqwest)?;
-        Err(match serde_json::from_slice::<ErrorBody>(&body) {
+        Err(Self::refusal(response).await)
+    }
+
+    /// The error a non-success answer carries.
+    async fn refusal(response: reqwest::Response) -> ClientError {
+        let status = response.status();
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(error) => return from_reqwest(error),
+        };
+        match serde_json::from_slice::<ErrorBody>(&body) {
             Ok(ErrorBody { error }) => {
                 ClientError::Api { status: status.as_u16(), code: error.code, message: error.message }
             }
@@ -313,7 +322,7 @@ impl HistoryClient {
                 code: ErrorCode::Http,
                 message: status.canonical_reason().unwrap_or("unexpected status").into(),
             },
-        })
+        }
     }
 
     async fn get<T: DeserializeOwned, Q: Serialize + ?Sized>(
@@ -447,6 +456,29 @@ impl HistoryClient {
         params: &crate::history::api::StatsParams,
     ) -> Result<crate::history::api::Stats, ClientError> {
         Self::send(self.request(Method::GET, "v1/stats")?.query(params)).await
+    }
+
+    /// `GET /v1/insights/{what}` (supervisors and admins): counts only, so no purpose is sent.
+    pub async fn insight<T: DeserializeOwned>(
+        &self,
+        what: &str,
+        params: &crate::history::api::insights::InsightParams,
+    ) -> Result<T, ClientError> {
+        Self::send(self.request(Method::GET, &format!("v1/insights/{what}"))?.query(params)).await
+    }
+
+    /// A file of `GET /v1/insights/…` (`komhen.csv`, `sessions.csv`), as its bytes.
+    pub async fn insight_file(
+        &self,
+        file: &str,
+        params: &crate::history::api::insights::InsightParams,
+    ) -> Result<Vec<u8>, ClientError> {
+        let request = self.request(Method::GET, &format!("v1/insights/{file}"))?.query(params);
+        let response = request.send().await.map_err(from_reqwest)?;
+        if !response.status().is_success() {
+            return Err(Self::refusal(response).await);
+        }
+        Ok(response.bytes().await.map_err(from_reqwest)?.to_vec())
     }
 
     /// `GET /v1/staff` (admins).

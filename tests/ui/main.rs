@@ -10,6 +10,7 @@ mod console;
 
 mod group;
 mod guides;
+mod insights;
 mod lookup;
 mod presentation;
 mod scenarios;

@@ -8,8 +8,8 @@ use crate::domain::{Channel, Language};
 
 use super::super::app::ConsoleApp;
 use super::super::command::{
-    AppCommand, CitizenCommand, Command, Commands, GroupCommand, GuideCommand, LookupCommand, ScenarioCommand,
-    SessionCommand,
+    AppCommand, CitizenCommand, Command, Commands, GroupCommand, GuideCommand, InsightsCommand, LookupCommand,
+    ScenarioCommand, SessionCommand,
 };
 use super::super::presentation;
 
@@ -36,6 +36,8 @@ pub enum Shortcut {
     GuideBack,
     /// The digit keys, one per answer of a question step.
     GuideChoose,
+    /// The insights workspace (supervisors and admins).
+    Insights,
 }
 
 /// Which shortcuts each key line shows, in order.
@@ -53,7 +55,7 @@ pub const GUIDE_LINE: [Shortcut; 5] =
     [Shortcut::GuideNext, Shortcut::GuideBack, Shortcut::GuideChoose, Shortcut::Guides, Shortcut::CitizenView];
 
 /// The shortcuts the console's key handler takes from the input, in the order it takes them.
-const HANDLED: [Shortcut; 14] = [
+const HANDLED: [Shortcut; 15] = [
     Shortcut::Present,
     Shortcut::Privacy,
     Shortcut::FindCitizen,
@@ -68,6 +70,7 @@ const HANDLED: [Shortcut; 14] = [
     Shortcut::LogSession,
     Shortcut::NextTab,
     Shortcut::Scenarios,
+    Shortcut::Insights,
 ];
 
 const fn ctrl(key: Key) -> KeyboardShortcut {
@@ -92,6 +95,7 @@ impl Shortcut {
             Self::EndCall => Some(ctrl(Key::H)),
             Self::LogSession => Some(ctrl(Key::Enter)),
             Self::Scenarios => Some(ctrl(Key::O)),
+            Self::Insights => Some(ctrl(Key::I)),
             Self::Present => Some(KeyboardShortcut::new(Modifiers::NONE, Key::F5)),
             Self::GuideNext => Some(KeyboardShortcut::new(Modifiers::NONE, Key::ArrowRight)),
             Self::GuideBack => Some(KeyboardShortcut::new(Modifiers::NONE, Key::ArrowLeft)),
@@ -134,6 +138,7 @@ impl Shortcut {
             Self::GuideNext => ("næste", "next"),
             Self::GuideBack => ("tilbage", "back"),
             Self::GuideChoose => ("vælg svar", "choose an answer"),
+            Self::Insights => ("indsigt", "insights"),
         };
         match lang {
             Language::Da => da,
@@ -191,6 +196,7 @@ impl ConsoleApp {
             Shortcut::NextTab => CitizenCommand::SelectTab(self.citizens.next()?).into(),
             Shortcut::Guides => GuideCommand::TogglePanel.into(),
             Shortcut::GroupSession if self.is_ready() => GroupCommand::Toggle.into(),
+            Shortcut::Insights if self.may_read_insights() => InsightsCommand::Toggle.into(),
             Shortcut::CitizenView if self.guides.has_walk() => GuideCommand::ToggleCitizenView.into(),
             Shortcut::StartSession if session.is_none() => {
                 SessionCommand::Start { anonymous: self.citizens.is_empty() }.into()

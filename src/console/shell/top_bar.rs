@@ -9,7 +9,7 @@ use super::super::session::SessionsState;
 use super::super::theme::ThemeChoice;
 use super::text::shell_text;
 use super::{Connection, LinkStatus};
-use crate::console::command::{AppCommand, Commands, GroupCommand, GuideCommand, UnmatchedCommand};
+use crate::console::command::{AppCommand, Commands, GroupCommand, GuideCommand, InsightsCommand, UnmatchedCommand};
 use crate::domain::Language;
 
 /// What the top bar shows besides the view context.
@@ -20,6 +20,8 @@ pub struct Bar<'a> {
     pub sessions: &'a SessionsState,
     pub now: f64,
     pub unmatched: QueueButton,
+    /// The insights button, for supervisors and admins: whether the workspace is open.
+    pub insights: Option<bool>,
 }
 
 /// The unmatched-queue button: only for staff who may resolve identities, with the count once it is known.
@@ -31,7 +33,7 @@ pub enum QueueButton {
 
 /// Draws the bars around the work area.
 pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Commands) {
-    let Bar { connection, prefs, guides_open, sessions, now, unmatched } = *bar;
+    let Bar { connection, prefs, guides_open, sessions, now, unmatched, insights } = *bar;
     let t = shell_text(view.lang);
     egui::Panel::top("top-bar").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -60,6 +62,13 @@ pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Command
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button(t.privacy_button).on_hover_text(Shortcut::Privacy.hint()).clicked() {
                     commands.push(AppCommand::TogglePrivacy);
+                }
+                if let Some(open) = insights {
+                    let i = super::super::insights::text::insights_text(view.lang);
+                    let button = ui.add(egui::Button::selectable(open, i.button));
+                    if button.on_hover_text(Shortcut::Insights.hint()).clicked() {
+                        commands.push(InsightsCommand::Toggle);
+                    }
                 }
                 if let QueueButton::Shown { waiting } = unmatched {
                     let u = super::super::unmatched::text::unmatched_text(view.lang);
