@@ -37,6 +37,13 @@ pub struct DemoDataArgs {
     // clap's shape for a flag with an optional value: absent, bare, or with DIR.
     #[allow(clippy::option_option)]
     scenarios: Option<Option<PathBuf>>,
+    /// Also log this many assisted sessions over the last two years, for the insights (walking the guides in
+    /// --guides); each run adds them anew.
+    #[arg(long, default_value_t = 0)]
+    sessions: u32,
+    /// The guide library the sessions walk.
+    #[arg(long, value_name = "DIR", default_value = "guides")]
+    guides: PathBuf,
 }
 
 impl DemoDataArgs {
@@ -45,7 +52,11 @@ impl DemoDataArgs {
         // The scenarios' cast alone is what a training store needs; more only when asked for.
         let citizens = self.citizens.unwrap_or(if self.scenarios.is_some() { 0 } else { 200 });
         let cast = self.scenarios.map(|dir| dir.map_or(CastSource::Builtin, CastSource::Dir));
-        demo_data(&database, citizens, self.heavy, self.seed, self.max_events, cast).await
+        let code = demo_data(&database, citizens, self.heavy, self.seed, self.max_events, cast).await?;
+        if self.sessions > 0 {
+            demo_sessions(&database, self.sessions, self.seed, &self.guides).await?;
+        }
+        Ok(code)
     }
 }
 
@@ -96,6 +107,23 @@ async fn demo_data(
     };
     let conflicts = report.conflicts + showcase_conflicts + cast_conflicts;
     Ok(if conflicts > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Logs demo sessions for the fictitious citizens in the store, walking the guides in `dir`.
+async fn demo_sessions(database: &str, sessions: u32, seed: u64, dir: &std::path::Path) -> anyhow::Result<()> {
+    let library =
+        medbetjening::guides::library::Library::load(dir, &AuthorityCatalog::builtin(), Utc::now().date_naive())
+            .with_context(|| format!("reading the guides in {}", dir.display()))?;
+    let store = super::open(database).await?;
+    let citizens = store.fictitious_citizens(u32::MAX).await?;
+    let demo =
+        demo::sessions::SessionDemo { sessions, seed, anchor: Utc::now(), guides: library.demo_guides(), citizens };
+    let started = Instant::now();
+    let mut progress = Progress::new("sessions", Some(sessions.into()));
+    let stored = demo::sessions::generate(&store, &demo, |done, _| progress.set(done.into())).await?;
+    progress.finish();
+    println!("{stored} demo sessions logged in {:.1} s.", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// Stores the showcase citizens and says what was stored; returns how many were left out as conflicts.

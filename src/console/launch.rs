@@ -48,20 +48,9 @@ pub fn start(launch: Launch) -> Result<(), ConsoleError> {
 /// The guides the demo sessions walk, from the guide library; none when it cannot be read.
 fn demo_guides(dir: &Path) -> Vec<crate::history::demo::sessions::DemoGuide> {
     let today = chrono::Utc::now().date_naive();
-    let Ok(library) = crate::guides::library::Library::load(dir, &crate::domain::AuthorityCatalog::builtin(), today)
-    else {
-        return Vec::new();
-    };
-    library
-        .guides
-        .iter()
-        .map(|guide| crate::history::demo::sessions::DemoGuide {
-            id: guide.id.clone(),
-            version: guide.version,
-            kle: guide.kle.first().map(|k| k.as_str().to_owned()),
-            steps: guide.steps.iter().map(|step| step.id.clone()).collect(),
-        })
-        .collect()
+    crate::guides::library::Library::load(dir, &crate::domain::AuthorityCatalog::builtin(), today)
+        .map(|library| library.demo_guides())
+        .unwrap_or_default()
 }
 
 /// Where the guide files are: `MEDBETJENING_GUIDES`; else `guides` in the working folder; else `guides` beside

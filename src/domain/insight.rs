@@ -42,7 +42,7 @@ pub fn day_of_number(number: i64) -> NaiveDate {
 
 /// Whose contacts a row counts: real citizens, or the fictitious ones of a demo or of practice. The two are never
 /// added together; sessions logged by trainers are not counted at all.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Population {
     Real,
     Fictitious,

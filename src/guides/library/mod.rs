@@ -145,6 +145,20 @@ pub fn resolve_image(root: &Path, image: &str) -> Result<PathBuf, ImageError> {
 }
 
 impl Library {
+    /// Each guide as the demo sessions walk it: id, version, first KLE topic, step ids in file order.
+    #[must_use]
+    pub fn demo_guides(&self) -> Vec<crate::history::demo::sessions::DemoGuide> {
+        self.guides
+            .iter()
+            .map(|guide| crate::history::demo::sessions::DemoGuide {
+                id: guide.id.clone(),
+                version: guide.version,
+                kle: guide.kle.first().map(|k| k.as_str().to_owned()),
+                steps: guide.steps.iter().map(|step| step.id.clone()).collect(),
+            })
+            .collect()
+    }
+
     /// Checks every source and builds the library from the guides without errors.
     #[must_use]
     pub fn check(sources: &[Source], context: &CheckContext<'_>) -> Self {

@@ -7,7 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::identity::live_citizen_on;
-use super::insights::{citizen_population, count_event, refresh_returns};
+use super::insights::{citizen_population, count_event, count_events, refresh_returns};
 use super::sql::{Columns, Param, Sql, contains_pattern, escape_like};
 use super::{Store, StoreError, StoreResult, from_micros, parse_uuid, to_micros};
 use crate::domain::citizen::fold_name;
@@ -131,8 +131,19 @@ pub(super) async fn insert_event_on(
     digest: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<EventWriteOutcome> {
+    insert_event_kept(conn, event, digest, now, true).await
+}
+
+/// [`insert_event_on`], keeping the insight rollups or (`insights` false, to measure what they cost) not.
+pub(super) async fn insert_event_kept(
+    conn: &mut AnyConnection,
+    event: &ContactEvent,
+    digest: Option<&str>,
+    now: DateTime<Utc>,
+    insights: bool,
+) -> StoreResult<EventWriteOutcome> {
     let citizen = live_citizen_on(conn, event.citizen_id).await?;
-    let population = citizen_population(conn, citizen).await?;
+    let population = if insights { Some(citizen_population(conn, citizen).await?) } else { None };
     insert_event_for(conn, event, (citizen, population), digest, now).await
 }
 
@@ -140,7 +151,7 @@ pub(super) async fn insert_event_on(
 async fn insert_event_for(
     conn: &mut AnyConnection,
     event: &ContactEvent,
-    (citizen, population): (CitizenId, Population),
+    (citizen, population): (CitizenId, Option<Population>),
     digest: Option<&str>,
     now: DateTime<Utc>,
 ) -> StoreResult<EventWriteOutcome> {
@@ -191,18 +202,19 @@ async fn insert_event_for(
     if let Some(case_ref) = &event.case_ref {
         update_case(conn, event, case_ref).await?;
     }
+    let Some(population) = population else { return Ok(EventWriteOutcome::Created(event.clone())) };
     // A session counts itself; its rows in timelines are not contacts of their own.
     if event.source != SESSION_SOURCE {
         count_event(conn, event, population).await?;
     }
     if let Some(kle) = event.kle.as_ref().filter(|_| may_return(event)) {
-        refresh_returns(conn, event.citizen_id, kle.group(), event.occurred_at).await?;
+        refresh_returns(conn, event.citizen_id, kle.group(), (event.occurred_at, event.occurred_at)).await?;
     }
     Ok(EventWriteOutcome::Created(event.clone()))
 }
 
 /// Whether a contact can make or unmake a tilbageløb: a given-up self-service attempt, or an assisted contact.
-fn may_return(event: &ContactEvent) -> bool {
+pub(super) fn may_return(event: &ContactEvent) -> bool {
     (event.channel == Channel::SelfService && event.abandoned) || crate::domain::insight::is_assisted(event.channel)
 }
 
@@ -275,17 +287,24 @@ impl Store {
         let mut citizens: Vec<CitizenId> = events.iter().map(|e| e.citizen_id).collect();
         citizens.sort_unstable();
         citizens.dedup();
-        let mut live: HashMap<CitizenId, (CitizenId, Population)> = HashMap::with_capacity(citizens.len());
+        let mut live: HashMap<CitizenId, (CitizenId, Option<Population>)> = HashMap::with_capacity(citizens.len());
         for citizen in citizens {
             let into = live_citizen_on(&mut tx, citizen).await?;
-            live.insert(citizen, (into, citizen_population(&mut tx, into).await?));
+            live.insert(citizen, (into, Some(citizen_population(&mut tx, into).await?)));
         }
+        // The rollups are kept once for the whole load, not once per event.
+        let mut stored = Vec::new();
         for event in events {
-            let citizen = live.get(&event.citizen_id).copied().unwrap_or((event.citizen_id, Population::Real));
-            if matches!(insert_event_for(&mut tx, event, citizen, None, now).await?, EventWriteOutcome::Created(_)) {
+            let (citizen, population) =
+                live.get(&event.citizen_id).copied().unwrap_or((event.citizen_id, Some(Population::Real)));
+            if let EventWriteOutcome::Created(event) =
+                insert_event_for(&mut tx, event, (citizen, None), None, now).await?
+            {
+                stored.push((event, population.unwrap_or(Population::Real)));
                 created += 1;
             }
         }
+        count_events(&mut tx, &stored).await?;
         tx.commit().await?;
         Ok(created)
     }

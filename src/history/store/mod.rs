@@ -194,6 +194,8 @@ pub struct Store {
     /// The database URL as normalised, for a migration's connection of its own. It may hold a password: it is
     /// never printed.
     url: Arc<str>,
+    /// Whether session writes keep the insight rollups; off only to measure what keeping them costs.
+    insights: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -238,6 +240,13 @@ impl Store {
     /// Opens (creating a SQLite file if needed) and migrates the database at `url`.
     pub async fn open(url: &str) -> StoreResult<Self> {
         Self::open_with(url, &StoreOptions::default()).await
+    }
+
+    /// The same store, but session writes leave the insight rollups alone: for a benchmark to measure what keeping
+    /// them costs. The rollups are then out of date until `insights rebuild`.
+    #[must_use]
+    pub fn without_insights(&self) -> Self {
+        Self { insights: false, ..self.clone() }
     }
 
     /// [`Store::open`] with explicit pool settings and schema policy.
@@ -294,7 +303,8 @@ impl Store {
             }
             StoreKind::Postgres => None,
         };
-        let store = Self { pool, kind, write_gate: Arc::default(), readers, url: Arc::from(url.as_str()) };
+        let store =
+            Self { pool, kind, write_gate: Arc::default(), readers, url: Arc::from(url.as_str()), insights: true };
         if kind == StoreKind::Sqlite {
             tokio::spawn(checkpoint_wal(store.pool.clone()));
         }
@@ -311,6 +321,7 @@ impl Store {
                 write_gate: Arc::default(),
                 readers: None,
                 url: Arc::clone(&self.url),
+                insights: true,
             }),
             _ => None,
         };

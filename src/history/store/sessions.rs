@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::events::insert_event_on;
+use super::events::insert_event_kept;
 use super::identity::live_citizen_on;
 use super::insights::{count_session, refresh_citizen, refresh_returns, session_population};
 use super::sql::{Param, Sql};
@@ -121,13 +121,15 @@ impl Store {
             return Ok(SessionPutOutcome::Same(Box::new(session_from_row(&row)?)));
         }
         for event in timeline_events {
-            insert_event_on(&mut tx, event, None, now).await?;
+            insert_event_kept(&mut tx, event, None, now, self.insights).await?;
         }
-        if let Some(population) = session_population(&mut tx, session).await? {
-            count_session(&mut tx, session, population, 1).await?;
-        }
-        if let Some(citizen) = citizen {
-            refresh_citizen(&mut tx, citizen).await?;
+        if self.insights {
+            if let Some(population) = session_population(&mut tx, session).await? {
+                count_session(&mut tx, session, population, 1).await?;
+            }
+            if let Some(citizen) = citizen {
+                refresh_citizen(&mut tx, citizen).await?;
+            }
         }
         tx.commit().await?;
         Ok(SessionPutOutcome::Created)
@@ -172,7 +174,8 @@ impl Store {
         if let Some(citizen) = citizen {
             for version in [&old, session] {
                 if let Some(kle) = &version.kle {
-                    refresh_returns(&mut tx, citizen, kle.group(), version.started_at).await?;
+                    let at = version.started_at;
+                    refresh_returns(&mut tx, citizen, kle.group(), (at, at)).await?;
                 }
             }
             refresh_citizen(&mut tx, citizen).await?;

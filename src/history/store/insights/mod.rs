@@ -263,6 +263,43 @@ pub(super) async fn count_event(
     .await
 }
 
+/// Adds what many reported contacts count for at once (a bulk load): equal keys summed first, and tilbageløb
+/// re-judged once per citizen and KLE group over the span of their new contacts.
+pub(super) async fn count_events(conn: &mut AnyConnection, events: &[(ContactEvent, Population)]) -> StoreResult<()> {
+    use crate::history::api::SESSION_SOURCE;
+    let mut sums: BTreeMap<(Population, insight::ContactKey), [i64; 2]> = BTreeMap::new();
+    let mut spans: BTreeMap<(uuid::Uuid, String), (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> =
+        BTreeMap::new();
+    for (event, population) in events {
+        if event.source != SESSION_SOURCE {
+            let count = insight::event_contact(event);
+            let sum = sums.entry((*population, count.key)).or_default();
+            sum[0] += 1;
+            sum[1] += count.seconds;
+        }
+        if let Some(kle) = event.kle.as_ref().filter(|_| super::events::may_return(event)) {
+            let span = spans
+                .entry((event.citizen_id, kle.group().to_owned()))
+                .or_insert((event.occurred_at, event.occurred_at));
+            span.0 = span.0.min(event.occurred_at);
+            span.1 = span.1.max(event.occurred_at);
+        }
+    }
+    let deltas: Vec<Delta> = sums
+        .into_iter()
+        .map(|((population, key), [n, seconds])| {
+            let mut delta = contact_delta(population, &ContactCount { key, seconds }, 1);
+            delta.sums = vec![n, seconds];
+            delta
+        })
+        .collect();
+    add_rows(conn, "insight_contacts", &CONTACT_KEY, &["contacts", "seconds"], &deltas).await?;
+    for ((citizen, group), span) in spans {
+        refresh_returns(conn, citizen, &group, span).await?;
+    }
+    Ok(())
+}
+
 /// Recomputes one citizen's readiness row from their counted sessions: how much they did alone in the first
 /// and the latest session that said who did each step.
 pub(super) async fn refresh_citizen(conn: &mut AnyConnection, citizen: uuid::Uuid) -> StoreResult<()> {

@@ -21,20 +21,20 @@ fn assisted_codes() -> Vec<Param> {
     Channel::ALL.into_iter().filter(|c| insight::is_assisted(*c)).map(|c| Param::Text(c.code().to_owned())).collect()
 }
 
-/// Re-judges the citizen's given-up attempts on `group` (a KLE group, `23.05`) in the window that ends at `at`.
+/// Re-judges the citizen's given-up attempts on `group` (a KLE group, `23.05`) whose window holds a contact
+/// written between `first` and `last`: those from a window before `first` up to `last`.
 pub(in super::super) async fn refresh_returns(
     conn: &mut AnyConnection,
     citizen: uuid::Uuid,
     group: &str,
-    at: chrono::DateTime<chrono::Utc>,
+    (first, last): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>),
 ) -> StoreResult<()> {
-    let at = to_micros(at);
     let mut sql = Sql::new("SELECT id, occurred_at, kle FROM events WHERE citizen_id = ");
     sql.bind(Param::Text(citizen.to_string()))
         .push(" AND occurred_at >= ")
-        .bind(Param::Int(at - window()))
+        .bind(Param::Int(to_micros(first) - window()))
         .push(" AND occurred_at <= ")
-        .bind(Param::Int(at))
+        .bind(Param::Int(to_micros(last)))
         .push(" AND channel = ")
         .bind(Param::Text(Channel::SelfService.code().to_owned()))
         .push(" AND abandoned = 1 AND kle LIKE ")
