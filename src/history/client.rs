@@ -473,12 +473,27 @@ impl HistoryClient {
         file: &str,
         params: &crate::history::api::insights::InsightParams,
     ) -> Result<Vec<u8>, ClientError> {
+        let mut stream = self.insight_stream(file, params).await?;
+        let mut all = Vec::new();
+        while let Some(chunk) = stream.chunk().await? {
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all)
+    }
+
+    /// [`HistoryClient::insight_file`] a piece at a time as it arrives, so that a file of millions of rows is
+    /// written out without ever being held whole.
+    pub async fn insight_stream(
+        &self,
+        file: &str,
+        params: &crate::history::api::insights::InsightParams,
+    ) -> Result<FileStream, ClientError> {
         let request = self.request(Method::GET, &format!("v1/insights/{file}"))?.query(params);
         let response = request.send().await.map_err(from_reqwest)?;
         if !response.status().is_success() {
             return Err(Self::refusal(response).await);
         }
-        Ok(response.bytes().await.map_err(from_reqwest)?.to_vec())
+        Ok(FileStream(response))
     }
 
     /// `GET /v1/staff` (admins).
@@ -522,6 +537,16 @@ impl HistoryClient {
         let response = request.send().await.map_err(from_reqwest)?;
         let status = response.status();
         Ok((status, response.text().await.map_err(from_reqwest)?))
+    }
+}
+
+/// A file the service is sending, read a piece at a time.
+pub struct FileStream(reqwest::Response);
+
+impl FileStream {
+    /// The next piece, or `None` at the end of the file.
+    pub async fn chunk(&mut self) -> Result<Option<Vec<u8>>, ClientError> {
+        Ok(self.0.chunk().await.map_err(from_reqwest)?.map(|bytes| bytes.to_vec()))
     }
 }
 

@@ -175,12 +175,8 @@ impl ConsoleApp {
                 let client = connection.client().clone();
                 self.tasks.spawn(async move {
                     let params = InsightParams { municipality: Some(MUNICIPALITY.to_owned()), ..shown };
-                    let file = match client.insight_file("komhen.csv", &params).await {
-                        Ok(file) => file,
-                        Err(error) => return InsightsReply::Exported(Err(error.to_string())),
-                    };
-                    let written = tokio::fs::write(&path, file).await;
-                    InsightsReply::Exported(written.map(|()| name).map_err(|e| e.to_string()))
+                    let written = save_streamed(&client, &params, &path).await;
+                    InsightsReply::Exported(written.map(|()| name))
                 });
             }
         }
@@ -199,7 +195,8 @@ impl ConsoleApp {
                 Loaded::Failure(result) => state.failure.finish(result),
                 Loaded::Funnel(result) => state.funnel.finish(result),
             },
-            InsightsReply::Loaded { .. } => {}
+            // An answer to filters since changed, an open that found nobody, a dialog cancelled: nothing to do.
+            InsightsReply::Loaded { .. } | InsightsReply::Opened(Ok(None)) | InsightsReply::ExportPicked(_, None) => {}
             InsightsReply::Drilled(result) => {
                 if let Some(drill) = &mut state.drill {
                     drill.page.finish(result);
@@ -209,13 +206,37 @@ impl ConsoleApp {
                 self.insights.open = false;
                 self.apply(LookupCommand::OpenCitizen(citizen));
             }
-            InsightsReply::Opened(Ok(None)) => {}
             InsightsReply::Opened(Err(error)) => state.exported = Some(Err(error.to_string())),
             InsightsReply::ExportPicked(kind, Some(path)) => self.export_insights_to(kind, path),
-            InsightsReply::ExportPicked(_, None) => {}
             InsightsReply::Exported(result) => state.exported = Some(result),
         }
     }
+}
+
+/// The KOMHEN file written as it arrives (a year of a large municipality is millions of rows), under a temporary
+/// name that becomes `path` only when the whole file is in: a broken download never poses as a finished one.
+async fn save_streamed(
+    client: &crate::history::client::HistoryClient,
+    params: &InsightParams,
+    path: &std::path::Path,
+) -> Result<(), String> {
+    use tokio::io::AsyncWriteExt as _;
+    let partial = path.with_extension("csv.part");
+    let result = async {
+        let mut stream = client.insight_stream("komhen.csv", params).await.map_err(|e| e.to_string())?;
+        let mut out = tokio::fs::File::create(&partial).await.map_err(|e| e.to_string())?;
+        while let Some(chunk) = stream.chunk().await.map_err(|e| e.to_string())? {
+            out.write_all(&chunk).await.map_err(|e| e.to_string())?;
+        }
+        out.flush().await.map_err(|e| e.to_string())?;
+        drop(out); // Windows refuses to rename a file that is still open.
+        tokio::fs::rename(&partial, path).await.map_err(|e| e.to_string())
+    }
+    .await;
+    if result.is_err() {
+        let _ = tokio::fs::remove_file(&partial).await;
+    }
+    result
 }
 
 /// The municipality number the KOMHEN file carries: Copenhagen's.
