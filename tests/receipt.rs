@@ -66,12 +66,14 @@ fn session(lang: Language) -> AssistedSession {
                 guide_version: 1,
                 steps: vec![step("kan-selv", 60), step("telefon-og-pas", 90), step("hent-app", 240)],
                 outcome: Some(Outcome::Completed),
+                reviewed: None,
             },
             GuideRun {
                 guide: "flytning".to_owned(),
                 guide_version: 1,
                 steps: vec![step("tjek-forudsaetninger", 40), step("logivaert", 180), step("send", 60)],
                 outcome: Some(Outcome::Completed),
+                reviewed: None,
             },
         ],
         outcome: Outcome::Completed,
@@ -89,6 +91,7 @@ fn session(lang: Language) -> AssistedSession {
         digital_readiness_after: Some(DigitalReadiness::WithGuidance),
         referral: None,
         failure_demand: None,
+        could_self_serve: None,
         group: None,
     }
 }

@@ -115,7 +115,8 @@ async fn demo_sessions(database: &str, sessions: u32, seed: u64, dir: &std::path
         medbetjening::guides::library::Library::load(dir, &AuthorityCatalog::builtin(), Utc::now().date_naive())
             .with_context(|| format!("reading the guides in {}", dir.display()))?;
     let store = super::open(database).await?;
-    let citizens = store.fictitious_citizens(u32::MAX).await?;
+    let stories = demo::sessions::story_cprs(&Cast::builtin().cast);
+    let citizens = store.fictitious_citizens(u32::MAX, &stories).await?;
     let demo =
         demo::sessions::SessionDemo { sessions, seed, anchor: Utc::now(), guides: library.demo_guides(), citizens };
     let started = Instant::now();

@@ -28,6 +28,13 @@ pub fn day_start(day: NaiveDate) -> DateTime<Utc> {
         .map_or_else(|| midnight.and_utc(), |local| local.with_timezone(&Utc))
 }
 
+/// A guide checked against its solution on `reviewed` is stale on `today` once 12 months have gone: solutions
+/// change screens often enough that an unchecked walkthrough misleads staff (a leap day counts to 28 February).
+#[must_use]
+pub fn is_stale(reviewed: NaiveDate, today: NaiveDate) -> bool {
+    reviewed.checked_add_months(chrono::Months::new(12)).is_some_and(|due| today > due)
+}
+
 /// A day as the rollups key it: days since 1 January 1970.
 #[must_use]
 pub fn day_number(day: NaiveDate) -> i64 {
@@ -120,6 +127,8 @@ pub struct ContactKey {
 pub struct ContactCount {
     pub key: ContactKey,
     pub seconds: i64,
+    /// Staff judged that the citizen could have done it online (KOMHEN's optional question).
+    pub could_online: bool,
 }
 
 /// What a logged session adds to the contact rollup. Sessions are inbound: the citizen came or called.
@@ -146,6 +155,7 @@ pub fn session_contact(session: &AssistedSession) -> ContactCount {
             solution: session.guides.first().map(|run| run.guide.clone()).unwrap_or_default(),
         },
         seconds: i64::from(counted.seconds),
+        could_online: session.could_self_serve == Some(true),
     }
 }
 
@@ -172,6 +182,7 @@ pub fn event_contact(event: &ContactEvent) -> ContactCount {
             solution: String::new(),
         },
         seconds: 0,
+        could_online: false,
     }
 }
 
@@ -305,6 +316,15 @@ pub fn is_assisted(channel: Channel) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_guide_is_stale_a_year_after_its_review() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        assert!(!is_stale(day(2025, 12, 3), day(2026, 12, 3)), "on the day a year later it is still fresh");
+        assert!(is_stale(day(2025, 12, 2), day(2026, 12, 3)));
+        assert!(!is_stale(day(2024, 2, 29), day(2025, 2, 28)));
+        assert!(is_stale(day(2024, 2, 29), day(2025, 3, 1)));
+    }
+
     use super::*;
     use crate::domain::{ContactKind, GuideRun, StepRecord};
     use chrono::TimeZone;
@@ -331,6 +351,7 @@ mod tests {
             guide_version: 2,
             steps: vec![step(StepState::Completed, Some(Performer::CitizenAlone), 40)],
             outcome: Some(Outcome::Completed),
+            reviewed: None,
         });
         let count = session_contact(&session);
         assert_eq!((count.key.completion.as_str(), count.key.solution.as_str()), ("assisted_digital", "flytning"));
@@ -350,6 +371,7 @@ mod tests {
                 step(StepState::Stopped, Some(Performer::StaffOnBehalf), 61),
             ],
             outcome: Some(outcome),
+            reviewed: None,
         };
         let mut session = AssistedSession::example(Channel::Counter, ContactKind::Transaction, Outcome::Abandoned);
         session.guides.push(run(Outcome::Abandoned));

@@ -260,6 +260,7 @@ mod tests {
             guide_version: 1,
             steps: (0..completed_steps).map(step).collect(),
             outcome: Some(Outcome::Completed),
+            reviewed: None,
         }
     }
 

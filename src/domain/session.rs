@@ -122,6 +122,9 @@ pub struct GuideRun {
     /// The guide end reached, if any.
     #[serde(default)]
     pub outcome: Option<Outcome>,
+    /// When the guide's content was last checked against the solution it walks through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<NaiveDate>,
 }
 
 /// Something the citizen must do after the session.
@@ -163,6 +166,9 @@ pub struct AssistedSession {
     /// Staff judged the contact unnecessary, and why (failure demand); apart from KOMHEN's misdirected `FEJL`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_demand: Option<super::failure::FailureReason>,
+    /// KOMHEN's "could the citizen have done this online?", as staff judged it; `None` when they did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub could_self_serve: Option<bool>,
     /// Present when several citizens were helped at once (channel `group_training`, no `citizen_id`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupPart>,
@@ -201,6 +207,7 @@ impl AssistedSession {
             digital_readiness_after: None,
             referral: None,
             failure_demand: None,
+            could_self_serve: None,
             group: None,
         }
     }

@@ -55,6 +55,8 @@ pub enum RunError {
 struct Frame {
     guide: String,
     version: u32,
+    #[serde(default)]
+    reviewed: Option<chrono::NaiveDate>,
     /// The step of the guide below to continue with when this one ends.
     return_to: Option<String>,
 }
@@ -115,7 +117,8 @@ impl Walkthrough {
     pub fn start<G: Guides + ?Sized>(guides: &G, guide_id: &str, now: f64) -> Result<Self, RunError> {
         let guide = guide(guides, guide_id)?;
         step(guide, &guide.start)?;
-        let frame = Frame { guide: guide.id.clone(), version: guide.version, return_to: None };
+        let frame =
+            Frame { guide: guide.id.clone(), version: guide.version, reviewed: Some(guide.reviewed), return_to: None };
         let mut walkthrough = Self { visits: Vec::new(), linked_endings: Vec::new(), finished: None, practice: false };
         walkthrough.enter(vec![frame], guide.start.clone(), now);
         Ok(walkthrough)
@@ -243,7 +246,12 @@ impl Walkthrough {
                 step(linked, &linked.start)?;
                 self.leave(Exit::Chose(index), now, mitid);
                 let mut frames = self.visit().frames.clone();
-                frames.push(Frame { guide: linked.id.clone(), version: linked.version, return_to: Some(return_to) });
+                frames.push(Frame {
+                    guide: linked.id.clone(),
+                    version: linked.version,
+                    reviewed: Some(linked.reviewed),
+                    return_to: Some(return_to),
+                });
                 self.enter(frames, linked.start.clone(), now);
                 Ok(())
             }
@@ -363,6 +371,7 @@ impl Walkthrough {
                     guide_version: frame.version,
                     steps: vec![record],
                     outcome: None,
+                    reviewed: frame.reviewed,
                 }),
             }
         }

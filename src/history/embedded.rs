@@ -203,7 +203,8 @@ pub async fn start(options: &EmbeddedOptions, progress: impl FnMut(u32, u32)) ->
     demo::showcase::seed(&store, Utc::now()).await?;
     super::cast::seed(&store, &options.cast, Utc::now()).await?;
     if options.demo_sessions > 0 && !demo::sessions::present(&store).await? {
-        let citizens = store.fictitious_citizens(options.demo_citizens).await?;
+        let stories = demo::sessions::story_cprs(&options.cast);
+        let citizens = store.fictitious_citizens(options.demo_citizens, &stories).await?;
         let sessions = SessionDemo {
             sessions: options.demo_sessions,
             seed: 1,

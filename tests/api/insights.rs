@@ -58,28 +58,35 @@ fn random_session(rng: &mut fastrand::Rng, citizen: Option<Uuid>, staff: Uuid) -
     let kinds = [ContactKind::Information, ContactKind::Transaction, ContactKind::ErrorDriven];
     let started_at = start() + Duration::minutes(rng.i64(0..60 * 24 * 60));
     let guides = (0..rng.usize(0..3))
-        .map(|_| GuideRun {
-            guide: ["flytning", "boligstoette"][rng.usize(..2)].into(),
-            guide_version: rng.u32(1..3),
-            steps: (0..rng.usize(0..6))
-                .map(|i| StepRecord {
-                    step: format!("trin-{}", rng.usize(0..4) + i),
-                    state: match rng.u8(0..4) {
-                        0 => StepState::Skipped { reason: ["ingen MitID", "har ikke papirer"][rng.usize(..2)].into() },
-                        1 => StepState::Stopped,
-                        _ => StepState::Completed,
-                    },
-                    performed_by: [
-                        None,
-                        Some(Performer::CitizenAlone),
-                        Some(Performer::CitizenWithGuidance),
-                        Some(Performer::StaffOnBehalf),
-                    ][rng.usize(..4)],
-                    attorney: None,
-                    seconds: rng.u32(1..1500),
-                })
-                .collect(),
-            outcome: [None, Some(Outcome::Completed), Some(Outcome::NotPossibleToday)][rng.usize(..3)],
+        .map(|_| {
+            let (guide, version) = (rng.usize(..2), rng.u32(1..3));
+            GuideRun {
+                guide: ["flytning", "boligstoette"][guide].into(),
+                guide_version: version,
+                steps: (0..rng.usize(0..6))
+                    .map(|i| StepRecord {
+                        step: format!("trin-{}", rng.usize(0..4) + i),
+                        state: match rng.u8(0..4) {
+                            0 => StepState::Skipped {
+                                reason: ["ingen MitID", "har ikke papirer"][rng.usize(..2)].into(),
+                            },
+                            1 => StepState::Stopped,
+                            _ => StepState::Completed,
+                        },
+                        performed_by: [
+                            None,
+                            Some(Performer::CitizenAlone),
+                            Some(Performer::CitizenWithGuidance),
+                            Some(Performer::StaffOnBehalf),
+                        ][rng.usize(..4)],
+                        attorney: None,
+                        seconds: rng.u32(1..1500),
+                    })
+                    .collect(),
+                outcome: [None, Some(Outcome::Completed), Some(Outcome::NotPossibleToday)][rng.usize(..3)],
+                // A property of the guide version, as the library that shipped it says.
+                reviewed: chrono::NaiveDate::from_ymd_opt(2025, 1 + u32::try_from(guide).expect("small"), version),
+            }
         })
         .collect();
     AssistedSession {
@@ -101,6 +108,7 @@ fn random_session(rng: &mut fastrand::Rng, citizen: Option<Uuid>, staff: Uuid) -
         digital_readiness_after: None,
         referral: None,
         failure_demand: rng.bool().then(|| FailureReason::ALL[rng.usize(..FailureReason::ALL.len())]),
+        could_self_serve: [None, Some(true), Some(false)][rng.usize(..3)],
         group: None,
     }
 }
@@ -128,26 +136,27 @@ fn random_event(rng: &mut fastrand::Rng, citizen: Uuid, index: usize) -> Contact
 }
 
 /// The contact rollup grouped by every key but the day, from scratch: the sessions and contacts that count.
-fn recount(sessions: &[AssistedSession], events: &[ContactEvent]) -> BTreeMap<Vec<String>, (i64, i64)> {
+fn recount(sessions: &[AssistedSession], events: &[ContactEvent]) -> BTreeMap<Vec<String>, (i64, i64, i64)> {
     let mut counts = BTreeMap::new();
     let keys = sessions.iter().map(session_contact).chain(events.iter().map(event_contact));
     for count in keys {
         let k = count.key;
         let key = vec![k.site, k.channel, k.kle, k.kind, k.closing, k.failure];
-        let entry: &mut (i64, i64) = counts.entry(key).or_default();
+        let entry: &mut (i64, i64, i64) = counts.entry(key).or_default();
         entry.0 += 1;
         entry.1 += count.seconds;
+        entry.2 += i64::from(count.could_online);
     }
     counts
 }
 
-fn stored_counts(rows: &[ContactInsightRow]) -> BTreeMap<Vec<String>, (i64, i64)> {
+fn stored_counts(rows: &[ContactInsightRow]) -> BTreeMap<Vec<String>, (i64, i64, i64)> {
     rows.iter()
         .map(|r| {
             let key = [&r.site, &r.channel, &r.kle, &r.kind, &r.closing, &r.failure]
                 .map(|v| v.clone().unwrap_or_default())
                 .to_vec();
-            (key, (r.count, r.duration_seconds))
+            (key, (r.count, r.duration_seconds, r.could_self_serve))
         })
         .collect()
 }
@@ -306,9 +315,37 @@ async fn tilbageloeb_is_a_given_up_attempt_followed_by_help_on_the_same_matter_w
             returns.into_iter().map(|r| (r.solution, r.returns)).collect::<Vec<_>>()
         }
     };
+    // KOMHEN's "tried online first": a session on the matter three days after the given-up attempt, not 20 days.
+    let counter = service.staff_id(Role::Counter);
+    let mut rng = fastrand::Rng::with_seed(3);
+    let mut session_on = |citizen, days| {
+        let mut session = random_session(&mut rng, Some(citizen), counter);
+        session.kle = Some(housing.clone());
+        session.started_at = start() + Duration::days(days);
+        session.ended_at = session.started_at + Duration::minutes(10);
+        session
+    };
+    let (soon, late) = (session_on(real[0], 3), session_on(real[1], 20));
+    for session in [&soon, &late] {
+        store.put_session(session, &[], session.ended_at).await.expect("put");
+    }
+    let tried = |store: &Store| {
+        let store = store.clone();
+        async move {
+            let drill = medbetjening::history::store::Drill::default();
+            let page = store.drill_sessions(&query(Population::Real), &drill, 100).await.expect("drill");
+            let mut rows: Vec<_> = page.rows.into_iter().map(|r| (r.id, r.tried_online_first)).collect();
+            rows.sort();
+            rows
+        }
+    };
+    let mut expected = vec![(soon.id, true), (late.id, false)];
+    expected.sort();
+    assert_eq!(tried(store).await, expected);
     assert_eq!(returns(store).await, [("32.06.00".to_owned(), 1)]);
     store.rebuild_insights().await.expect("rebuild");
     assert_eq!(returns(store).await, [("32.06.00".to_owned(), 1)], "a rebuild judges the same");
+    assert_eq!(tried(store).await, expected, "a rebuild judges the same");
 }
 
 /// A GET as `role`: status and body bytes.
@@ -380,6 +417,7 @@ async fn the_komhen_file_reads_back_in_latin1_with_the_codes_of_the_table(db: Db
             seconds: 60,
         }],
         outcome: Some(Outcome::Completed),
+        reviewed: None,
     });
     service.store.put_session(&session, &[], session.started_at).await.expect("session");
     let (status, body) =
@@ -400,7 +438,49 @@ async fn the_komhen_file_reads_back_in_latin1_with_the_codes_of_the_table(db: Db
     assert_eq!(fields[11], "medbetjening");
 }
 
+/// A funnel version says when its guide was reviewed, as the session that walked it reported, and is stale a year on.
+async fn a_funnel_version_reviewed_over_a_year_ago_is_stale(db: Db) {
+    let service = TestService::start_on(db).await;
+    let (real, _) = citizens(&service, 1, 0).await;
+    let today = local_day(Utc::now());
+    let mut rng = fastrand::Rng::with_seed(5);
+    for (version, reviewed) in [(1, today - Duration::days(400)), (2, today - Duration::days(30))] {
+        let mut session = random_session(&mut rng, Some(real[0]), service.staff_id(Role::Counter));
+        session.started_at = Utc::now() - Duration::days(2);
+        session.ended_at = session.started_at + Duration::minutes(12);
+        session.guides = vec![GuideRun {
+            guide: "flytning".into(),
+            guide_version: version,
+            steps: vec![StepRecord {
+                step: "adresse".into(),
+                state: StepState::Completed,
+                performed_by: Some(Performer::CitizenAlone),
+                attorney: None,
+                seconds: 60,
+            }],
+            outcome: Some(Outcome::Completed),
+            reviewed: Some(reviewed),
+        }];
+        service.store.put_session(&session, &[], Utc::now()).await.expect("put");
+    }
+    let path = format!("/v1/insights/guides/flytning/funnel?from={}&to={today}", today - Duration::days(7));
+    let (status, body) = get(&service, Role::Supervisor, &path).await;
+    assert_eq!(status, 200);
+    let funnel: Value = serde_json::from_slice(&body).expect("json");
+    let versions: Vec<(u64, String, bool)> = funnel["versions"]
+        .as_array()
+        .expect("versions")
+        .iter()
+        .map(|v| {
+            (v["version"].as_u64().expect("n"), v["reviewed"].as_str().expect("date").to_owned(), v["stale"] == true)
+        })
+        .collect();
+    let day = |d: i64| (today - Duration::days(d)).to_string();
+    assert_eq!(versions, [(1, day(400), true), (2, day(30), false)]);
+}
+
 crate::on_both_databases!(
+    a_funnel_version_reviewed_over_a_year_ago_is_stale,
     rollups_equal_a_recount_after_random_writes_and_a_rebuild_equals_them,
     tilbageloeb_is_a_given_up_attempt_followed_by_help_on_the_same_matter_within_a_fortnight,
     only_supervisors_and_admins_read_insights,

@@ -35,7 +35,7 @@ async fn commands_refuse_a_schema_that_is_not_their_own(db: Db) {
 
     let first = run(&["migrate", "--database", &url]);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("Applied 5 migrations"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("Applied 6 migrations"));
     let again = run(&["migrate", "--database", &url]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to do"));
     assert!(run(&["staff", "list", "--database", &url]).status.success());
@@ -53,14 +53,14 @@ async fn commands_refuse_a_schema_that_is_not_their_own(db: Db) {
     .expect("a future migration");
     let newer = run(&["staff", "list", "--database", &url]);
     assert!(!newer.status.success());
-    assert!(stderr(&newer).contains("version 99, newer than this program knows (5)"), "{}", stderr(&newer));
+    assert!(stderr(&newer).contains("version 99, newer than this program knows (6)"), "{}", stderr(&newer));
 
     // A database an older program left behind.
-    sqlx::query("DELETE FROM _sqlx_migrations WHERE version >= 5").execute(&mut conn).await.expect("delete");
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version >= 6").execute(&mut conn).await.expect("delete");
     let older = run(&["serve", "--database", &url, "--bind", "127.0.0.1:0"]);
     assert!(!older.status.success());
     let message = stderr(&older);
-    assert!(message.contains("at version 4, and this program needs version 5"), "{message}");
+    assert!(message.contains("at version 5, and this program needs version 6"), "{message}");
     assert!(message.contains("medbetjening migrate"), "{message}");
 }
 

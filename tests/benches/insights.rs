@@ -39,23 +39,12 @@ fn env(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
-/// Peak resident memory of this process, in MiB (Linux).
-fn peak_rss_mib() -> f64 {
+/// A memory figure of this process from `/proc/self/status` (Linux), in MiB: `VmHWM` is the peak, `VmRSS` now.
+fn status_mib(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kib = status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
-        .unwrap_or(f64::NAN);
-    kib / 1024.0
-}
-
-/// Current resident memory, in MiB (Linux).
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
         .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<f64>().ok())
         .unwrap_or(f64::NAN);
     kib / 1024.0
@@ -75,17 +64,24 @@ fn main() {
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let state = AppState { population: Population::Fictitious, ..AppState::new(store.clone()) };
         tokio::spawn(service::serve(listener, state, std::future::pending::<()>()));
-        let client = HistoryClient::new(&url, &token.0, Duration::from_secs(60)).expect("client");
+        let client = HistoryClient::new(&url, &token.0, Duration::from_mins(1)).expect("client");
         println!("store: {} · {}", store.kind().name(), sizes(&store).await);
         endpoints(&client, runs).await;
-        komhen(&client).await;
+        komhen(&client, year_contacts(&client).await).await;
         write_rounds(&store, writes).await;
     });
 }
 
 async fn sizes(store: &Store) -> String {
-    let citizens = store.count_citizens().await.unwrap_or_default();
-    format!("{citizens} citizens")
+    let citizens = store.count_citizens().await.expect("citizens");
+    let (contacts, sessions) = store.count_contacts().await.expect("contacts");
+    format!("{citizens} citizens, {contacts} contacts of which {sessions} logged sessions")
+}
+
+/// The contacts the KOMHEN file of [`year`] holds.
+async fn year_contacts(client: &HistoryClient) -> u64 {
+    let answer: serde_json::Value = client.insight("contacts", &year()).await.expect("contacts");
+    answer["rows"].as_array().into_iter().flatten().filter_map(|r| r["count"].as_u64()).sum()
 }
 
 /// A year up to today.
@@ -174,24 +170,35 @@ fn print_row(name: &str, runs: usize, samples: &Samples) {
     );
 }
 
-/// The KOMHEN file of one year, read as it streams: rows per second, and this process's memory before and after.
+/// The KOMHEN file of one year, read as it streams and dropped piece by piece: rows per second, and this process's
+/// memory (service and client together) at each tenth of the file, which stays flat if nothing holds the file.
 #[allow(clippy::print_stdout, clippy::cast_precision_loss)]
-async fn komhen(client: &HistoryClient) {
-    let before = rss_mib();
-    let peak_before = peak_rss_mib();
+async fn komhen(client: &HistoryClient, expected_rows: u64) {
     let params = InsightParams { municipality: Some("101".into()), ..year() };
+    let mut memory = vec![status_mib("VmRSS")];
     let started = Instant::now();
-    let file = client.insight_file("komhen.csv", &params).await.expect("the file");
+    let mut stream = client.insight_stream("komhen.csv", &params).await.expect("the file");
+    let (mut rows, mut bytes, mut mark) = (0_u64, 0_u64, expected_rows / 10);
+    while let Some(chunk) = stream.chunk().await.expect("a piece") {
+        bytes += chunk.len() as u64;
+        #[allow(clippy::naive_bytecount)] // A few KiB a piece: not worth a crate.
+        let lines = chunk.iter().filter(|b| **b == b'\n').count() as u64;
+        rows += lines;
+        if rows >= mark && mark > 0 {
+            memory.push(status_mib("VmRSS"));
+            mark += expected_rows / 10;
+        }
+    }
     let seconds = started.elapsed().as_secs_f64();
-    let rows = file.iter().filter(|b| **b == b'\n').count().saturating_sub(1);
+    memory.push(status_mib("VmRSS"));
+    let rows = rows.saturating_sub(1);
+    let memory: Vec<String> = memory.iter().map(|m| format!("{m:.0}")).collect();
     println!(
-        "\nKOMHEN file, one year: {rows} rows, {:.1} MB in {seconds:.1} s = {:.0} rows/s; RSS {before:.0} → {:.0} MiB \
-         (peak {peak_before:.0} → {:.0} MiB; the client holds the whole file, {:.0} MiB of it)",
-        file.len() as f64 / 1e6,
+        "\nKOMHEN file, one year: {rows} rows, {:.1} MB in {seconds:.1} s = {:.0} rows/s; \
+         RSS MiB at start, each tenth and end: {}",
+        bytes as f64 / 1e6,
         rows as f64 / seconds,
-        rss_mib(),
-        peak_rss_mib(),
-        file.len() as f64 / 1_048_576.0
+        memory.join(" → ")
     );
 }
 
@@ -220,6 +227,7 @@ fn session(staff: Uuid, citizen: Option<Uuid>, index: usize) -> AssistedSession 
                 })
                 .collect(),
             outcome: Some(Outcome::Completed),
+            reviewed: None,
         }],
         outcome: Outcome::Completed,
         contact_kind: ContactKind::Transaction,
@@ -229,6 +237,7 @@ fn session(staff: Uuid, citizen: Option<Uuid>, index: usize) -> AssistedSession 
         digital_readiness_after: None,
         referral: None,
         failure_demand: None,
+        could_self_serve: None,
         group: None,
     }
 }
@@ -237,7 +246,7 @@ fn session(staff: Uuid, citizen: Option<Uuid>, index: usize) -> AssistedSession 
 #[allow(clippy::print_stdout, clippy::cast_precision_loss)]
 async fn write_rounds(store: &Store, writes: usize) {
     let (staff, _) = store.add_staff("Bench skranke", Role::Counter, "Bench", Utc::now()).await.expect("staff");
-    let citizens = store.fictitious_citizens(10_000).await.expect("citizens");
+    let citizens = store.fictitious_citizens(10_000, &[]).await.expect("citizens");
     let mut rates: [(Vec<f64>, &str); 2] = [(Vec::new(), "with rollups"), (Vec::new(), "without rollups")];
     for round in 0..4 {
         for (kind, (results, _)) in rates.iter_mut().enumerate() {

@@ -48,6 +48,7 @@ fn seed(world: &World) {
                 digital_readiness_after: None,
                 referral: None,
                 failure_demand: (index == 0).then_some(FailureReason::LetterNotUnderstood),
+                could_self_serve: None,
                 group: None,
             };
             service.store.put_session(&session, &[], Utc::now()).await.expect("session");

@@ -212,6 +212,7 @@ impl GroupForm {
                 guide_version: library.and_then(|l| l.guide(id)).map_or(0, |g| g.version),
                 steps: Vec::new(),
                 outcome: None,
+                reviewed: library.and_then(|l| l.guide(id)).map(|g| g.reviewed),
             })
             .collect();
         let g = text::group_text(lang);
@@ -237,6 +238,7 @@ impl GroupForm {
             digital_readiness_after: None,
             referral: None,
             failure_demand: None,
+            could_self_serve: None,
             group: Some(GroupPart {
                 participants: self.participants,
                 linked: self.identified.iter().map(|p| p.id).collect(),

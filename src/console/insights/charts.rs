@@ -262,7 +262,8 @@ fn funnel_tables(funnel: &Funnel, t: &InsightsText) -> Vec<Table> {
                         .collect()
                 })
                 .collect();
-            let note = super::super::i18n::fill(
+            let fill = super::super::i18n::fill;
+            let mut note = fill(
                 t.runs,
                 &[
                     ("version", &version.version.to_string()),
@@ -271,6 +272,10 @@ fn funnel_tables(funnel: &Funnel, t: &InsightsText) -> Vec<Table> {
                     ("percent", &percent(version.completion_percent)),
                 ],
             );
+            if let Some(reviewed) = version.reviewed {
+                let said = if version.stale { t.stale } else { t.reviewed };
+                note = format!("{note} · {}", fill(said, &[("date", &reviewed.format("%d-%m-%Y").to_string())]));
+            }
             Table {
                 title: format!("{} · {} v{}", t.funnel_chart, funnel.guide, version.version),
                 header: [t.step, t.reached, t.completed, t.skipped, t.failed, t.exited, t.median]

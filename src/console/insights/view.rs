@@ -169,7 +169,7 @@ fn plot_ui(index: usize, table: &Table, ui: &mut Ui, commands: &mut Commands) {
     let plot = plot.x_axis_formatter(move |mark, _| {
         let index = mark.value.round();
         let exact = (mark.value - index).abs() < 1e-6 && index >= 0.0;
-        exact.then(|| labels.get(index as usize).cloned()).flatten().unwrap_or_default()
+        exact.then(|| labels.get(row_at(index)?).cloned()).flatten().unwrap_or_default()
     });
     let plot = if table.plot == Plot::Line { plot.include_y(100.0) } else { plot };
     let shown = plot.show(ui, |plot_ui| {
@@ -180,21 +180,23 @@ fn plot_ui(index: usize, table: &Table, ui: &mut Ui, commands: &mut Commands) {
                     .rows
                     .iter()
                     .enumerate()
-                    .filter_map(|(x, row)| Some([x as f64, number(&row[column])?]))
+                    .filter_map(|(x, row)| Some([position(x), number(&row[column])?]))
                     .collect();
                 plot_ui.line(Line::new(table.header[column].clone(), PlotPoints::from(points)));
             }
             Plot::Stacked | Plot::Grouped => {
-                let series = table.plotted.len() as f64;
+                let series = position(table.plotted.len());
                 let grouped = table.plot == Plot::Grouped;
                 let mut charts: Vec<BarChart> = Vec::new();
                 for (n, column) in table.plotted.iter().enumerate() {
-                    let offset = if grouped { (n as f64 - (series - 1.0) / 2.0) * 0.8 / series } else { 0.0 };
+                    let offset = if grouped { (position(n) - (series - 1.0) / 2.0) * 0.8 / series } else { 0.0 };
                     let bars = table
                         .rows
                         .iter()
                         .enumerate()
-                        .map(|(x, row)| Bar::new(x as f64 + offset, number(&row[*column]).unwrap_or(0.0)).name(&row[0]))
+                        .map(|(x, row)| {
+                            Bar::new(position(x) + offset, number(&row[*column]).unwrap_or(0.0)).name(&row[0])
+                        })
                         .collect();
                     let width = if grouped { 0.8 / series } else { 0.7 };
                     let mut chart = BarChart::new(table.header[*column].clone(), bars).width(width);
@@ -214,7 +216,7 @@ fn plot_ui(index: usize, table: &Table, ui: &mut Ui, commands: &mut Commands) {
     // A screen reader hears the chart's title; its numbers are in the table beside it.
     shown.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &table.title));
     let clicked = shown.inner;
-    let row = clicked.filter(|x| *x >= 0.0).map(|x| x as usize);
+    let row = clicked.and_then(row_at);
     if let Some(target) = row.and_then(|r| table.drill.get(r).copied().flatten()) {
         commands.push(InsightsCommand::Drill(target));
     }
@@ -299,4 +301,16 @@ fn drill_window(view: &ViewCtx<'_>, state: &InsightsState, ctx: &egui::Context, 
     if !open {
         commands.push(InsightsCommand::CloseDrill);
     }
+}
+
+/// A row's place on a chart's x axis: a chart has a few hundred rows at most, far inside what f64 holds exactly.
+#[allow(clippy::cast_precision_loss)]
+fn position(index: usize) -> f64 {
+    index as f64
+}
+
+/// The row at a whole x position, if any.
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+fn row_at(x: f64) -> Option<usize> {
+    (x >= 0.0 && x.is_finite()).then_some(x as usize)
 }

@@ -437,6 +437,7 @@ fn assisted(id: Uuid, staff: Uuid, input: &SessionInput) -> AssistedSession {
         digital_readiness_after: input.digital_readiness_after,
         referral: input.referral.clone(),
         failure_demand: input.failure_demand,
+        could_self_serve: input.could_self_serve,
         group: input.group.clone(),
     }
 }

@@ -31,6 +31,8 @@ pub struct WrapUp {
     pub(super) referral: Option<String>,
     /// Staff judged the contact unnecessary, and why; most contacts are not, so it starts empty.
     pub(super) failure: Option<FailureReason>,
+    /// KOMHEN's "could the citizen have done this online?": not said unless staff say it.
+    pub(super) could_self_serve: Option<bool>,
     /// Why the form cannot be logged yet, in the staff member's language.
     pub(super) problem: Option<String>,
     /// Put the keyboard on the log button when the form opens.
@@ -77,6 +79,7 @@ impl WrapUp {
             readiness: session.citizen.as_ref().map_or(DigitalReadiness::Unknown, |c| c.profile.digital_readiness),
             referral: None,
             failure: None,
+            could_self_serve: None,
             problem: None,
             focus_log: true,
             saving: false,
@@ -128,6 +131,7 @@ impl WrapUp {
             digital_readiness_after: Some(self.readiness).filter(|r| *r != DigitalReadiness::Unknown),
             referral,
             failure_demand: self.failure,
+            could_self_serve: self.could_self_serve,
             group: None,
         })
     }
@@ -193,6 +197,7 @@ mod tests {
             readiness: DigitalReadiness::Unknown,
             referral: None,
             failure: None,
+            could_self_serve: None,
             problem: None,
             focus_log: false,
             saving: false,
@@ -214,6 +219,7 @@ mod tests {
             readiness: DigitalReadiness::Unknown,
             referral: None,
             failure: None,
+            could_self_serve: None,
             problem: None,
             focus_log: false,
             saving: false,

@@ -105,6 +105,22 @@ fn choices_ui(view: &ViewCtx<'_>, s: &SessionText, wrap: &mut WrapUp, ui: &mut U
             .response
             .labelled_by(label.id);
         ui.end_row();
+        let label = ui.label(s.could_self_serve);
+        let answer = |value: Option<bool>| match value {
+            None => s.not_said,
+            Some(true) => s.yes,
+            Some(false) => s.no,
+        };
+        egui::ComboBox::from_id_salt("wrap-could-self-serve")
+            .selected_text(answer(wrap.could_self_serve))
+            .show_ui(ui, |ui| {
+                for value in [None, Some(true), Some(false)] {
+                    ui.selectable_value(&mut wrap.could_self_serve, value, answer(value));
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
     });
     let label = ui.label(s.summary);
     ui.add(egui::TextEdit::singleline(&mut wrap.summary).desired_width(f32::INFINITY)).labelled_by(label.id);

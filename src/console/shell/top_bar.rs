@@ -31,6 +31,26 @@ pub enum QueueButton {
     Shown { waiting: Option<usize> },
 }
 
+/// The settings menu: idle privacy and the wrap-up countdown.
+fn settings_menu(view: &ViewCtx<'_>, prefs: &Prefs, ui: &mut Ui, commands: &mut Commands) {
+    let t = shell_text(view.lang);
+    ui.menu_button(t.settings, |ui| {
+        let label = ui.label(t.idle_privacy);
+        let mut minutes = prefs.idle_privacy_minutes;
+        let drag = egui::DragValue::new(&mut minutes).range(0..=60).suffix(t.minutes);
+        if ui.add(drag).labelled_by(label.id).changed() {
+            commands.push(AppCommand::SetIdleMinutes(minutes));
+        }
+        let s = super::super::session::text::session_text(view.lang);
+        let label = ui.label(s.wrap_seconds);
+        let mut seconds = prefs.wrap_seconds;
+        let drag = egui::DragValue::new(&mut seconds).range(0..=600).speed(5).suffix(s.seconds_short);
+        if ui.add(drag).labelled_by(label.id).changed() {
+            commands.push(AppCommand::SetWrapSeconds(seconds));
+        }
+    });
+}
+
 /// Draws the bars around the work area.
 pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Commands) {
     let Bar { connection, prefs, guides_open, sessions, now, unmatched, insights } = *bar;
@@ -91,21 +111,7 @@ pub fn ui(view: &ViewCtx<'_>, bar: &Bar<'_>, ui: &mut Ui, commands: &mut Command
                 if ui.button(group.open_button).on_hover_text(Shortcut::GroupSession.hint()).clicked() {
                     commands.push(GroupCommand::Toggle);
                 }
-                ui.menu_button(t.settings, |ui| {
-                    let label = ui.label(t.idle_privacy);
-                    let mut minutes = prefs.idle_privacy_minutes;
-                    let drag = egui::DragValue::new(&mut minutes).range(0..=60).suffix(t.minutes);
-                    if ui.add(drag).labelled_by(label.id).changed() {
-                        commands.push(AppCommand::SetIdleMinutes(minutes));
-                    }
-                    let s = super::super::session::text::session_text(view.lang);
-                    let label = ui.label(s.wrap_seconds);
-                    let mut seconds = prefs.wrap_seconds;
-                    let drag = egui::DragValue::new(&mut seconds).range(0..=600).speed(5).suffix(s.seconds_short);
-                    if ui.add(drag).labelled_by(label.id).changed() {
-                        commands.push(AppCommand::SetWrapSeconds(seconds));
-                    }
-                });
+                settings_menu(view, prefs, ui, commands);
                 theme_menu(view, prefs.theme, ui, commands);
                 ui.add_space(8.0);
                 let mut language = prefs.language;

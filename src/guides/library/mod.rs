@@ -155,6 +155,7 @@ impl Library {
                 version: guide.version,
                 kle: guide.kle.first().map(|k| k.as_str().to_owned()),
                 steps: guide.steps.iter().map(|step| step.id.clone()).collect(),
+                reviewed: Some(guide.reviewed),
             })
             .collect()
     }

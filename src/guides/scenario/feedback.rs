@@ -349,7 +349,7 @@ mod tests {
     }
 
     fn run(guide: &str, steps: Vec<StepRecord>, outcome: Option<Outcome>) -> GuideRun {
-        GuideRun { guide: guide.into(), guide_version: 1, steps, outcome }
+        GuideRun { guide: guide.into(), guide_version: 1, steps, outcome, reviewed: None }
     }
 
     fn session(guides: Vec<GuideRun>, outcome: Outcome, next_steps: &[&str], minutes: i64) -> AssistedSession {
@@ -373,6 +373,7 @@ mod tests {
             digital_readiness_after: None,
             referral: None,
             failure_demand: None,
+            could_self_serve: None,
             group: None,
         }
     }

@@ -67,6 +67,10 @@ pub struct ContactInsightRow {
     /// Closed at once.
     pub straks: i64,
     pub duration_seconds: i64,
+    /// Staff judged the citizen could have done it online (KOMHEN's optional question).
+    pub could_self_serve: i64,
+    /// The citizen had given up on a self-service attempt on the matter in the 14 days before (derived).
+    pub tried_online_first: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -186,6 +190,12 @@ pub struct FunnelVersion {
     /// Runs that reached a completed end.
     pub completed_runs: i64,
     pub completion_percent: Option<f64>,
+    /// When the version's content was last checked against its solution, as the consoles that walked it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<NaiveDate>,
+    /// Reviewed more than 12 months ago: its steps may no longer match the solution.
+    #[serde(default)]
+    pub stale: bool,
     /// In the order the steps are usually reached.
     pub steps: Vec<FunnelStep>,
 }
@@ -212,6 +222,11 @@ pub struct DrillRow {
     pub failure: String,
     pub guide: String,
     pub minutes: f64,
+    /// Staff's answer to "could the citizen have done this online?", when they gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub could_self_serve: Option<bool>,
+    /// A given-up self-service attempt on the matter came before it.
+    pub tried_online_first: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -330,6 +330,9 @@ pub struct SessionInput {
     /// Set when staff judged the contact unnecessary (failure demand), with why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure_demand: Option<FailureReason>,
+    /// KOMHEN's "could the citizen have done this online?", as staff judged it; absent when they did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub could_self_serve: Option<bool>,
     /// For a group session: how many took part and who agreed to be identified. `citizen_id` is then `null` and
     /// `channel` is `group_training`; each linked citizen gets the session in their timeline, audited.
     #[serde(default, skip_serializing_if = "Option::is_none")]

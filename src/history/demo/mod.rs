@@ -85,6 +85,7 @@ pub async fn generate(
         if pending.len() >= BATCH {
             report.events_created += store.insert_events(&pending, options.anchor).await?;
             pending.clear();
+            store.checkpoint().await?;
         }
         progress(index + 1, options.citizens);
     }

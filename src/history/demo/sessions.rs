@@ -24,6 +24,14 @@ pub struct DemoGuide {
     pub kle: Option<String>,
     /// Step ids in the order the guide is usually walked.
     pub steps: Vec<String>,
+    pub reviewed: Option<chrono::NaiveDate>,
+}
+
+/// The CPR numbers of the hand-written demo citizens (the showcase and the practice scenarios' cast): demo sessions
+/// leave them alone, since their histories tell the story the README and the scenarios describe.
+#[must_use]
+pub fn story_cprs(cast: &crate::domain::cast::Cast) -> Vec<crate::domain::Cpr> {
+    super::showcase::cprs().chain(cast.citizens.iter().map(|c| c.cpr)).collect()
 }
 
 /// What to generate.
@@ -89,6 +97,9 @@ pub async fn generate(store: &Store, demo: &SessionDemo, mut progress: impl FnMu
             stored += 1;
         }
         progress(index + 1, demo.sessions);
+        if index % 5_000 == 4_999 {
+            store.checkpoint().await?;
+        }
     }
     Ok(stored)
 }
@@ -113,25 +124,22 @@ fn when(rng: &mut Rng, anchor: DateTime<Utc>) -> (DateTime<Utc>, f64) {
         day = day.pred_opt().unwrap_or(day);
     }
     let at = day.and_hms_opt(rng.u32(7..14), rng.u32(0..60), 0).unwrap_or_default().and_utc();
+    #[allow(clippy::cast_precision_loss)] // Under 730.
     (at, days as f64 / 730.0)
 }
 
 fn session(rng: &mut Rng, demo: &SessionDemo, site: usize, staff: &Staff) -> AssistedSession {
     let (started_at, progress) = when(rng, demo.anchor);
-    let guided = !demo.guides.is_empty() && rng.f64() < 0.4 + 0.35 * progress;
-    let mut guides = Vec::new();
-    let mut kle = None;
-    let mut stopped = false;
-    if guided {
+    let with_guide = !demo.guides.is_empty() && rng.f64() < 0.4 + 0.35 * progress;
+    let (run, kle) = if with_guide {
         let guide = pick(rng, &demo.guides);
-        kle = guide.kle.clone();
-        let run = walk(rng, guide, progress);
-        stopped = run.steps.iter().any(|s| s.state == StepState::Stopped);
-        guides.push(run);
-    } else if let Some(guide) = demo.guides.get(rng.usize(..demo.guides.len().max(1))) {
-        kle = guide.kle.clone();
-    }
-    let solution = guides.first().map(|run: &GuideRun| run.guide.clone()).unwrap_or_default();
+        (Some(walk(rng, guide, progress)), guide.kle.clone())
+    } else {
+        (None, demo.guides.get(rng.usize(..demo.guides.len().max(1))).and_then(|guide| guide.kle.clone()))
+    };
+    let stopped = run.as_ref().is_some_and(|run| run.steps.iter().any(|s| s.state == StepState::Stopped));
+    let solution = run.as_ref().map(|run: &GuideRun| run.guide.clone()).unwrap_or_default();
+    let guides: Vec<GuideRun> = run.into_iter().collect();
     let outcome = if stopped {
         *pick(rng, &[Outcome::NotPossibleToday, Outcome::Abandoned, Outcome::FollowUpBooked])
     } else {
@@ -177,6 +185,7 @@ fn session(rng: &mut Rng, demo: &SessionDemo, site: usize, staff: &Staff) -> Ass
         digital_readiness_after: None,
         referral: None,
         failure_demand: failure(rng, &solution),
+        could_self_serve: None,
         group: None,
     }
 }
@@ -221,7 +230,7 @@ fn walk(rng: &mut Rng, guide: &DemoGuide, progress: f64) -> GuideRun {
             break;
         }
     }
-    GuideRun { guide: guide.id.clone(), guide_version: guide.version, steps, outcome }
+    GuideRun { guide: guide.id.clone(), guide_version: guide.version, steps, outcome, reviewed: guide.reviewed }
 }
 
 #[cfg(test)]
@@ -235,6 +244,7 @@ mod tests {
                 version: 1,
                 kle: Some("23.05.10".into()),
                 steps: (0..5).map(|i| format!("trin-{i}")).collect(),
+                reviewed: None,
             })
             .to_vec()
     }

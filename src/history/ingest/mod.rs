@@ -338,6 +338,7 @@ pub fn session(
         digital_readiness_after: input.digital_readiness_after,
         referral: optional_text("referral", input.referral.as_deref(), MAX_NAME)?,
         failure_demand: input.failure_demand,
+        could_self_serve: input.could_self_serve,
         group: input.group.clone(),
     })
 }

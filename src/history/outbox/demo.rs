@@ -47,6 +47,7 @@ pub fn demo_session(citizen: Option<uuid::Uuid>, rng: &mut fastrand::Rng, now: D
         digital_readiness_after: None,
         referral: None,
         failure_demand: None,
+        could_self_serve: None,
         group: None,
     }
 }

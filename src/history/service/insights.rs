@@ -14,7 +14,7 @@ use super::AppState;
 use super::error::{ApiError, ApiResult};
 use super::extract::{AppPath, AppQuery, Caller};
 use crate::domain::Capability;
-use crate::domain::insight::local_day;
+use crate::domain::insight::{self, local_day};
 use crate::history::api::insights::{
     ChannelShift, ContactInsights, DrillPage, FailureDemand, Funnel, InsightParams, Readiness,
 };
@@ -228,7 +228,11 @@ async fn funnel(
 ) -> ApiResult<Json<Funnel>> {
     caller.require(Capability::ReadInsights)?;
     let query = query(&state, &params)?;
-    let versions = state.store.funnel(&query, &guide).await?;
+    let mut versions = state.store.funnel(&query, &guide).await?;
+    let today = insight::local_day((state.clock)());
+    for version in &mut versions {
+        version.stale = version.reviewed.is_some_and(|reviewed| insight::is_stale(reviewed, today));
+    }
     Ok(Json(Funnel { guide, from: query.from, to: query.to, versions }))
 }
 
@@ -278,7 +282,9 @@ async fn sessions_csv(
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
     let store = state.store.clone();
     tokio::spawn(async move {
-        let mut chunk = "\u{feff}id;started_at;site;channel;kle;type;outcome;failure;guide;minutes\r\n".to_owned();
+        let mut chunk = "\u{feff}id;started_at;site;channel;kle;type;outcome;failure;guide;minutes;could_self_serve;\
+                         tried_online_first\r\n"
+            .to_owned();
         loop {
             let page = match store.drill_sessions(&query, &drill, 1000).await {
                 Ok(page) => page,
@@ -325,6 +331,8 @@ fn drill_line(row: &crate::history::api::insights::DrillRow) -> String {
         row.failure.clone(),
         row.guide.clone(),
         format!("{:.1}", row.minutes),
+        row.could_self_serve.map_or("", |could| if could { "yes" } else { "no" }).to_owned(),
+        (if row.tried_online_first { "yes" } else { "no" }).to_owned(),
     ];
     let clean: Vec<String> = fields.iter().map(|f| f.replace([';', '\n', '\r'], " ")).collect();
     format!("{}\r\n", clean.join(";"))

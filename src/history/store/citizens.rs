@@ -291,20 +291,38 @@ impl Store {
         self.read_rows(sql, citizen_from_row).await
     }
 
-    /// How many citizen records the store holds (merged ones too).
-    /// Up to `limit` fictitious records that were not merged away, in id order: whom demo sessions are for.
-    pub async fn fictitious_citizens(&self, limit: u32) -> StoreResult<Vec<CitizenId>> {
+    /// Up to `limit` fictitious records that were not merged away, in id order, leaving out those with a CPR number
+    /// in `except`: whom demo sessions are for (the showcase and the practice cast keep the histories their stories
+    /// tell).
+    pub async fn fictitious_citizens(&self, limit: u32, except: &[Cpr]) -> StoreResult<Vec<CitizenId>> {
+        let except: std::collections::HashSet<String> = except.iter().map(Cpr::compact).collect();
         let rows = sqlx::query(
-            "SELECT id FROM citizens WHERE fictitious = 1 AND id NOT IN (SELECT from_id FROM merges WHERE undone_at IS NULL) \
-             ORDER BY id LIMIT $1",
+            "SELECT id, cpr FROM citizens WHERE fictitious = 1 \
+             AND id NOT IN (SELECT from_id FROM merges WHERE undone_at IS NULL) ORDER BY id LIMIT $1",
         )
-        .bind(i64::from(limit))
+        .bind(i64::from(limit).saturating_add(i64::try_from(except.len()).unwrap_or(i64::MAX)))
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(|row| parse_uuid(&row.try_get::<String, _>("id")?, "citizen id")).collect()
+        let mut ids = Vec::new();
+        for row in &rows {
+            if !except.contains(&row.try_get::<String, _>("cpr")?) {
+                ids.push(parse_uuid(&row.try_get::<String, _>("id")?, "citizen id")?);
+            }
+        }
+        ids.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        Ok(ids)
     }
 
+    /// How many citizen records the store holds (merged ones too).
     pub async fn count_citizens(&self) -> StoreResult<i64> {
         Ok(sqlx::query("SELECT COUNT(*) FROM citizens").fetch_one(self.pool()).await?.try_get(0)?)
+    }
+
+    /// How many contacts the history holds (each logged session among them) and how many logged sessions.
+    pub async fn count_contacts(&self) -> StoreResult<(i64, i64)> {
+        let row = sqlx::query("SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM sessions)")
+            .fetch_one(self.pool())
+            .await?;
+        Ok((row.try_get(0)?, row.try_get(1)?))
     }
 }

@@ -9,7 +9,7 @@ use sqlx::any::AnyRow;
 
 use super::events::insert_event_kept;
 use super::identity::live_citizen_on;
-use super::insights::{count_session, refresh_citizen, refresh_returns, session_population};
+use super::insights::{count_session, refresh_citizen, refresh_returns, session_population, tried_online_first};
 use super::sql::{Param, Sql};
 use super::{Store, StoreResult, parse_json, parse_uuid, to_micros};
 use uuid::Uuid;
@@ -125,7 +125,8 @@ impl Store {
         }
         if self.insights {
             if let Some(population) = session_population(&mut tx, session).await? {
-                count_session(&mut tx, session, population, 1).await?;
+                let tried = tried_online_first(&mut tx, citizen, session, now).await?;
+                count_session(&mut tx, session, population, (1, tried)).await?;
             }
             if let Some(citizen) = citizen {
                 refresh_citizen(&mut tx, citizen).await?;
@@ -141,7 +142,7 @@ impl Store {
         let body = serde_json::to_string(session).unwrap_or_default();
         let hash = format!("{:x}", Sha256::digest(body.as_bytes()));
         let mut tx = self.begin_write().await?;
-        let Some(row) = sqlx::query("SELECT body, body_hash, citizen_id FROM sessions WHERE id = $1")
+        let Some(row) = sqlx::query("SELECT body, body_hash, citizen_id, received_at FROM sessions WHERE id = $1")
             .bind(session.id.to_string())
             .fetch_optional(&mut *tx)
             .await?
@@ -158,8 +159,12 @@ impl Store {
         if old.citizen_id != session.citizen_id || old.group != session.group {
             return Ok(SessionCorrectOutcome::OtherCitizen);
         }
+        let citizen =
+            row.try_get::<Option<String>, _>("citizen_id")?.map(|id| parse_uuid(&id, "citizen id")).transpose()?;
+        let received = super::from_micros(row.try_get("received_at")?);
         if let Some(population) = session_population(&mut tx, &old).await? {
-            count_session(&mut tx, &old, population, -1).await?;
+            let tried = tried_online_first(&mut tx, citizen, &old, received).await?;
+            count_session(&mut tx, &old, population, (-1, tried)).await?;
         }
         sqlx::query("UPDATE sessions SET body = $2, body_hash = $3, started_at = $4 WHERE id = $1")
             .bind(session.id.to_string())
@@ -169,8 +174,6 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         move_timeline_row(&mut tx, session).await?;
-        let citizen =
-            row.try_get::<Option<String>, _>("citizen_id")?.map(|id| parse_uuid(&id, "citizen id")).transpose()?;
         if let Some(citizen) = citizen {
             for version in [&old, session] {
                 if let Some(kle) = &version.kle {
@@ -181,7 +184,8 @@ impl Store {
             refresh_citizen(&mut tx, citizen).await?;
         }
         if let Some(population) = session_population(&mut tx, session).await? {
-            count_session(&mut tx, session, population, 1).await?;
+            let tried = tried_online_first(&mut tx, citizen, session, received).await?;
+            count_session(&mut tx, session, population, (1, tried)).await?;
         }
         tx.commit().await?;
         Ok(SessionCorrectOutcome::Corrected)

@@ -20,7 +20,7 @@ use crate::domain::{AssistedSession, ContactEvent};
 
 pub use read::{ContactGroup, Drill, FailureGroup, InsightQuery, Period};
 pub use rebuild::RebuildReport;
-pub(super) use returns::refresh_returns;
+pub(super) use returns::{refresh_returns, tried_online_first};
 
 /// Columns of the contact rollup that make its key.
 const CONTACT_KEY: [&str; 11] =
@@ -72,7 +72,11 @@ fn text(value: &str) -> Param {
     Param::Text(value.to_owned())
 }
 
-fn contact_delta(population: Population, count: &ContactCount, sign: i64) -> Delta {
+/// What the contact rollup sums.
+const CONTACT_SUMS: [&str; 4] = ["contacts", "seconds", "could_online", "tried_online"];
+
+/// A contact's row; `tried` when the citizen had given up on a self-service attempt on the matter just before.
+fn contact_delta(population: Population, count: &ContactCount, sign: i64, tried: bool) -> Delta {
     let k = &count.key;
     Delta {
         key: vec![
@@ -88,7 +92,7 @@ fn contact_delta(population: Population, count: &ContactCount, sign: i64) -> Del
             text(&k.completion),
             text(&k.solution),
         ],
-        sums: vec![sign, sign * count.seconds],
+        sums: vec![sign, sign * count.seconds, sign * i64::from(count.could_online), sign * i64::from(tried)],
     }
 }
 
@@ -188,27 +192,46 @@ pub(super) async fn citizen_population(conn: &mut AnyConnection, citizen: uuid::
     Ok(if fictitious.unwrap_or(0) != 0 { Population::Fictitious } else { Population::Real })
 }
 
+/// Keeps the latest review date a session reported for each guide version it walked.
+async fn note_reviews(conn: &mut AnyConnection, session: &AssistedSession) -> StoreResult<()> {
+    for run in &session.guides {
+        let Some(reviewed) = run.reviewed else { continue };
+        sqlx::query(
+            "INSERT INTO guide_reviews (guide, version, reviewed) VALUES ($1, $2, $3) ON CONFLICT (guide, version) \
+             DO UPDATE SET reviewed = CASE WHEN excluded.reviewed > guide_reviews.reviewed THEN excluded.reviewed \
+             ELSE guide_reviews.reviewed END",
+        )
+        .bind(&run.guide)
+        .bind(i64::from(run.guide_version))
+        .bind(reviewed.to_string())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Adds (`sign` 1) or takes away (`sign` -1) everything a session counts for.
 pub(super) async fn count_session(
     conn: &mut AnyConnection,
     session: &AssistedSession,
     population: Population,
-    sign: i64,
+    (sign, tried): (i64, bool),
 ) -> StoreResult<()> {
     let contact = insight::session_contact(session);
     add_rows(
         conn,
         "insight_contacts",
         &CONTACT_KEY,
-        &["contacts", "seconds"],
-        &[contact_delta(population, &contact, sign)],
+        &CONTACT_SUMS,
+        &[contact_delta(population, &contact, sign, tried)],
     )
     .await?;
     let (steps, runs) = guide_deltas(population, session, sign);
     add_rows(conn, "insight_steps", &STEP_KEY, &["steps", "seconds", "position_sum"], &steps).await?;
     add_rows(conn, "insight_guide_runs", &RUN_KEY, &["runs"], &runs).await?;
     if sign > 0 {
-        drill_row(conn, session, population, &contact).await?;
+        drill_row(conn, session, population, &contact, tried).await?;
+        note_reviews(conn, session).await?;
     } else {
         sqlx::query("DELETE FROM insight_sessions WHERE session_id = $1")
             .bind(session.id.to_string())
@@ -223,11 +246,14 @@ async fn drill_row(
     session: &AssistedSession,
     population: Population,
     contact: &ContactCount,
+    tried: bool,
 ) -> StoreResult<()> {
     let k = &contact.key;
+    let could = session.could_self_serve.map_or("", |could| if could { "yes" } else { "no" });
     sqlx::query(
         "INSERT INTO insight_sessions (session_id, population, started_at, site, channel, kle, kind, closing, failure, \
-         outcome, guide, seconds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         outcome, guide, seconds, could_online, tried_online) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(session.id.to_string())
     .bind(population.code())
@@ -241,6 +267,8 @@ async fn drill_row(
     .bind(outcome_code(session.outcome))
     .bind(&k.solution)
     .bind(contact.seconds)
+    .bind(could)
+    .bind(i64::from(tried))
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -253,14 +281,8 @@ pub(super) async fn count_event(
     population: Population,
 ) -> StoreResult<()> {
     let contact = insight::event_contact(event);
-    add_rows(
-        conn,
-        "insight_contacts",
-        &CONTACT_KEY,
-        &["contacts", "seconds"],
-        &[contact_delta(population, &contact, 1)],
-    )
-    .await
+    add_rows(conn, "insight_contacts", &CONTACT_KEY, &CONTACT_SUMS, &[contact_delta(population, &contact, 1, false)])
+        .await
 }
 
 /// Adds what many reported contacts count for at once (a bulk load): equal keys summed first, and tilbageløb
@@ -288,12 +310,12 @@ pub(super) async fn count_events(conn: &mut AnyConnection, events: &[(ContactEve
     let deltas: Vec<Delta> = sums
         .into_iter()
         .map(|((population, key), [n, seconds])| {
-            let mut delta = contact_delta(population, &ContactCount { key, seconds }, 1);
-            delta.sums = vec![n, seconds];
+            let mut delta = contact_delta(population, &ContactCount { key, seconds, could_online: false }, 1, false);
+            delta.sums = vec![n, seconds, 0, 0];
             delta
         })
         .collect();
-    add_rows(conn, "insight_contacts", &CONTACT_KEY, &["contacts", "seconds"], &deltas).await?;
+    add_rows(conn, "insight_contacts", &CONTACT_KEY, &CONTACT_SUMS, &deltas).await?;
     for ((citizen, group), span) in spans {
         refresh_returns(conn, citizen, &group, span).await?;
     }

@@ -186,7 +186,8 @@ impl Store {
         let select = if columns.is_empty() { String::new() } else { format!("{}, ", columns.join(", ")) };
         let mut sql = Sql::new(&format!(
             "SELECT {select}CAST(SUM(contacts) AS BIGINT) AS n, CAST(SUM(CASE WHEN closing = 'STRAKS' THEN contacts ELSE 0 END) AS BIGINT) AS straks, \
-             CAST(SUM(seconds) AS BIGINT) AS seconds FROM insight_contacts"
+             CAST(SUM(seconds) AS BIGINT) AS seconds, CAST(SUM(could_online) AS BIGINT) AS could, \
+             CAST(SUM(tried_online) AS BIGINT) AS tried FROM insight_contacts"
         ));
         query.filter(&mut sql, true);
         if !columns.is_empty() {
@@ -235,6 +236,8 @@ impl Store {
             entry.count += row.try_get::<i64, _>("n")?;
             entry.straks += row.try_get::<i64, _>("straks")?;
             entry.duration_seconds += row.try_get::<i64, _>("seconds")?;
+            entry.could_self_serve += row.try_get::<i64, _>("could")?;
+            entry.tried_online_first += row.try_get::<i64, _>("tried")?;
         }
         Ok(folded.into_values().filter(|row| row.count != 0).collect())
     }
@@ -424,6 +427,7 @@ impl Store {
             }
         }
         let runs = self.guide_runs(query, guide).await?;
+        let reviews = self.guide_reviews(guide).await?;
         Ok(versions
             .into_iter()
             .map(|(version, steps)| {
@@ -438,6 +442,8 @@ impl Store {
                     runs: all,
                     completed_runs: completed,
                     completion_percent: percent(completed, all),
+                    reviewed: reviews.get(&version).copied(),
+                    stale: false,
                     steps: steps
                         .into_iter()
                         .map(|(step, _, buckets)| FunnelStep { median_seconds: median(&buckets), ..step })
@@ -445,6 +451,23 @@ impl Store {
                 }
             })
             .collect())
+    }
+
+    /// Each version's latest review date.
+    async fn guide_reviews(&self, guide: &str) -> StoreResult<BTreeMap<i64, NaiveDate>> {
+        let rows = sqlx::query("SELECT version, reviewed FROM guide_reviews WHERE guide = $1")
+            .bind(guide)
+            .fetch_all(self.pool())
+            .await?;
+        let mut reviews = BTreeMap::new();
+        for row in rows {
+            let text: String = row.try_get("reviewed")?;
+            let day = text
+                .parse()
+                .map_err(|_| super::super::StoreError::Corrupt { what: "guide review date", detail: text.clone() })?;
+            reviews.insert(row.try_get("version")?, day);
+        }
+        Ok(reviews)
     }
 
     async fn guide_runs(&self, query: &InsightQuery, guide: &str) -> StoreResult<BTreeMap<i64, (i64, i64)>> {
@@ -468,7 +491,8 @@ impl Store {
         let start = super::super::to_micros(insight::day_start(query.from));
         let end = super::super::to_micros(insight::day_start(query.to + chrono::Duration::days(1)));
         let mut sql = Sql::new(
-            "SELECT session_id, started_at, site, channel, kle, kind, outcome, failure, guide, seconds \
+            "SELECT session_id, started_at, site, channel, kle, kind, outcome, failure, guide, seconds, could_online, \
+             tried_online \
              FROM insight_sessions WHERE population = ",
         );
         sql.bind(Param::Text(query.population.code().to_owned()))
@@ -520,6 +544,12 @@ impl Store {
                 failure: row.try_get("failure")?,
                 guide: row.try_get("guide")?,
                 minutes: minutes(seconds),
+                could_self_serve: match row.try_get::<String, _>("could_online")?.as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                tried_online_first: row.try_get::<i64, _>("tried_online")? != 0,
             });
         }
         let next = (rows.len() > limit as usize)

@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::super::events::{EVENT_COLUMNS, event_from_row};
 use super::super::{Store, StoreResult, from_micros, parse_json, parse_uuid, to_micros};
-use super::{CONTACT_KEY, Delta, add_rows, contact_delta, guide_deltas, refresh_citizen};
+use super::{CONTACT_KEY, CONTACT_SUMS, Delta, add_rows, contact_delta, guide_deltas, refresh_citizen};
 use crate::domain::failure::RETURN_WINDOW_DAYS;
 use crate::domain::insight::{self, Population};
 use crate::domain::{AssistedSession, Channel, ContactEvent};
@@ -24,7 +24,8 @@ pub struct RebuildReport {
     pub citizens: u64,
 }
 
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
+    "guide_reviews",
     "insight_contacts",
     "insight_steps",
     "insight_guide_runs",
@@ -43,8 +44,8 @@ impl Store {
         }
         let fictitious = fictitious_citizens(&mut tx).await?;
         let mut report = RebuildReport::default();
-        count_sessions(&mut tx, &fictitious, &mut report).await?;
-        count_events(&mut tx, &fictitious, &mut report).await?;
+        let matters = count_events(&mut tx, &fictitious, &mut report).await?;
+        count_sessions(&mut tx, &fictitious, &matters, &mut report).await?;
         tx.commit().await?;
         Ok(report)
     }
@@ -109,42 +110,64 @@ fn deltas(sums: Sums) -> Vec<Delta> {
         .collect()
 }
 
+/// KOMHEN's "did they try online first?" for a session of `citizen`, received at `received` (microseconds).
+fn tried(
+    matters: &HashMap<uuid::Uuid, Vec<Matter>>,
+    citizen: Option<uuid::Uuid>,
+    session: &AssistedSession,
+    received: i64,
+) -> bool {
+    let (Some(citizen), Some(kle)) = (citizen, &session.kle) else { return false };
+    let start = to_micros(session.started_at);
+    let before = |m: &Matter| m.at <= start && m.at >= start - window() && m.recorded <= received;
+    matters
+        .get(&citizen)
+        .is_some_and(|all| all.iter().any(|m| m.attempt.is_some() && m.group == kle.group() && before(m)))
+}
+
+fn window() -> i64 {
+    RETURN_WINDOW_DAYS * 24 * 3600 * 1_000_000
+}
+
 async fn count_sessions(
     conn: &mut AnyConnection,
     fictitious: &HashSet<uuid::Uuid>,
+    matters: &HashMap<uuid::Uuid, Vec<Matter>>,
     report: &mut RebuildReport,
 ) -> StoreResult<()> {
     let mut counted = Vec::new();
     let mut citizens = HashSet::new();
     {
         let mut rows = sqlx::query(
-            "SELECT s.body, s.citizen_id FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id \
+            "SELECT s.body, s.citizen_id, s.received_at FROM sessions s LEFT JOIN staff st ON st.id = s.staff_id \
              WHERE st.role IS NULL OR st.role <> 'trainer'",
         )
         .fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
             let session: AssistedSession = parse_json(&row.try_get::<String, _>("body")?, "session")?;
-            if let Some(citizen) = row.try_get::<Option<String>, _>("citizen_id")? {
-                citizens.insert(parse_uuid(&citizen, "citizen id")?);
-            }
-            counted.push(session);
+            let citizen =
+                row.try_get::<Option<String>, _>("citizen_id")?.map(|id| parse_uuid(&id, "citizen id")).transpose()?;
+            citizens.extend(citizen);
+            let tried = tried(matters, citizen, &session, row.try_get("received_at")?);
+            counted.push((session, tried));
         }
     }
     let (mut contacts, mut steps, mut runs) = (Sums::new(), Sums::new(), Sums::new());
-    for session in &counted {
+    for (session, tried) in &counted {
         let population = population_of(session.citizens(), fictitious);
-        sum_into(&mut contacts, vec![contact_delta(population, &insight::session_contact(session), 1)]);
+        sum_into(&mut contacts, vec![contact_delta(population, &insight::session_contact(session), 1, *tried)]);
         let (step_deltas, run_deltas) = guide_deltas(population, session, 1);
         sum_into(&mut steps, step_deltas);
         sum_into(&mut runs, run_deltas);
     }
-    add_rows(conn, "insight_contacts", &CONTACT_KEY, &["contacts", "seconds"], &deltas(contacts)).await?;
+    add_rows(conn, "insight_contacts", &CONTACT_KEY, &CONTACT_SUMS, &deltas(contacts)).await?;
     add_rows(conn, "insight_steps", &super::STEP_KEY, &["steps", "seconds", "position_sum"], &deltas(steps)).await?;
     add_rows(conn, "insight_guide_runs", &super::RUN_KEY, &["runs"], &deltas(runs)).await?;
-    for session in &counted {
+    for (session, tried) in &counted {
         let population = population_of(session.citizens(), fictitious);
         let contact = insight::session_contact(session);
-        super::drill_row(conn, session, population, &contact).await?;
+        super::drill_row(conn, session, population, &contact, *tried).await?;
+        super::note_reviews(conn, session).await?;
     }
     for citizen in &citizens {
         refresh_citizen(conn, *citizen).await?;
@@ -159,19 +182,21 @@ async fn count_sessions(
 /// What of a citizen's history tilbageløb is judged from.
 struct Matter {
     at: i64,
+    /// When the history learnt of it.
+    recorded: i64,
     group: String,
     /// `Some((attempt id, KLE topic))` for a given-up attempt, `None` for an assisted contact.
     attempt: Option<(String, String)>,
 }
 
-fn matter(event: &ContactEvent) -> Option<Matter> {
+fn matter(event: &ContactEvent, recorded: i64) -> Option<Matter> {
     let kle = event.kle.as_ref()?;
     let at = to_micros(event.occurred_at);
     let group = kle.group().to_owned();
     if event.channel == Channel::SelfService && event.abandoned {
-        Some(Matter { at, group, attempt: Some((event.id.to_string(), kle.as_str().to_owned())) })
+        Some(Matter { at, recorded, group, attempt: Some((event.id.to_string(), kle.as_str().to_owned())) })
     } else if insight::is_assisted(event.channel) {
-        Some(Matter { at, group, attempt: None })
+        Some(Matter { at, recorded, group, attempt: None })
     } else {
         None
     }
@@ -179,7 +204,7 @@ fn matter(event: &ContactEvent) -> Option<Matter> {
 
 /// The attempts among one citizen's matters that an assisted contact followed within the window.
 fn returns_of(matters: &[Matter]) -> Vec<(&str, i64, &str)> {
-    let window = RETURN_WINDOW_DAYS * 24 * 3600 * 1_000_000;
+    let window = window();
     let mut marked = Vec::new();
     for m in matters {
         let Some((id, solution)) = &m.attempt else { continue };
@@ -196,25 +221,25 @@ async fn count_events(
     conn: &mut AnyConnection,
     fictitious: &HashSet<uuid::Uuid>,
     report: &mut RebuildReport,
-) -> StoreResult<()> {
+) -> StoreResult<HashMap<uuid::Uuid, Vec<Matter>>> {
     let mut contacts = Sums::new();
     let mut matters: HashMap<uuid::Uuid, Vec<Matter>> = HashMap::new();
     {
-        let select = format!("SELECT {EVENT_COLUMNS} FROM events");
+        let select = format!("SELECT {EVENT_COLUMNS}, recorded_at FROM events");
         let mut rows = sqlx::query(&select).fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
             let event = event_from_row(&row)?;
-            if let Some(m) = matter(&event) {
+            if let Some(m) = matter(&event, row.try_get("recorded_at")?) {
                 matters.entry(event.citizen_id).or_default().push(m);
             }
             if event.source != SESSION_SOURCE {
                 let population = population_of([event.citizen_id], fictitious);
-                sum_into(&mut contacts, vec![contact_delta(population, &insight::event_contact(&event), 1)]);
+                sum_into(&mut contacts, vec![contact_delta(population, &insight::event_contact(&event), 1, false)]);
                 report.contacts += 1;
             }
         }
     }
-    add_rows(conn, "insight_contacts", &CONTACT_KEY, &["contacts", "seconds"], &deltas(contacts)).await?;
+    add_rows(conn, "insight_contacts", &CONTACT_KEY, &CONTACT_SUMS, &deltas(contacts)).await?;
     let mut returns = Sums::new();
     let mut marks = Vec::new();
     for (citizen, matters) in &matters {
@@ -240,5 +265,5 @@ async fn count_events(
     }
     add_rows(conn, "insight_returns", &["population", "day", "solution"], &["returns"], &deltas(returns)).await?;
     report.returns = marks.len() as u64;
-    Ok(())
+    Ok(matters)
 }

@@ -129,3 +129,29 @@ async fn mark(
     }
     Ok(())
 }
+
+/// KOMHEN's "did the citizen try online first?" for a session of `citizen`: a given-up self-service attempt on the
+/// session's KLE group in the window before it began, that the history held when the session was received.
+pub(in super::super) async fn tried_online_first(
+    conn: &mut AnyConnection,
+    citizen: Option<uuid::Uuid>,
+    session: &crate::domain::AssistedSession,
+    received: chrono::DateTime<chrono::Utc>,
+) -> StoreResult<bool> {
+    let (Some(citizen), Some(kle)) = (citizen, &session.kle) else { return Ok(false) };
+    let start = to_micros(session.started_at);
+    let mut sql = Sql::new("SELECT 1 AS found FROM events WHERE citizen_id = ");
+    sql.bind(Param::Text(citizen.to_string()))
+        .push(" AND occurred_at >= ")
+        .bind(Param::Int(start - window()))
+        .push(" AND occurred_at <= ")
+        .bind(Param::Int(start))
+        .push(" AND channel = ")
+        .bind(Param::Text(Channel::SelfService.code().to_owned()))
+        .push(" AND abandoned = 1 AND recorded_at <= ")
+        .bind(Param::Int(to_micros(received)))
+        .push(" AND kle LIKE ")
+        .bind(Param::Text(starts_pattern(kle.group())))
+        .push(" ESCAPE '\\' LIMIT 1");
+    Ok(sql.query().fetch_optional(&mut *conn).await?.is_some())
+}
