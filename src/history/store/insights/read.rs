@@ -149,11 +149,18 @@ type StepTally = (FunnelStep, i64, BTreeMap<i64, i64>);
 impl InsightQuery {
     /// `WHERE` over a day-keyed rollup: population, period and the filters that table has.
     fn filter(&self, sql: &mut Sql, has_channel: bool) {
+        self.filter_days(sql, has_channel, "day");
+    }
+
+    /// [`InsightQuery::filter`] with the day column written as `day`, or as `+day` where the rows are better found
+    /// by a key that leads with something else (a guide's steps): the plus keeps SQLite from ranging over an index
+    /// on the day instead, and means nothing to PostgreSQL.
+    fn filter_days(&self, sql: &mut Sql, has_channel: bool, day: &str) {
         sql.push(" WHERE population = ")
             .bind(Param::Text(self.population.code().to_owned()))
-            .push(" AND day >= ")
+            .push(&format!(" AND {day} >= "))
             .bind(Param::Int(insight::day_number(self.from)))
-            .push(" AND day <= ")
+            .push(&format!(" AND {day} <= "))
             .bind(Param::Int(insight::day_number(self.to)));
         if let Some(site) = &self.site {
             sql.push(" AND site = ").bind(Param::Text(site.clone()));
@@ -390,7 +397,7 @@ impl Store {
         let mut sql = Sql::new(
             "SELECT version, step, step_end, reason, bucket, CAST(SUM(steps) AS BIGINT) AS n, CAST(SUM(position_sum) AS BIGINT) AS p FROM insight_steps",
         );
-        query.filter(&mut sql, false);
+        query.filter_days(&mut sql, false, "+day");
         sql.push(" AND guide = ").bind(Param::Text(guide.to_owned()));
         sql.push(" GROUP BY version, step, step_end, reason, bucket");
         let mut versions: BTreeMap<i64, BTreeMap<String, StepTally>> = BTreeMap::new();
