@@ -192,9 +192,11 @@ impl Store {
         columns.dedup();
         let select = if columns.is_empty() { String::new() } else { format!("{}, ", columns.join(", ")) };
         let mut sql = Sql::new(&format!(
-            "SELECT {select}CAST(SUM(contacts) AS BIGINT) AS n, CAST(SUM(CASE WHEN closing = 'STRAKS' THEN contacts ELSE 0 END) AS BIGINT) AS straks, \
-             CAST(SUM(seconds) AS BIGINT) AS seconds, CAST(SUM(could_online) AS BIGINT) AS could, \
-             CAST(SUM(tried_online) AS BIGINT) AS tried FROM insight_contacts"
+            // Without groups an empty period is one row of sums over nothing: NULL, read as 0.
+            "SELECT {select}CAST(COALESCE(SUM(contacts), 0) AS BIGINT) AS n, \
+             CAST(COALESCE(SUM(CASE WHEN closing = 'STRAKS' THEN contacts ELSE 0 END), 0) AS BIGINT) AS straks, \
+             CAST(COALESCE(SUM(seconds), 0) AS BIGINT) AS seconds, CAST(COALESCE(SUM(could_online), 0) AS BIGINT) AS could, \
+             CAST(COALESCE(SUM(tried_online), 0) AS BIGINT) AS tried FROM insight_contacts"
         ));
         query.filter(&mut sql, true);
         if !columns.is_empty() {
