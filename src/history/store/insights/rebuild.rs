@@ -251,7 +251,9 @@ async fn count_events(
                 SortableParam::Int(day),
                 SortableParam::Text(solution.to_owned()),
             ];
-            *returns.entry(key).or_insert_with(|| vec![0]).first_mut().expect("one sum") += 1;
+            for total in returns.entry(key).or_insert_with(|| vec![0]) {
+                *total += 1;
+            }
         }
     }
     for (attempt, population, day, solution) in &marks {
